@@ -1,0 +1,1 @@
+"""Score runs, the Celery tasks that fill them, and the pure scoring engine."""

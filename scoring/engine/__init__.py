@@ -1,0 +1,1 @@
+"""The pure scoring engine: Python + numpy only (no Django, no I/O)."""

@@ -1,0 +1,77 @@
+"""Shared fixtures: users, teams, API clients and real Celery workers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.services import postgres_or_skip, redis_url_or_skip
+from tests.workers import WorkerPool
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory()
+
+
+@pytest.fixture
+def analyst(team):
+    """A user with the analyst role in ``team``."""
+    user = UserFactory(username="ana")
+    MembershipFactory(team=team, user=user, role=Role.ANALYST)
+    return user
+
+
+@pytest.fixture
+def viewer(team):
+    """A user with the viewer role in ``team``."""
+    user = UserFactory(username="vic")
+    MembershipFactory(team=team, user=user, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """A user in another team."""
+    user = UserFactory(username="otto")
+    MembershipFactory(user=user, role=Role.ANALYST)
+    return user
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def api_client(analyst) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(analyst)
+    return api
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path: Path) -> Iterator[WorkerPool]:
+    """Start real Celery workers (``.start()``) on Redis against the test database."""
+    redis_url = redis_url_or_skip()
+    postgres_or_skip()
+    pool = WorkerPool(redis_url=redis_url, log_dir=tmp_path)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture
+def celery_worker(celery_workers: WorkerPool):
+    """One real Celery worker, already consuming."""
+    return celery_workers.start()

@@ -1,0 +1,71 @@
+"""Bad configuration stops the process with one clear line, not a traceback."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    dropped = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DATABASE_URL": "mysql://root@localhost/db"}, "DATABASE_URL must be"),
+        ({"DATABASE_URL": "postgres://a@h:port/db"}, "DATABASE_URL is malformed"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL must be a redis://"),
+        ({"DEBUG": "sometimes"}, "DEBUG must be a boolean"),
+        (
+            {"DJANGO_SETTINGS_MODULE": "windfall.settings.production", "DJANGO_SECRET_KEY": ""},
+            "DJANGO_SECRET_KEY is required",
+        ),
+        (
+            {
+                "DJANGO_SETTINGS_MODULE": "windfall.settings.production",
+                "DJANGO_SECRET_KEY": "short",
+            },
+            "at least 50 characters",
+        ),
+        ({"DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere"}, "database error"),
+    ],
+)
+def test_bad_configuration_is_one_line(env, expected):
+    result = _manage("migrate", "--check", **env)
+    assert result.returncode == 78
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("windfall: configuration error:")
+    assert expected in lines[0]
+
+
+def test_production_settings_pass_deploy_check(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="windfall.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="windfall.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout

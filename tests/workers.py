@@ -1,0 +1,141 @@
+"""Start real Celery worker processes against Redis and the test database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection
+
+from windfall.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _child_pids(pid: int) -> list[int]:
+    """PIDs whose parent is ``pid`` (read from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@dataclass
+class CeleryWorker:
+    """One ``celery worker`` subprocess (main process plus one pool child)."""
+
+    redis_url: str
+    queue: str
+    log_dir: Path
+    name: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}")
+    process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def log_path(self) -> Path:
+        return self.log_dir / f"{self.name}.log"
+
+    def start(self, timeout: float = 60) -> CeleryWorker:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "windfall.settings.test",
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": self.redis_url,
+            "CELERY_QUEUE": self.queue,
+            "CELERY_EAGER": "0",
+            **self.extra_env,
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "windfall", "worker",
+            "--loglevel=INFO", "--concurrency=1", "--pool=prefork",
+            "--without-mingle", "--without-gossip",
+            "-Q", self.queue, "-n", f"{self.name}@%h",
+        ]  # fmt: skip
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early; log:\n{self.log_path.read_text()}")
+            if "ready." in self.log_path.read_text(errors="replace"):
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready in {timeout}s; log:\n{self.log_path.read_text()}")
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def pool_pids(self) -> list[int]:
+        return _child_pids(self.pid)
+
+    def kill(self) -> None:
+        """SIGKILL the main process and its pool: a whole-worker crash."""
+        pids = [self.pid, *self.pool_pids()]
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        assert self.process is not None
+        self.process.wait(timeout=10)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Warm shutdown; SIGKILL if it does not stop in time."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+class WorkerPool:
+    """Starts workers on demand and stops them all at teardown."""
+
+    def __init__(self, *, redis_url: str, log_dir: Path) -> None:
+        self.redis_url = redis_url
+        self.log_dir = log_dir
+        self.queue = f"windfall-test-{uuid.uuid4().hex[:8]}"
+        self.workers: list[CeleryWorker] = []
+        self._saved = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.task_default_queue = self.queue
+
+    def start(self, **extra_env: str) -> CeleryWorker:
+        worker = CeleryWorker(
+            redis_url=self.redis_url, queue=self.queue, log_dir=self.log_dir, extra_env=extra_env
+        )
+        self.workers.append(worker)
+        return worker.start()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = self._saved
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(self.queue)

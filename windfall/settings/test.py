@@ -1,0 +1,17 @@
+"""Test settings: fast password hashing; services come from the environment."""
+
+from windfall.env import env_bool, env_str
+from windfall.settings.base import *  # noqa: F403
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="test-only-not-a-secret")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Unit tests run tasks in-process; integration tests start a real worker and
+# switch this off for their duration (see tests/workers.py).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=True)

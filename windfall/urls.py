@@ -1,0 +1,16 @@
+"""Top-level URLs: pages, the admin, health probes and the versioned API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import dashboard
+from core.views import healthz, readyz
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("windfall.api_urls")),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+]
