@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -96,10 +97,8 @@ class CeleryWorker:
         """SIGKILL the main process and its pool: a whole-worker crash."""
         pids = [self.pid, *self.pool_pids()]
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         assert self.process is not None
         self.process.wait(timeout=10)
 
