@@ -72,7 +72,6 @@ bench-engine: $(VENV)/.dev ## Benchmark the scoring engine
 	$(PY) scripts/bench_engine.py
 
 bench: bench-engine ## Run every benchmark
-	$(PY) scripts/bench_web.py
 
 lock: $(VENV)/.dev ## Re-pin constraints.txt from the current venv
 	@{ head -2 constraints.txt; $(PIP) freeze --exclude-editable | grep -v '^-e'; } > constraints.new

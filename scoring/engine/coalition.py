@@ -1,0 +1,320 @@
+"""Coalition stability: the draft's own coalition (10a) and the abstract model (10b)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .core import Evaluation
+from .model import Model
+from .results import JSON, CoalitionResult, EngineWarning, FreeRider, MemberMargin, plain
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def _margins(
+    model: Model, ev: Evaluation, members: list[int]
+) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
+    """Payoff in, payoff out and margin of each member, shape ``(n, members)``."""
+    believed = ev.believed_j[:, members]
+    burden = ev.burden_j[:, members]
+    omega = ev.omega[:, None]
+    total = burden.sum(axis=-1, keepdims=True)
+    pivotal = len(members) - 1 < model.snapshot.min_participation
+    payoff_in = believed - burden + omega * total
+    payoff_out = np.zeros_like(payoff_in) if pivotal else omega * (total - burden)
+    return payoff_in, payoff_out, payoff_in - payoff_out, pivotal
+
+
+def split_transfers(margins: FloatArray) -> tuple[float, bool, FloatArray]:
+    """Smallest total transfer making every margin >= 0, whether members' surpluses
+    can pay it, and one split (receive > 0, pay < 0; payers in proportion to surplus)."""
+    deficit = np.maximum(0.0, -margins)
+    surplus = np.maximum(0.0, margins)
+    need = float(deficit.sum())
+    available = float(surplus.sum())
+    paid = min(need, available)
+    split = deficit - (surplus * (paid / available) if available > 0 else 0.0)
+    return need, available >= need, split
+
+
+def draft_coalition(
+    model: Model, det: Evaluation, mc: Evaluation | None
+) -> tuple[CoalitionResult, list[EngineWarning]]:
+    """Section 10a for a draft whose purpose is coalition."""
+    prm = model.params
+    tol = prm.stability_tolerance
+    members = [j for j in range(len(model.recipients)) if model.conditions_of(j)]
+    threshold = model.snapshot.min_participation
+    omega = float(det.omega[0])
+    warnings: list[EngineWarning] = []
+    names = [model.recipients[j].name for j in members]
+    if not members:
+        warnings.append(
+            EngineWarning(
+                "coalition_empty",
+                "No recipient takes a commitment, so the coalition has no members.",
+                "agreement",
+                "",
+            )
+        )
+        return CoalitionResult(
+            (),
+            0,
+            threshold,
+            threshold == 0,
+            omega,
+            False,
+            0.0 if mc else None,
+            (),
+            0.0,
+            True,
+            {},
+            (),
+        ), warnings
+    p_in, p_out, margin, pivotal = _margins(model, det, members)
+    stay_prob: list[float | None] = [None] * len(members)
+    likelihood: float | None = None
+    if mc is not None:
+        mc_margin = _margins(model, mc, members)[2]
+        stays = mc_margin >= -tol
+        likelihood = float(stays.all(axis=-1).mean())
+        stay_prob = [float(x) for x in stays.mean(axis=0)]
+    need, self_financing, split = split_transfers(margin[0])
+    burdens = det.burden_j[0, members]
+    rows = []
+    for pos, j in enumerate(members):
+        p = model.recipients[j]
+        m = float(margin[0, pos])
+        rows.append(
+            MemberMargin(
+                key=p.key,
+                name=p.name,
+                burden=float(burdens[pos]),
+                believed_value=float(det.believed_j[0, j]),
+                payoff_in=float(p_in[0, pos]),
+                payoff_out=float(p_out[0, pos]),
+                margin=m,
+                pivotal=pivotal,
+                transfer_needed=max(0.0, -m),
+                stays=m >= -tol,
+                stay_probability=stay_prob[pos],
+            )
+        )
+        if m < -tol:
+            warnings.append(
+                EngineWarning(
+                    "coalition_member_leaves",
+                    f"{p.name} would leave the coalition: staying is worth {-m:.2f} less to it "
+                    "than "
+                    f"free-riding on the others' restraint. A transfer of {-m:.2f} would keep it "
+                    "in.",
+                    "party",
+                    p.key,
+                )
+            )
+    size = len(members)
+    if size < threshold:
+        warnings.append(
+            EngineWarning(
+                "coalition_below_threshold",
+                f"The coalition has {size} members ({', '.join(names)}) but enters into force only "
+                "with "
+                f"{threshold}.",
+                "agreement",
+                "",
+            )
+        )
+    stable = bool((margin[0] >= -tol).all())
+    if likelihood is not None and stable and likelihood < prm.warn_fragile_coalition:
+        warnings.append(
+            EngineWarning(
+                "coalition_fragile",
+                f"The coalition is stable at the point values but only in {100 * likelihood:.0f}% "
+                "of the "
+                f"uncertainty samples.",
+                "agreement",
+                "",
+            )
+        )
+    member_keys = {model.recipients[j].key for j in members}
+    outsiders = [p for p in model.recipients if p.key not in member_keys] + list(model.bystanders)
+    total_k = float(burdens.sum())
+    free = tuple(FreeRider(p.key, p.name, omega * total_k, total_k / size) for p in outsiders)
+    result = CoalitionResult(
+        members=tuple(model.recipients[j].key for j in members),
+        size=size,
+        min_participation=threshold,
+        in_force=size >= threshold,
+        omega=omega,
+        stable=stable,
+        stability_likelihood=likelihood,
+        margins=tuple(rows),
+        total_transfer_needed=need,
+        self_financing=self_financing,
+        transfer_split={
+            model.recipients[j].key: float(split[pos]) for pos, j in enumerate(members)
+        },
+        free_riders=free,
+    )
+    return result, warnings
+
+
+def membership(n: int) -> BoolArray:
+    """All ``2**n`` member sets as rows of a boolean matrix; row index = bit mask."""
+    idx = np.arange(2**n, dtype=np.int64)
+    return ((idx[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.bool_)
+
+
+def payoffs(b: FloatArray, c: FloatArray, masks: BoolArray) -> FloatArray:
+    """Barrett payoffs ``pi_i(S)`` of every player for every member set, shape ``(sets, n)``.
+
+    Members choose ``q_i = sum_S b / c_i``, outsiders ``q_i = b_i / c_i``;
+    ``pi_i = b_i Q - (c_i / 2) q_i^2``.
+    """
+    b_s = masks.astype(np.float64) @ b
+    q = np.where(masks, b_s[:, None] / c, b / c)
+    total = q.sum(axis=-1, keepdims=True)
+    return np.asarray(b * total - 0.5 * c * q * q, dtype=np.float64)
+
+
+def stability_tables(
+    b: FloatArray, c: FloatArray, t: FloatArray, tol: float
+) -> tuple[BoolArray, FloatArray, FloatArray, float]:
+    """Masks, internal margins (NaN for outsiders) and external gains (NaN for members)
+    of every member set, plus the absolute tolerance used."""
+    n = b.shape[0]
+    masks = membership(n)
+    pi = payoffs(b, c, masks)
+    idx = np.arange(2**n, dtype=np.int64)
+    internal = np.full(pi.shape, np.nan)
+    external = np.full(pi.shape, np.nan)
+    for i in range(n):
+        bit = np.int64(1) << i
+        member = masks[:, i]
+        toggled = pi[idx ^ bit, i]
+        internal[:, i] = np.where(member, pi[:, i] + t[i] - toggled, np.nan)
+        external[:, i] = np.where(member, np.nan, toggled + t[i] - pi[:, i])
+    atol = tol * max(1.0, float(np.abs(pi).max()))
+    return masks, internal, external, atol
+
+
+@dataclass(frozen=True)
+class CoalitionEntry:
+    """One member set of the abstract model (players by index).
+
+    ``internal_margins`` (one per member) are ``pi_i(S) + T_i - pi_i(S without i)``;
+    ``external_gains`` (one per outsider) are ``pi_j(S with j) + T_j - pi_j(S)``.
+    ``transfer_needed`` is the smallest total extra transfer that makes every
+    member's margin non-negative; ``transfer_split`` (one per member) is one split
+    that does it (receive > 0, pay < 0), paid by members with a surplus when
+    ``self_financing``.
+    """
+
+    members: tuple[int, ...]
+    outsiders: tuple[int, ...]
+    size: int
+    internal_margins: tuple[float, ...]
+    external_gains: tuple[float, ...]
+    internally_stable: bool
+    externally_stable: bool
+    potentially_internally_stable: bool
+    total_payoff: float
+    transfer_needed: float
+    self_financing: bool
+    transfer_split: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class CoalitionAnalysis:
+    """Every member set of up to 16 players, enumerated (Barrett 1994).
+
+    ``stable`` lists internally and externally stable sets, largest first, up to
+    the limit (``truncated`` says when more exist); ``largest_potentially_stable``
+    is the largest set whose members' total payoff covers their total temptation
+    to leave, i.e. one that ideal transfers can make internally stable.
+    """
+
+    n_players: int
+    n_stable: int
+    n_internally_stable: int
+    largest_stable_size: int
+    stable: tuple[CoalitionEntry, ...]
+    truncated: bool
+    grand_coalition: CoalitionEntry
+    largest_potentially_stable: CoalitionEntry | None
+
+    def to_dict(self) -> JSON:
+        out: JSON = plain(self)
+        return out
+
+
+def _entry(
+    row: int,
+    masks: BoolArray,
+    pi: FloatArray,
+    internal: FloatArray,
+    external: FloatArray,
+    t: FloatArray,
+    atol: float,
+) -> CoalitionEntry:
+    member = masks[row]
+    members = tuple(int(i) for i in np.flatnonzero(member))
+    outsiders = tuple(int(i) for i in np.flatnonzero(~member))
+    margins = internal[row, list(members)]
+    gains = external[row, list(outsiders)]
+    need, self_financing, split = split_transfers(
+        np.where(margins >= -atol, np.maximum(margins, 0.0), margins)
+    )
+    return CoalitionEntry(
+        members=members,
+        outsiders=outsiders,
+        size=len(members),
+        internal_margins=tuple(float(x) for x in margins),
+        external_gains=tuple(float(x) for x in gains),
+        internally_stable=bool((margins >= -atol).all()),
+        externally_stable=bool((gains <= atol).all()),
+        potentially_internally_stable=bool((margins - t[list(members)]).sum() >= -atol),
+        total_payoff=float(pi[row, list(members)].sum()),
+        transfer_needed=need,
+        self_financing=self_financing,
+        transfer_split=tuple(float(x) for x in split),
+    )
+
+
+def analyse_coalitions(
+    benefits: FloatArray, costs: FloatArray, transfers: FloatArray, tol: float, limit: int
+) -> CoalitionAnalysis:
+    """Enumerate all ``2**n`` member sets at once and classify them (section 10b)."""
+    n = benefits.shape[0]
+    masks, internal, external, atol = stability_tables(benefits, costs, transfers, tol)
+    pi = payoffs(benefits, costs, masks)
+    size = masks.sum(axis=1)
+    nonempty = size > 0
+    inside = np.where(masks, internal >= -atol, True).all(axis=1) & nonempty
+    outside = np.where(masks, True, external <= atol).all(axis=1)
+    stable = inside & outside
+    total = np.where(masks, pi, 0.0).sum(axis=1)
+    base = np.where(masks, internal - transfers, 0.0).sum(axis=1)
+    pis = (base >= -atol) & nonempty
+    rows = np.flatnonzero(stable)
+    rows = rows[np.lexsort((-total[rows], -size[rows]))]
+    listed = [_entry(int(r), masks, pi, internal, external, transfers, atol) for r in rows[:limit]]
+    best_pis = np.flatnonzero(pis)
+    largest = None
+    if best_pis.size:
+        pick = best_pis[np.lexsort((-total[best_pis], -size[best_pis]))][0]
+        largest = _entry(int(pick), masks, pi, internal, external, transfers, atol)
+    return CoalitionAnalysis(
+        n_players=n,
+        n_stable=int(stable.sum()),
+        n_internally_stable=int(inside.sum()),
+        largest_stable_size=int(size[stable].max()) if stable.any() else 0,
+        stable=tuple(listed),
+        truncated=rows.size > limit,
+        grand_coalition=_entry(2**n - 1, masks, pi, internal, external, transfers, atol),
+        largest_potentially_stable=largest,
+    )

@@ -1,0 +1,111 @@
+"""Phase trajectory (section 9): scores and hold-up exposure after each phase.
+
+The agreement is cut after phase ``k`` (lines and conditions of phases 1..k, all
+mechanisms) and scored at its point values. Exposure is what a party has given
+that it cannot take back, less what it has received, floored at 0:
+
+* provider: gives ``sum m_i c_i (1 - r'_i)`` (cost of benefits it could not revoke),
+  receives ``sum_k assured_k (1 - 0.5 reversible_k)`` (assured, lasting restraint);
+* recipient ``j``: gives its sacrifice ``S_j``, receives its believed value ``B_j``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .core import evaluate
+from .deterministic import point_label, point_scores
+from .model import Model, compile_snapshot, phase_orders
+from .params import DEFAULT_PARAMETERS, ParameterSet
+from .results import EngineWarning, PartyExposure, TrajectoryStep
+from .sampling import point_draws
+from .types import Snapshot
+from .validation import validate_snapshot
+
+
+def _cut(snapshot: Snapshot, rank: int) -> Snapshot:
+    ranks = phase_orders(snapshot)
+    return dataclasses.replace(
+        snapshot,
+        lines=tuple(ln for ln in snapshot.lines if ranks[ln.phase] <= rank),
+        conditions=tuple(cd for cd in snapshot.conditions if ranks[cd.phase] <= rank),
+    )
+
+
+def _step(model: Model, phase_key: str | None, rank: int, reversible: bool) -> TrajectoryStep:
+    ev = evaluate(model, point_draws(model))
+    prm = model.params
+    given_p = float((ev.cost[0] * (1.0 - ev.r[0])).sum())
+    received_p = float(
+        (ev.assured[0] * (1.0 - prm.reversible_sacrifice_discount * model.cond_reversible)).sum()
+    )
+    exposures = [
+        PartyExposure(
+            model.provider.key,
+            model.provider.name,
+            "provider",
+            given_p,
+            received_p,
+            max(0.0, given_p - received_p),
+        )
+    ]
+    for j, p in enumerate(model.recipients):
+        given, received = float(ev.sacrifice_j[0][j]), float(ev.believed_j[0][j])
+        exposures.append(
+            PartyExposure(p.key, p.name, "recipient", given, received, max(0.0, given - received))
+        )
+    return TrajectoryStep(
+        phase_key=phase_key,
+        phase_order=rank,
+        reversible=reversible,
+        label=point_label(model, ev),
+        scores=point_scores(ev),
+        exposures=tuple(exposures),
+    )
+
+
+def trajectory_model(model: Model) -> list[TrajectoryStep]:
+    """Steps of a compiled (valid) model; one step when it has no phases."""
+    snap, prm = model.snapshot, model.params
+    if not model.phases:
+        return [_step(model, None, 1, True)]
+    return [
+        _step(compile_snapshot(_cut(snap, k), prm), ph.key, k, ph.reversible)
+        for k, ph in enumerate(model.phases, start=1)
+    ]
+
+
+def trajectory(
+    snapshot: Snapshot, params: ParameterSet = DEFAULT_PARAMETERS
+) -> tuple[TrajectoryStep, ...]:
+    """Score ``snapshot`` cumulatively after each phase (section 9)."""
+    validate_snapshot(snapshot, params)
+    return tuple(trajectory_model(compile_snapshot(snapshot, params)))
+
+
+def trajectory_warnings(steps: list[TrajectoryStep], params: ParameterSet) -> list[EngineWarning]:
+    """``hold_up_exposure`` for each party exposed after a phase other than the last."""
+    worst: dict[str, tuple[float, TrajectoryStep, PartyExposure]] = {}
+    for step in steps[:-1]:
+        for ex in step.exposures:
+            if ex.exposure >= params.warn_exposure and ex.exposure > worst.get(ex.key, (0.0,))[0]:
+                worst[ex.key] = (ex.exposure, step, ex)
+    out = []
+    for key, (amount, step, ex) in worst.items():
+        advice = (
+            "Deliver benefits earlier or ask for commitments later."
+            if ex.role == "recipient"
+            else "Ask for commitments earlier or share revocable benefits first."
+        )
+        out.append(
+            EngineWarning(
+                "hold_up_exposure",
+                f"If the deal stops after phase {step.phase_order} ({step.phase_key}), {ex.name} "
+                "is exposed "
+                f"by {amount:.2f}: it has given {ex.given:.2f} and received {ex.received:.2f}. "
+                f"{advice}",
+                "party",
+                key,
+            )
+        )
+    return out

@@ -1,0 +1,111 @@
+"""Point values and Monte Carlo draws, with common random numbers.
+
+Every sampled entity (catalog item, party, condition, mechanism, mechanism type,
+scenario value) has an identity such as ``item:weights-frontier`` or
+``party:BRA``. ``UniformSource`` derives one uniform stream per identity from the
+seed, so the same entity receives the same uniforms in every draft of a
+comparison; each draft maps them onto its own range ``clip(x - u + 2uU)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .model import Entity, Model
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Attribute values for ``n`` samples (``n = 1`` for point values).
+
+    Shapes: ``item (n, items, 8)``, ``party (n, recipients, 3)``,
+    ``condition (n, conditions, 2)``, ``strength (n, mechanisms)``,
+    ``mtype (n, types, 2)``, ``dsa (n,)``, ``omega (n,)``.
+    """
+
+    item: FloatArray
+    party: FloatArray
+    condition: FloatArray
+    strength: FloatArray
+    mtype: FloatArray
+    dsa: FloatArray
+    omega: FloatArray
+
+    @property
+    def n(self) -> int:
+        return int(self.dsa.shape[0])
+
+
+def _identity_key(identity: str) -> tuple[int, ...]:
+    digest = hashlib.sha256(identity.encode("utf-8")).digest()
+    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
+
+
+class UniformSource:
+    """Uniform(0, 1) streams keyed by entity identity, reproducible from ``seed``."""
+
+    def __init__(self, seed: int, n: int) -> None:
+        self.seed = seed
+        self.n = n
+        self._cache: dict[tuple[str, int], FloatArray] = {}
+
+    def uniforms(self, identity: str, width: int) -> FloatArray:
+        """An ``(n, width)`` array; identical for the same identity and seed."""
+        key = (identity, width)
+        if key not in self._cache:
+            seq = np.random.SeedSequence(self.seed, spawn_key=_identity_key(identity))
+            self._cache[key] = np.random.default_rng(seq).random((self.n, width))
+        return self._cache[key]
+
+    def generator(self, identity: str) -> np.random.Generator:
+        """A generator for draws that are not attribute samples (e.g. SMAA weights)."""
+        seq = np.random.SeedSequence(self.seed, spawn_key=_identity_key(identity))
+        return np.random.default_rng(seq)
+
+
+def _points(entities: Sequence[Entity], width: int) -> FloatArray:
+    arr = np.array([e.values for e in entities], dtype=np.float64).reshape(1, len(entities), width)
+    return arr
+
+
+def _sampled(entities: Sequence[Entity], width: int, source: UniformSource) -> FloatArray:
+    out = np.empty((source.n, len(entities), width), dtype=np.float64)
+    for k, e in enumerate(entities):
+        u = np.asarray(e.half_widths)
+        out[:, k, :] = np.clip(
+            np.asarray(e.values) + u * (2.0 * source.uniforms(e.identity, width) - 1.0), 0.0, 1.0
+        )
+    return out
+
+
+def point_draws(model: Model) -> Draws:
+    """The deterministic point values as a one-sample ``Draws``."""
+    return Draws(
+        item=_points(model.item_entities, 8),
+        party=_points(model.party_entities, 3),
+        condition=_points(model.condition_entities, 2),
+        strength=_points(model.mechanism_entities, 1)[:, :, 0],
+        mtype=_points(model.type_entities, 2),
+        dsa=np.array([model.dsa_entity.values[0]]),
+        omega=np.array([model.omega_entity.values[0]]),
+    )
+
+
+def sample_draws(model: Model, source: UniformSource) -> Draws:
+    """``source.n`` Monte Carlo samples of every attribute that has a half-width."""
+    return Draws(
+        item=_sampled(model.item_entities, 8, source),
+        party=_sampled(model.party_entities, 3, source),
+        condition=_sampled(model.condition_entities, 2, source),
+        strength=_sampled(model.mechanism_entities, 1, source)[:, :, 0],
+        mtype=_sampled(model.type_entities, 2, source),
+        dsa=_sampled([model.dsa_entity], 1, source)[:, 0, 0],
+        omega=_sampled([model.omega_entity], 1, source)[:, 0, 0],
+    )

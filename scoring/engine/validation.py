@@ -1,0 +1,338 @@
+"""Input checks. Everything is validated before anything is computed.
+
+Errors are input the formulas cannot use (a value outside [0, 1], a dangling
+reference, a duplicate key, shared weights with monitoring or throttling, no
+recipient, a bad sample count). Designs that are valid but worrying are reported
+as warnings instead (see ``warnings.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from .errors import EngineValidationError
+from .params import RISK_WEIGHT_KEYS, ParameterSet
+from .types import (
+    ITEM_ATTRIBUTES,
+    AccessMode,
+    Alignment,
+    Cluster,
+    Covers,
+    Disclosure,
+    Levers,
+    Monitoring,
+    OutputControls,
+    Purpose,
+    Role,
+    Scope,
+    Snapshot,
+    Throttling,
+)
+
+CRITERIA: tuple[str, ...] = (
+    "credibility",
+    "risk_overall",
+    "power_sharing",
+    "min_net_incentive",
+    "leverage",
+)
+"""Comparison criteria (section 8), in this order everywhere."""
+
+
+class Collector:
+    """Gathers ``(field, message)`` problems and raises them together."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.errors: list[tuple[str, str]] = []
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.append((f"{self.prefix}{name}", message))
+
+    def number(
+        self,
+        name: str,
+        value: object,
+        *,
+        low: float = 0.0,
+        high: float = 1.0,
+        low_open: bool = False,
+    ) -> None:
+        """Require a finite real number in [low, high] (or (low, high])."""
+        if not isinstance(value, bool) and isinstance(value, int | float):
+            x = float(value)
+            if (low < x if low_open else low <= x) and x <= high:
+                return
+        rng = f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}]"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(name, f"must be a number in {rng}, got {value!r}")
+        elif math.isnan(value) or math.isinf(value):
+            self.add(name, f"must be a finite number in {rng}, got {value!r}")
+        else:
+            self.add(name, f"must be in {rng}, got {value!r}")
+
+    def choice(self, name: str, value: object, enum: type[StrEnum]) -> None:
+        if isinstance(value, enum):
+            return
+        allowed = [m.value for m in enum]
+        if not isinstance(value, str) or value not in allowed:
+            self.add(name, f"must be one of {', '.join(allowed)}, got {value!r}")
+
+    def key(self, name: str, value: object) -> bool:
+        if not isinstance(value, str) or not value:
+            self.add(name, f"must be a non-empty string, got {value!r}")
+            return False
+        return True
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise EngineValidationError(self.errors)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _unique(c: Collector, section: str, keys: Iterable[object], attr: str) -> set[str]:
+    seen: set[str] = set()
+    for i, key in enumerate(keys):
+        if not c.key(f"{section}[{i}].{attr}", key):
+            continue
+        assert isinstance(key, str)
+        if key in seen:
+            c.add(f"{section}[{i}].{attr}", f"duplicate {attr} {key!r}")
+        seen.add(key)
+    return seen
+
+
+def _half_widths(
+    c: Collector, name: str, values: Mapping[str, float], allowed: Sequence[str]
+) -> None:
+    for attr, u in values.items():
+        if attr not in allowed:
+            c.add(f"{name}.{attr}", f"unknown attribute; expected one of {', '.join(allowed)}")
+        else:
+            c.number(f"{name}.{attr}", u)
+
+
+def _check_levers(c: Collector, name: str, levers: Levers, params: ParameterSet) -> None:
+    c.choice(f"{name}.scope", levers.scope, Scope)
+    lag = levers.generation_lag
+    if (
+        isinstance(lag, bool)
+        or not isinstance(lag, int)
+        or not 0 <= lag <= params.max_generation_lag
+    ):
+        c.add(
+            f"{name}.generation_lag",
+            f"must be a whole number from 0 to {params.max_generation_lag}, got {lag!r}",
+        )
+    c.choice(f"{name}.output_controls", levers.output_controls, OutputControls)
+    c.choice(f"{name}.monitoring", levers.monitoring, Monitoring)
+    c.choice(f"{name}.access_mode", levers.access_mode, AccessMode)
+    c.choice(f"{name}.throttling", levers.throttling, Throttling)
+    c.choice(f"{name}.disclosure", levers.disclosure, Disclosure)
+    if levers.access_mode == AccessMode.WEIGHTS:
+        if levers.monitoring != Monitoring.NONE:
+            c.add(
+                f"{name}.monitoring",
+                "shared weights cannot be monitored; set monitoring to none or use another access "
+                "mode",
+            )
+        if levers.throttling != Throttling.NONE:
+            c.add(
+                f"{name}.throttling",
+                "shared weights cannot be throttled; set throttling to none or use another access "
+                "mode",
+            )
+
+
+def snapshot_errors(
+    snapshot: Snapshot, params: ParameterSet, prefix: str = ""
+) -> list[tuple[str, str]]:
+    """Every problem of ``snapshot`` as ``(field, message)``; empty when valid."""
+    c = Collector(prefix)
+    s: Any = snapshot
+    c.choice("purpose", s.purpose, Purpose)
+    c.number("dsa", s.dsa)
+    for name in ("dsa_uncertainty", "omega", "omega_uncertainty"):
+        if getattr(s, name) is not None:
+            c.number(name, getattr(s, name))
+    mp = s.min_participation
+    if isinstance(mp, bool) or not isinstance(mp, int) or mp < 0:
+        c.add("min_participation", f"must be a whole number >= 0, got {mp!r}")
+    if s.risk_weights is not None:
+        for k, w in s.risk_weights.items():
+            if k not in RISK_WEIGHT_KEYS:
+                c.add(
+                    f"risk_weights.{k}",
+                    f"unknown risk; expected one of {', '.join(RISK_WEIGHT_KEYS)}",
+                )
+            else:
+                c.number(f"risk_weights.{k}", w, high=math.inf)
+        total = sum(float(w) for w in s.risk_weights.values() if isinstance(w, int | float))
+        if not total > 0:
+            c.add("risk_weights", "at least one risk weight must be positive")
+
+    # Parties.
+    party_keys = _unique(c, "parties", (p.key for p in s.parties), "key")
+    roles: dict[str, str] = {}
+    for i, p in enumerate(s.parties):
+        c.choice(f"parties[{i}].role", p.role, Role)
+        c.choice(f"parties[{i}].alignment", p.alignment, Alignment)
+        if not isinstance(p.name, str) or not p.name:
+            c.add(f"parties[{i}].name", f"must be a non-empty string, got {p.name!r}")
+        for attr in ("trust", "capability", "security"):
+            c.number(f"parties[{i}].{attr}", getattr(p, attr))
+        _half_widths(
+            c, f"parties[{i}].uncertainty", p.uncertainty, ("trust", "capability", "security")
+        )
+        if isinstance(p.key, str):
+            roles[p.key] = p.role
+    providers = [p for p in s.parties if p.role == Role.PROVIDER]
+    if len(providers) != 1:
+        c.add("parties", f"must contain exactly one provider, found {len(providers)}")
+    if not any(p.role == Role.RECIPIENT for p in s.parties):
+        c.add("parties", "must contain at least one recipient")
+
+    # Catalog rows.
+    item_keys = _unique(c, "items", (it.slug for it in s.items), "slug")
+    for i, it in enumerate(s.items):
+        c.choice(f"items[{i}].cluster", it.cluster, Cluster)
+        for attr in ITEM_ATTRIBUTES:
+            c.number(f"items[{i}].{attr}", getattr(it, attr))
+        _half_widths(c, f"items[{i}].uncertainty", it.uncertainty, ITEM_ATTRIBUTES)
+    commitment_keys = _unique(c, "commitments", (cm.slug for cm in s.commitments), "slug")
+    for i, cm in enumerate(s.commitments):
+        for attr in ("burden", "verifiability", "race_framing"):
+            c.number(f"commitments[{i}].{attr}", getattr(cm, attr))
+    type_keys = _unique(c, "mechanism_types", (mt.slug for mt in s.mechanism_types), "slug")
+    for i, mt in enumerate(s.mechanism_types):
+        c.number(f"mechanism_types[{i}].effectiveness", mt.effectiveness)
+        c.number(f"mechanism_types[{i}].erosion", mt.erosion)
+        _half_widths(
+            c, f"mechanism_types[{i}].uncertainty", mt.uncertainty, ("effectiveness", "erosion")
+        )
+
+    # Phases.
+    phase_keys = _unique(c, "phases", (ph.key for ph in s.phases), "key")
+    orders: set[int] = set()
+    for i, ph in enumerate(s.phases):
+        o = ph.order
+        if isinstance(o, bool) or not isinstance(o, int) or o < 1:
+            c.add(f"phases[{i}].order", f"must be a whole number >= 1, got {o!r}")
+        elif o in orders:
+            c.add(f"phases[{i}].order", f"duplicate order {o}")
+        else:
+            orders.add(o)
+
+    def recipient_ref(name: str, key: object) -> None:
+        if key not in party_keys:
+            c.add(name, f"no party with key {key!r}")
+        elif roles.get(str(key)) != Role.RECIPIENT:
+            c.add(name, f"party {key!r} is not a recipient (role {roles.get(str(key))})")
+
+    def phase_ref(name: str, key: object) -> None:
+        if key is not None and key not in phase_keys:
+            c.add(name, f"no phase with key {key!r}")
+
+    items = {it.slug: it for it in s.items}
+    _unique(c, "lines", (ln.key for ln in s.lines), "key")
+    for i, ln in enumerate(s.lines):
+        if ln.item not in item_keys:
+            c.add(f"lines[{i}].item", f"no catalog item with slug {ln.item!r}")
+        recipient_ref(f"lines[{i}].recipient", ln.recipient)
+        c.number(f"lines[{i}].magnitude", ln.magnitude, low_open=True)
+        phase_ref(f"lines[{i}].phase", ln.phase)
+        item = items.get(ln.item)
+        if ln.levers is not None and (item is None or item.levers_apply):
+            _check_levers(c, f"lines[{i}].levers", ln.levers, params)
+
+    _unique(c, "conditions", (cd.key for cd in s.conditions), "key")
+    for i, cd in enumerate(s.conditions):
+        if cd.commitment not in commitment_keys:
+            c.add(f"conditions[{i}].commitment", f"no commitment with slug {cd.commitment!r}")
+        recipient_ref(f"conditions[{i}].recipient", cd.recipient)
+        c.number(f"conditions[{i}].burden", cd.burden)
+        c.number(f"conditions[{i}].verifiability", cd.verifiability)
+        phase_ref(f"conditions[{i}].phase", cd.phase)
+        _half_widths(c, f"conditions[{i}].uncertainty", cd.uncertainty, ("burden", "verifiability"))
+
+    _unique(c, "mechanisms", (mc.key for mc in s.mechanisms), "key")
+    for i, mc in enumerate(s.mechanisms):
+        if mc.mechanism_type == params.phased_slug:
+            c.add(
+                f"mechanisms[{i}].mechanism_type",
+                f"{params.phased_slug} is derived from the phases and cannot be attached by hand",
+            )
+        elif mc.mechanism_type not in type_keys:
+            c.add(
+                f"mechanisms[{i}].mechanism_type",
+                f"no mechanism type with slug {mc.mechanism_type!r}",
+            )
+        c.number(f"mechanisms[{i}].strength", mc.strength)
+        c.choice(f"mechanisms[{i}].covers", mc.covers, Covers)
+        if mc.uncertainty is not None:
+            c.number(f"mechanisms[{i}].uncertainty", mc.uncertainty)
+    return c.errors
+
+
+def validate_snapshot(snapshot: Snapshot, params: ParameterSet) -> None:
+    """Raise ``EngineValidationError`` listing every problem of ``snapshot``."""
+    errors = snapshot_errors(snapshot, params)
+    if errors:
+        raise EngineValidationError(errors)
+
+
+def run_errors(n_samples: object, seed: object, params: ParameterSet) -> list[tuple[str, str]]:
+    """Problems with a Monte Carlo sample count and seed."""
+    c = Collector()
+    n = n_samples
+    if isinstance(n, bool) or not isinstance(n, int):
+        c.add("n_samples", f"must be a whole number from 1 to {params.max_samples}, got {n!r}")
+    elif not 1 <= n <= params.max_samples:
+        c.add("n_samples", f"must be from 1 to {params.max_samples}, got {n}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        c.add("seed", f"must be a whole number >= 0, got {seed!r}")
+    return c.errors
+
+
+def weight_errors(
+    weights: Mapping[str, float] | None,
+    intervals: Mapping[str, tuple[float, float]] | None,
+    criteria: Sequence[str],
+) -> list[tuple[str, str]]:
+    """Problems with analyst weights (non-negative, positive sum) and weight intervals."""
+    c = Collector()
+    if weights is not None:
+        for k, w in weights.items():
+            if k not in criteria:
+                c.add(f"weights.{k}", f"unknown criterion; expected one of {', '.join(criteria)}")
+            else:
+                c.number(f"weights.{k}", w, high=math.inf)
+        if not sum(float(w) for w in weights.values() if isinstance(w, int | float)) > 0:
+            c.add("weights", "at least one weight must be positive")
+    if intervals is not None:
+        lows = highs = 0.0
+        for name in criteria:
+            lo, hi = intervals.get(name, (0.0, 1.0))
+            field = f"weight_intervals.{name}"
+            c.number(f"{field}[0]", lo)
+            c.number(f"{field}[1]", hi)
+            if isinstance(lo, int | float) and isinstance(hi, int | float):
+                if lo > hi:
+                    c.add(field, f"lower bound {lo} is above upper bound {hi}")
+                lows += float(lo)
+                highs += float(hi)
+        for k in intervals:
+            if k not in criteria:
+                c.add(
+                    f"weight_intervals.{k}",
+                    f"unknown criterion; expected one of {', '.join(criteria)}",
+                )
+        if not c.errors and (lows > 1.0 + 1e-12 or highs < 1.0 - 1e-12):
+            c.add("weight_intervals", "no weights summing to 1 fit these intervals")
+    return c.errors

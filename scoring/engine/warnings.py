@@ -1,0 +1,165 @@
+"""Warnings in plain words, naming parties, items and mechanisms.
+
+Codes are stable; messages may be reworded. Input that the formulas cannot use is
+an ``EngineValidationError`` instead (see ``validation.py``).
+
+| code | when |
+|---|---|
+| ``no_net_incentive`` | a recipient's net incentive ``N_j`` is below 0 |
+| ``uncertain_incentive`` | ``N_j >= 0`` at the point values but below 0 in >= 25% of samples |
+| ``credibility_gap`` | demand exceeds provider-side supply by more than the threshold |
+| ``hidden_power_sharing`` | a power-sharing line in a draft labelled benefit-sharing |
+| ``high_risk`` | a risk at or above the high-risk threshold |
+| ``mechanism_eroded`` | a mechanism loses at least half its effect under the assumed ``dsa`` |
+| ``levers_ignored`` | lever settings on an item that has no levers (info) |
+| ``no_lines`` / ``recipient_without_lines`` | nothing shared (info) |
+| ``hold_up_exposure`` | a party is exposed after an early phase (trajectory) |
+| ``coalition_member_leaves``, ``coalition_below_threshold`` | section 10a |
+| ``coalition_fragile``, ``coalition_empty`` | section 10a |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .core import Evaluation
+from .explain import line_labels, mechanism_labels
+from .model import Model
+from .params import RISK_NAMES
+from .results import Contribution, EngineWarning
+
+_ALIGNMENT_WORDS = {"ally": "Allied", "neutral": "Neutral", "competitor": "Competitor"}
+
+
+def describe_party(alignment: str, name: str) -> str:
+    """``"Neutral state Brazil"``."""
+    return f"{_ALIGNMENT_WORDS.get(alignment, 'The')} state {name}"
+
+
+def deterministic_warnings(
+    model: Model,
+    ev: Evaluation,
+    contributions: Mapping[str, Sequence[Contribution]],
+    label: str,
+) -> list[EngineWarning]:
+    """Warnings that follow from the point values of one draft."""
+    prm = model.params
+    out: list[EngineWarning] = []
+    scores = {k: float(v[0]) for k, v in ev.scores.items()}
+    if not model.lines:
+        out.append(
+            EngineWarning(
+                "no_lines",
+                "The draft shares no benefits yet; add lines from the catalog.",
+                "agreement",
+                "",
+                "info",
+            )
+        )
+    for j, p in enumerate(model.recipients):
+        who = describe_party(str(p.alignment), p.name)
+        if not model.lines_of(j):
+            out.append(
+                EngineWarning(
+                    "recipient_without_lines",
+                    f"{who} receives nothing in this draft.",
+                    "party",
+                    p.key,
+                    "info",
+                )
+            )
+        net = float(ev.net_j[0][j])
+        if net < 0:
+            burden, believed = float(ev.burden_j[0][j]), float(ev.believed_j[0][j])
+            out.append(
+                EngineWarning(
+                    "no_net_incentive",
+                    f"{who} has no net incentive to sign: it carries burdens of {burden:.2f} but "
+                    "values "
+                    f"what it receives at only {believed:.2f} after discounting for doubtful "
+                    "credibility "
+                    f"(net {net:+.2f}). Add benefits, lighten its commitments or strengthen "
+                    "credibility.",
+                    "party",
+                    p.key,
+                )
+            )
+    gap = scores["credibility_gap"]
+    if gap > prm.warn_credibility_gap:
+        out.append(
+            EngineWarning(
+                "credibility_gap",
+                "Recipients are asked to trust the provider more than its commitments can back: "
+                "demand "
+                f"{scores['demand']:.2f} against provider-side assurance "
+                f"{scores['supply_provider']:.2f} "
+                f"(gap {gap:.2f}). Add verification, escrow or hardware governance, or share "
+                "benefits "
+                f"that are more tangible and harder to revoke.",
+                "agreement",
+                "",
+            )
+        )
+    if label == "benefit_sharing":
+        labels = line_labels(model)
+        for i, ln in enumerate(model.lines):
+            ps = float(ev.ps[0][i])
+            if ps >= prm.line_power:
+                out.append(
+                    EngineWarning(
+                        "hidden_power_sharing",
+                        f"{labels[i]} is power-sharing on its own (power share {ps:.2f}) although "
+                        "the draft "
+                        f"as a whole reads as benefit-sharing (P = {scores['power_sharing']:.2f}).",
+                        "line",
+                        ln.key,
+                    )
+                )
+    for name in RISK_NAMES:
+        value = scores[name]
+        if value >= prm.warn_high_risk:
+            rows = [c for c in contributions[name] if c.amount > 0]
+            top = max(rows, key=lambda c: c.amount) if rows else None
+            source = f"; the largest share comes from {top.label}" if top else ""
+            title = name.replace("risk_", "").capitalize()
+            out.append(
+                EngineWarning(
+                    "high_risk",
+                    f"{title} risk is high ({value:.2f}){source}.",
+                    top.kind if top and top.kind != "part" else "agreement",
+                    top.key if top and top.kind != "part" else "",
+                )
+            )
+    dsa = float(model.snapshot.dsa)
+    m_labels = mechanism_labels(model)
+    eps = [float(model.type_entities[t].values[1]) for t in model.mech_type.tolist()]
+    for k, key in enumerate(model.mechanism_keys):
+        loss = eps[k] * dsa
+        if loss >= prm.warn_mechanism_erosion:
+            out.append(
+                EngineWarning(
+                    "mechanism_eroded",
+                    f"{m_labels[k]} loses {100 * loss:.0f}% of its effect if the provider gains a "
+                    "decisive "
+                    f"strategic advantage (dsa {dsa:.2f}); mechanisms such as hardware governance "
+                    "or escrow "
+                    f"erode less.",
+                    "mechanism",
+                    key,
+                )
+            )
+    items = {it.slug: it for it in model.snapshot.items}
+    for ln in model.lines:
+        if ln.levers is not None and not items[ln.item].levers_apply:
+            out.append(
+                EngineWarning(
+                    "levers_ignored",
+                    f"Lever settings on line {ln.key} are ignored: "
+                    f"{items[ln.item].name or ln.item} is not "
+                    f"a frontier-AI access item.",
+                    "line",
+                    ln.key,
+                    "info",
+                )
+            )
+    return out

@@ -1,0 +1,286 @@
+"""Result layout, Monte Carlo consistency, common random numbers, warnings, coalition."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from scoring.engine import (
+    DEFAULT_PARAMETERS,
+    SCORE_NAMES,
+    AccessMode,
+    BenefitItem,
+    Cluster,
+    Condition,
+    Levers,
+    Line,
+    Mechanism,
+    Snapshot,
+    compare,
+    score,
+    simulate,
+    trajectory,
+)
+from scoring.engine.analysis import coalition, dominance, flip_points, smaa
+
+from .engine_strategies import example_draft
+
+EXPECTED_SCORES = [
+    "credibility", "demand", "supply_provider", "supply_recipients", "credibility_gap",
+    "assurance", "power_sharing", "power_max", "risk_proliferation", "risk_instability",
+    "risk_perverse", "risk_signalling", "risk_framing", "risk_overall", "provider_cost",
+    "leverage", "min_net_incentive",
+]  # fmt: skip
+
+
+def _json(data: object) -> object:
+    return json.loads(json.dumps(data, allow_nan=False))
+
+
+def test_score_result_layout_is_plain_json() -> None:
+    snap = example_draft()
+    heavy = Condition("heavy", "safety-regulation", "BRA", 1.0, 0.5)
+    result = simulate(
+        dataclasses.replace(snap, conditions=(*snap.conditions, heavy)), n_samples=200, seed=11
+    )
+    data = result.to_dict()
+    assert _json(data) == data
+    assert list(data) == [
+        "parameter_version", "seed", "n_samples", "label", "label_shares", "scores",
+        "contributions", "credibility_explanation", "lines", "recipients", "warnings",
+        "trajectory", "coalition",
+    ]  # fmt: skip
+    assert data["parameter_version"] == "2026.1"
+    assert data["seed"] == 11
+    assert data["n_samples"] == 200
+    assert list(data["scores"]) == EXPECTED_SCORES == list(SCORE_NAMES)
+    assert set(data["scores"]["credibility"]) == {"value", "mean", "p5", "p50", "p95"}
+    assert set(data["contributions"]["demand"][0]) == {"kind", "key", "label", "amount"}
+    assert set(data["warnings"][0]) >= {"code", "message", "subject_kind", "subject_key"}
+    assert sum(data["label_shares"].values()) == pytest.approx(1.0)
+    assert data["coalition"]["members"] == ["BRA", "JPN"]
+    assert len(data["trajectory"]) == 2
+
+
+def test_other_results_are_plain_json() -> None:
+    snap = example_draft()
+    for data in (
+        score(snap).to_dict(),
+        compare(
+            [snap, dataclasses.replace(snap, label="B", dsa=0.9)], n_samples=100, seed=2
+        ).to_dict(),
+        smaa([[1, 2], [2, 1]], ["up", "down"], seed=1, n_samples=100).to_dict(),
+        dominance([[1, 2], [2, 1]], ["up", "down"]).to_dict(),
+        flip_points([[1, 2], [2, 1]], ["up", "up"], [0.5, 0.5]).to_dict(),
+        coalition([1, 2, 3], [1, 1, 1]).to_dict(),
+        trajectory(snap)[0].to_dict(),
+    ):
+        assert _json(data) == data
+
+
+def test_null_scores_are_none_not_nan() -> None:
+    snap = dataclasses.replace(example_draft(), conditions=())
+    data = simulate(snap, n_samples=50, seed=1).to_dict()
+    assert data["scores"]["assurance"] == {
+        "value": None,
+        "mean": None,
+        "p5": None,
+        "p50": None,
+        "p95": None,
+    }
+
+
+def _certain(snap: Snapshot) -> Snapshot:
+    zero_item = dict.fromkeys("ptrdqcva", 0.0)
+    return dataclasses.replace(
+        snap,
+        items=tuple(dataclasses.replace(it, uncertainty=zero_item) for it in snap.items),
+        parties=tuple(
+            dataclasses.replace(p, uncertainty={"trust": 0.0, "capability": 0.0, "security": 0.0})
+            for p in snap.parties
+        ),
+        conditions=tuple(
+            dataclasses.replace(c, uncertainty={"burden": 0.0, "verifiability": 0.0}, phase=None)
+            for c in snap.conditions
+        ),
+        mechanisms=tuple(dataclasses.replace(m, uncertainty=0.0) for m in snap.mechanisms),
+        mechanism_types=tuple(
+            dataclasses.replace(t, uncertainty={"effectiveness": 0.0, "erosion": 0.0})
+            for t in snap.mechanism_types
+        ),
+        dsa_uncertainty=0.0,
+        omega_uncertainty=0.0,
+        # The derived phased mechanism always carries the default half-width.
+        phases=(),
+        lines=tuple(dataclasses.replace(ln, phase=None) for ln in snap.lines),
+    )
+
+
+def test_without_uncertainty_every_sample_equals_the_point_value() -> None:
+    params = dataclasses.replace(DEFAULT_PARAMETERS, default_half_width=0.0)
+    result = simulate(example_draft(), n_samples=20, seed=5, params=params)
+    also = simulate(_certain(example_draft()), n_samples=20, seed=5)
+    for res in (result, also):
+        for name, s in res.scores.items():
+            if s.value is None:
+                continue
+            assert s.mean == pytest.approx(s.value, abs=1e-12), name
+            assert s.p5 == pytest.approx(s.value, abs=1e-12)
+            assert s.p95 == pytest.approx(s.value, abs=1e-12)
+
+
+def test_summaries_are_ordered_and_reproducible() -> None:
+    a = simulate(example_draft(), n_samples=500, seed=3)
+    b = simulate(example_draft(), n_samples=500, seed=4)
+    assert a.to_dict() != b.to_dict()
+    for s in a.scores.values():
+        if s.mean is not None:
+            assert s.p5 <= s.p50 <= s.p95  # type: ignore[operator]
+
+
+def test_common_random_numbers_across_drafts() -> None:
+    a = example_draft("A")
+    same = dataclasses.replace(a, label="A again")
+    stronger = dataclasses.replace(
+        a, label="A + escrow", mechanisms=(*a.mechanisms, Mechanism("esc", "escrow", 0.5))
+    )
+    result = compare([a, same, stronger], n_samples=400, seed=9)
+    alone = simulate(a, n_samples=400, seed=9)
+    assert result.drafts[0].scores == alone.scores
+    assert result.drafts[1].scores == alone.scores
+    for crit, matrix in result.win_probabilities.items():
+        assert matrix[0][1] == pytest.approx(0.5), crit
+    # With the same draws, more supply can never lose on credibility in any sample.
+    assert (result.win_probabilities["credibility"][0][2] or 0.0) <= 0.5
+    assert result.overall_winning_odds[0][1] == pytest.approx(0.5)
+
+
+def test_parties_are_matched_by_key_across_drafts() -> None:
+    a = example_draft("A")
+    renamed = dataclasses.replace(
+        a, label="B", parties=tuple(dataclasses.replace(p, name=p.name.upper()) for p in a.parties)
+    )
+    result = compare([a, renamed], n_samples=300, seed=1)
+    assert result.drafts[0].scores == result.drafts[1].scores
+
+
+def test_comparison_ranks_and_flags_dominated_draft() -> None:
+    a = example_draft("A")
+    worse = dataclasses.replace(a, label="Worse", dsa=1.0)
+    result = compare([a, worse], n_samples=500, seed=2)
+    assert result.drafts[1].dominated_by == ("A",)
+    assert "dominated_draft" in [w.code for w in result.warnings]
+    assert result.top == "A"
+    assert result.ranking == ("A", "Worse")
+    assert result.drafts[0].rank_acceptability[0] >= 0.5
+    assert sum(result.drafts[0].rank_acceptability) == pytest.approx(1.0)
+    pair = result.pairs[0]
+    assert pair.criteria["credibility"] > 0  # type: ignore[operator]
+    assert pair.drivers["supply_provider"][0].kind == "mechanism"
+    flips = {f.criterion: f for f in result.flip_points}
+    assert set(flips) == {
+        "credibility",
+        "risk_overall",
+        "power_sharing",
+        "min_net_incentive",
+        "leverage",
+    }
+    for f in flips.values():
+        assert f.keep_top[0] <= f.weight <= f.keep_top[1]
+
+
+def test_power_direction_flips_the_power_criterion() -> None:
+    a = example_draft("A")
+    more_power = dataclasses.replace(
+        a,
+        label="B",
+        lines=tuple(
+            dataclasses.replace(ln, levers=Levers(access_mode=AccessMode.WEIGHTS))
+            if ln.item == "model-access"
+            else ln
+            for ln in a.lines
+        ),
+    )
+    down = compare([a, more_power], n_samples=200, seed=1)
+    up = compare([a, more_power], n_samples=200, seed=1, power_direction="up")
+    assert down.win_probabilities["power_sharing"][0][1] == 1.0
+    assert up.win_probabilities["power_sharing"][0][1] == 0.0
+
+
+def test_no_net_incentive_warning_names_the_state() -> None:
+    snap = example_draft()
+    heavy = dataclasses.replace(
+        snap,
+        conditions=(*snap.conditions, Condition("heavy", "safety-regulation", "BRA", 1.0, 0.5)),
+    )
+    result = score(heavy)
+    [warning] = [w for w in result.warnings if w.code == "no_net_incentive"]
+    assert warning.message.startswith("Neutral state Brazil has no net incentive to sign:")
+    assert (warning.subject_kind, warning.subject_key) == ("party", "BRA")
+
+
+def test_hidden_power_sharing_line_is_flagged() -> None:
+    snap = example_draft()
+    cash = BenefitItem(
+        "cash", Cluster.FINANCIAL_RESOURCE, p=0.05, t=0.9, r=0.9, d=0, q=0, c=0.5, v=0.9, a=0.1
+    )
+    seat = BenefitItem(
+        "veto", Cluster.SEATS_AT_TABLE, p=0.62, t=0.9, r=0.9, d=0, q=0, c=0.1, v=0.1, a=0.1
+    )
+    snap = dataclasses.replace(
+        snap,
+        items=(cash, seat),
+        lines=(Line("cash", "cash", "BRA", 1.0), Line("veto", "veto", "JPN", 0.2)),
+    )
+    result = score(snap)
+    assert result.label == "benefit_sharing"
+    [warning] = [w for w in result.warnings if w.code == "hidden_power_sharing"]
+    assert warning.subject_key == "veto"
+
+
+def test_coalition_member_that_would_leave_gets_a_transfer() -> None:
+    snap = example_draft()
+    heavy = dataclasses.replace(
+        snap,
+        conditions=(*snap.conditions, Condition("heavy", "safety-regulation", "BRA", 1.0, 0.5)),
+    )
+    result = simulate(heavy, n_samples=300, seed=1)
+    assert result.coalition is not None
+    bra = next(m for m in result.coalition.margins if m.key == "BRA")
+    assert not bra.stays
+    assert bra.transfer_needed == pytest.approx(-bra.margin)
+    assert not result.coalition.stable
+    assert result.coalition.total_transfer_needed == pytest.approx(bra.transfer_needed)
+    split = result.coalition.transfer_split
+    assert split["BRA"] == pytest.approx(bra.transfer_needed)
+    assert (
+        -split["JPN"] <= next(m.margin for m in result.coalition.margins if m.key == "JPN") + 1e-12
+    )
+    codes = [w.code for w in result.warnings]
+    assert "coalition_member_leaves" in codes
+    assert result.coalition.free_riders[0].key == "CHN"
+
+
+def test_pivotal_members_lose_everyones_restraint() -> None:
+    snap = dataclasses.replace(example_draft(), min_participation=2)
+    result = simulate(snap, n_samples=100, seed=1)
+    assert result.coalition is not None
+    assert all(m.pivotal and m.payoff_out == 0.0 for m in result.coalition.margins)
+
+
+def test_trajectory_is_cumulative_and_ends_at_the_full_draft() -> None:
+    snap = example_draft()
+    steps = trajectory(snap)
+    assert [s.phase_key for s in steps] == ["p1", "p2"]
+    assert steps[-1].scores == score(snap).scores
+    assert steps[0].scores["provider_cost"] < steps[1].scores["provider_cost"]  # type: ignore[operator]
+    assert {e.key for e in steps[0].exposures} == {"USA", "BRA", "JPN"}
+    single = dataclasses.replace(
+        snap,
+        phases=(),
+        lines=tuple(dataclasses.replace(ln, phase=None) for ln in snap.lines),
+        conditions=tuple(dataclasses.replace(c, phase=None) for c in snap.conditions),
+    )
+    assert len(trajectory(single)) == 1
