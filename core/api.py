@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, pagination, permissions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.admin_site import is_curator
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -18,6 +23,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
+    if isinstance(exc, ProtectedError):
+        return Response(
+            {"detail": "This entry is in use by drafts and cannot be deleted."},
+            status=status.HTTP_409_CONFLICT,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -40,3 +50,22 @@ def _django_errors(exc: DjangoValidationError) -> dict[str, Any]:
             for field, errs in exc.error_dict.items()
         }
     return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+class IsCuratorOrReadOnly(permissions.BasePermission):
+    """Signed-in users read; only curators write."""
+
+    message = "Only curators can change the catalog."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or is_curator(request.user)
+
+
+class StandardPagination(pagination.PageNumberPagination):
+    """Page-numbered lists; clients may ask for up to 200 rows a page."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

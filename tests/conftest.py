@@ -10,11 +10,35 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from accounts.services import curator_grant
+from catalog.models import BenefitItem
+from catalog.services import catalog_load
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.services import postgres_or_skip, redis_url_or_skip
 from tests.workers import WorkerPool
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped catalog once per test database."""
+    with django_db_blocker.unblock():
+        catalog_load()
+
+
+@pytest.fixture
+def catalog(db) -> None:
+    """The shipped catalog (reloaded when a transactional test flushed it)."""
+    if not BenefitItem.objects.exists():
+        catalog_load()
+
+
+@pytest.fixture
+def curator(db):
+    user = UserFactory(username="cura")
+    curator_grant(user=user)
+    return user
 
 
 @pytest.fixture

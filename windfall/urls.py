@@ -9,6 +9,7 @@ from core.views import healthz, readyz
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
+    path("catalog/", include("catalog.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("windfall.api_urls")),
     path("healthz", healthz, name="healthz"),

@@ -1,0 +1,132 @@
+"""Curator admin: list columns, filters, search, per-attribute rationale rows,
+history of every change and CSV/JSON import/export with a dry-run preview."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog import resources
+from catalog.choices import ITEM_ATTRIBUTE_NAMES
+from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType, RiskKind
+from catalog.services import catalog_entry_save_curated
+
+
+def _attribute_row(name: str, *, half_width: bool = True) -> tuple[str, ...]:
+    return (name, f"u_{name}", f"rationale_{name}") if half_width else (name, f"rationale_{name}")
+
+
+class CatalogAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Base admin for catalog entries: saving flags the entry as curated."""
+
+    import_formats = [CSV, JSON]
+    export_formats = [CSV, JSON]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["locally_modified", "created_at", "updated_at"]
+    list_per_page = 100
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        assert isinstance(obj, CatalogEntry)
+        catalog_entry_save_curated(entry=obj)
+
+
+@admin.display(description="Label", ordering="label")
+def label_badge(obj: BenefitItem) -> str:
+    return format_html('<span class="badge label-{}">{}</span>', obj.label, obj.get_label_display())
+
+
+@admin.register(BenefitItem)
+class BenefitItemAdmin(CatalogAdmin):
+    resource_classes = [resources.BenefitItemResource]
+    list_display = [
+        "name", "cluster", label_badge, "power_index", "t", "r", "d", "v",
+        "levers_apply", "locally_modified", "updated_at",
+    ]  # fmt: skip
+    list_filter = ["cluster", "label", "levers_apply", "locally_modified"]
+    search_fields = ["name", "slug", "summary", "description"]
+    readonly_fields = ["power_index", "label", *CatalogAdmin.readonly_fields]
+    fieldsets = [
+        (None, {"fields": ["slug", "name", "cluster", "summary", "description", "precedent"]}),
+        ("Frontier-AI levers", {"fields": ["levers_apply", "default_levers"]}),
+        (
+            "Attributes: value, uncertainty half-width and rationale",
+            {
+                "fields": [_attribute_row(name) for name in ITEM_ATTRIBUTE_NAMES],
+                "description": "Every value is between 0 and 1; half-widths between 0 and 0.5.",
+            },
+        ),
+        ("Derived (computed on save)", {"fields": ["power_index", "label"]}),
+        ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(CatalogAdmin):
+    resource_classes = [resources.CommitmentResource]
+    list_display = [
+        "name",
+        "burden",
+        "verifiability",
+        "restraint",
+        "race_framing",
+        "locally_modified",
+    ]
+    list_filter = ["restraint", "locally_modified"]
+    search_fields = ["name", "slug", "summary", "description"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name", "summary", "description"]}),
+        (
+            "Attributes and rationales",
+            {
+                "fields": [
+                    _attribute_row("burden"),
+                    _attribute_row("verifiability"),
+                    _attribute_row("restraint", half_width=False),
+                    _attribute_row("race_framing", half_width=False),
+                ]
+            },
+        ),
+        ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(MechanismType)
+class MechanismTypeAdmin(CatalogAdmin):
+    resource_classes = [resources.MechanismTypeResource]
+    list_display = ["name", "slug", "effectiveness", "erosion", "derived", "locally_modified"]
+    list_filter = ["derived", "locally_modified"]
+
+
+@admin.register(RiskKind)
+class RiskKindAdmin(CatalogAdmin):
+    resource_classes = [resources.RiskKindResource]
+    list_display = ["name", "slug", "default_weight", "position", "locally_modified"]
+
+
+@admin.register(Actor)
+class ActorAdmin(CatalogAdmin):
+    resource_classes = [resources.ActorResource]
+    list_display = [
+        "name",
+        "slug",
+        "alignment",
+        "capability",
+        "security",
+        "trust",
+        "locally_modified",
+    ]
+    list_filter = ["alignment", "locally_modified"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name", "alignment", "notes"]}),
+        (
+            "Profile: value, uncertainty half-width and rationale",
+            {"fields": [_attribute_row(n) for n in ("capability", "security", "trust")]},
+        ),
+        ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
+    ]

@@ -1,0 +1,312 @@
+"""The curated catalog: benefit items, commitments, mechanism types, risk kinds, actors.
+
+Every 0-1 attribute has a range check in the database and in forms, an uncertainty
+half-width (``u_*``) where the engine samples it, and a one-line rationale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from catalog.choices import (
+    ITEM_ATTRIBUTE_HELP,
+    ITEM_ATTRIBUTE_NAMES,
+    LEVER_CHOICES,
+    MAX_GENERATION_LAG,
+    Alignment,
+    Cluster,
+    PowerLabel,
+)
+from core.models import TimeStampedModel
+
+MAX_HALF_WIDTH = 0.5
+
+
+def unit_field(
+    verbose_name: str, *, default: float = 0.5, help_text: str = ""
+) -> models.FloatField:
+    """A number in [0, 1]."""
+    return models.FloatField(
+        verbose_name,
+        default=default,
+        help_text=help_text,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
+
+
+def half_width_field(verbose_name: str, *, default: float = 0.1) -> models.FloatField:
+    """An uncertainty half-width in [0, 0.5]: Monte Carlo samples value +/- this."""
+    return models.FloatField(
+        f"{verbose_name} uncertainty",
+        default=default,
+        help_text="Half-width of the uniform uncertainty band (0 to 0.5).",
+        validators=[MinValueValidator(0.0), MaxValueValidator(MAX_HALF_WIDTH)],
+    )
+
+
+def rationale_field(verbose_name: str) -> models.TextField:
+    return models.TextField(f"{verbose_name} rationale", help_text="One sentence: why this value.")
+
+
+def range_constraints(
+    model_name: str, unit_fields: list[str], half_width_fields: list[str]
+) -> list[models.CheckConstraint]:
+    """Database checks mirroring the field validators (a second line of defence)."""
+    checks = [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__gte": 0.0, f"{name}__lte": 1.0}),
+            name=f"{model_name}_{name}_in_unit_range",
+            violation_error_message=f"{name} must be between 0 and 1.",
+        )
+        for name in unit_fields
+    ]
+    checks += [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__gte": 0.0, f"{name}__lte": MAX_HALF_WIDTH}),
+            name=f"{model_name}_{name}_in_half_width_range",
+            violation_error_message=f"{name} must be between 0 and {MAX_HALF_WIDTH}.",
+        )
+        for name in half_width_fields
+    ]
+    return checks
+
+
+ITEM_ATTRIBUTES = list(ITEM_ATTRIBUTE_NAMES)
+
+
+class CatalogEntry(TimeStampedModel):
+    """Fields every catalog entry has."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=160)
+    locally_modified = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Set when a curator edits the entry; reloading shipped data then keeps it.",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BenefitItem(CatalogEntry):
+    """A benefit a provider can share, with the attributes that drive every score."""
+
+    cluster = models.CharField(max_length=32, choices=Cluster.choices, db_index=True)
+    summary = models.CharField(max_length=240)
+    description = models.TextField()
+    precedent = models.TextField(blank=True)
+    levers_apply = models.BooleanField(
+        "frontier-AI levers apply",
+        default=False,
+        help_text="Frontier-AI access item: lines set scope, lag, monitoring and other levers.",
+    )
+    default_levers = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Lever settings a new line starts with (levers items only).",
+    )
+
+    p = unit_field(ITEM_ATTRIBUTE_NAMES["p"], help_text=ITEM_ATTRIBUTE_HELP["p"])
+    t = unit_field(ITEM_ATTRIBUTE_NAMES["t"], help_text=ITEM_ATTRIBUTE_HELP["t"])
+    r = unit_field(ITEM_ATTRIBUTE_NAMES["r"], help_text=ITEM_ATTRIBUTE_HELP["r"])
+    d = unit_field(ITEM_ATTRIBUTE_NAMES["d"], help_text=ITEM_ATTRIBUTE_HELP["d"])
+    q = unit_field(ITEM_ATTRIBUTE_NAMES["q"], help_text=ITEM_ATTRIBUTE_HELP["q"])
+    c = unit_field(ITEM_ATTRIBUTE_NAMES["c"], help_text=ITEM_ATTRIBUTE_HELP["c"])
+    v = unit_field(ITEM_ATTRIBUTE_NAMES["v"], help_text=ITEM_ATTRIBUTE_HELP["v"])
+    a = unit_field(ITEM_ATTRIBUTE_NAMES["a"], help_text=ITEM_ATTRIBUTE_HELP["a"])
+    u_p = half_width_field(ITEM_ATTRIBUTE_NAMES["p"])
+    u_t = half_width_field(ITEM_ATTRIBUTE_NAMES["t"])
+    u_r = half_width_field(ITEM_ATTRIBUTE_NAMES["r"])
+    u_d = half_width_field(ITEM_ATTRIBUTE_NAMES["d"])
+    u_q = half_width_field(ITEM_ATTRIBUTE_NAMES["q"])
+    u_c = half_width_field(ITEM_ATTRIBUTE_NAMES["c"])
+    u_v = half_width_field(ITEM_ATTRIBUTE_NAMES["v"])
+    u_a = half_width_field(ITEM_ATTRIBUTE_NAMES["a"])
+    rationale_p = rationale_field(ITEM_ATTRIBUTE_NAMES["p"])
+    rationale_t = rationale_field(ITEM_ATTRIBUTE_NAMES["t"])
+    rationale_r = rationale_field(ITEM_ATTRIBUTE_NAMES["r"])
+    rationale_d = rationale_field(ITEM_ATTRIBUTE_NAMES["d"])
+    rationale_q = rationale_field(ITEM_ATTRIBUTE_NAMES["q"])
+    rationale_c = rationale_field(ITEM_ATTRIBUTE_NAMES["c"])
+    rationale_v = rationale_field(ITEM_ATTRIBUTE_NAMES["v"])
+    rationale_a = rationale_field(ITEM_ATTRIBUTE_NAMES["a"])
+
+    power_index = models.FloatField(
+        editable=False,
+        default=0.0,
+        help_text="Power-sharing index of a full-magnitude line with the default levers.",
+    )
+    label = models.CharField(
+        max_length=20, choices=PowerLabel.choices, editable=False, db_index=True,
+        default=PowerLabel.BENEFIT_SHARING,
+    )  # fmt: skip
+
+    history = HistoricalRecords(excluded_fields=["locally_modified"])
+
+    class Meta(CatalogEntry.Meta):
+        constraints = range_constraints(
+            "benefititem", ITEM_ATTRIBUTES, [f"u_{name}" for name in ITEM_ATTRIBUTES]
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:item-detail", kwargs={"slug": self.slug})
+
+    def attributes(self) -> list[dict[str, Any]]:
+        """Each attribute with its name, value, half-width and rationale, in model order."""
+        return [
+            {
+                "key": key,
+                "name": ITEM_ATTRIBUTE_NAMES[key],
+                "help": ITEM_ATTRIBUTE_HELP[key],
+                "value": getattr(self, key),
+                "uncertainty": getattr(self, f"u_{key}"),
+                "rationale": getattr(self, f"rationale_{key}"),
+            }
+            for key in ITEM_ATTRIBUTES
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = lever_settings_errors(self.default_levers) if self.default_levers else []
+        if self.default_levers and not self.levers_apply:
+            errors.append("Only items with frontier-AI levers can have default levers.")
+        if errors:
+            raise ValidationError({"default_levers": errors})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from catalog.derived import item_power_index
+
+        self.power_index, self.label = item_power_index(self)
+        if (fields := kwargs.get("update_fields")) is not None:
+            kwargs["update_fields"] = {*fields, "power_index", "label"}
+        super().save(*args, **kwargs)
+
+
+def lever_settings_errors(levers: object) -> list[str]:
+    """Problems with a lever-settings mapping (empty list when valid)."""
+    if not isinstance(levers, dict):
+        return ["Lever settings must be a mapping of lever name to setting."]
+    errors = []
+    allowed = {*LEVER_CHOICES, "generation_lag"}
+    for name in sorted(set(levers) - allowed):
+        errors.append(f"Unknown lever {name!r}; levers are {', '.join(sorted(allowed))}.")
+    for name, options in LEVER_CHOICES.items():
+        if name in levers and levers[name] not in options:
+            errors.append(f"{name} must be one of {', '.join(options)}; got {levers[name]!r}.")
+    lag = levers.get("generation_lag", 0)
+    if not isinstance(lag, int) or isinstance(lag, bool) or not 0 <= lag <= MAX_GENERATION_LAG:
+        errors.append(f"generation_lag must be a whole number from 0 to {MAX_GENERATION_LAG}.")
+    if levers.get("access_mode") == "weights":
+        for name in ("monitoring", "throttling"):
+            if levers.get(name, "none") != "none":
+                errors.append(
+                    f"Shared weights cannot be monitored or throttled: set {name} to none."
+                )
+    return errors
+
+
+class Commitment(CatalogEntry):
+    """Something a recipient can commit to in return for benefits."""
+
+    summary = models.CharField(max_length=240)
+    description = models.TextField()
+    burden = unit_field("Burden", help_text="Default cost of the commitment to the recipient.")
+    u_burden = half_width_field("Burden")
+    rationale_burden = rationale_field("Burden")
+    verifiability = unit_field("Verifiability", help_text="How well compliance can be checked.")
+    u_verifiability = half_width_field("Verifiability")
+    rationale_verifiability = rationale_field("Verifiability")
+    restraint = models.BooleanField(
+        default=False, help_text="Slows the recipient's own AI development."
+    )
+    rationale_restraint = rationale_field("Restraint")
+    race_framing = unit_field(
+        "Race framing", default=0.0, help_text="How much it frames AI as a contest to win."
+    )
+    rationale_race_framing = rationale_field("Race framing")
+
+    history = HistoricalRecords(excluded_fields=["locally_modified"])
+
+    class Meta(CatalogEntry.Meta):
+        constraints = range_constraints(
+            "commitment",
+            ["burden", "verifiability", "race_framing"],
+            ["u_burden", "u_verifiability"],
+        )
+
+
+class MechanismType(CatalogEntry):
+    """A kind of credibility mechanism with its effectiveness and erosion (section 4)."""
+
+    summary = models.CharField(max_length=240)
+    description = models.TextField()
+    effectiveness = unit_field("Effectiveness (e)", help_text="Effect at full strength.")
+    erosion = unit_field(
+        "Erosion (eps)", help_text="Share of the effect lost under a decisive strategic advantage."
+    )
+    derived = models.BooleanField(
+        default=False, help_text="Computed from the draft (phases); never attached by hand."
+    )
+    rationale = models.TextField(help_text="Why this effectiveness and erosion.")
+
+    history = HistoricalRecords(excluded_fields=["locally_modified"])
+
+    class Meta(CatalogEntry.Meta):
+        constraints = range_constraints("mechanismtype", ["effectiveness", "erosion"], [])
+
+
+class RiskKind(CatalogEntry):
+    """One of the five risks every draft is scored on (section 5)."""
+
+    summary = models.CharField(max_length=240)
+    description = models.TextField()
+    default_weight = unit_field("Default weight", default=0.2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["locally_modified"])
+
+    class Meta(CatalogEntry.Meta):
+        ordering = ["position", "name"]
+        constraints = range_constraints("riskkind", ["default_weight"], [])
+
+
+class Actor(CatalogEntry):
+    """A state profile an analyst starts a party from (overridable per draft)."""
+
+    alignment = models.CharField(
+        max_length=16,
+        choices=Alignment.choices,
+        help_text="Alignment to the default provider (the United States).",
+    )
+    capability = unit_field("Capability (kappa)", help_text="Closeness to the AI frontier.")
+    u_capability = half_width_field("Capability")
+    rationale_capability = rationale_field("Capability")
+    security = unit_field(
+        "Security posture (sigma)", help_text="Ability to protect shared assets from theft."
+    )
+    u_security = half_width_field("Security posture")
+    rationale_security = rationale_field("Security posture")
+    trust = unit_field("Trust (tau)", help_text="Default trust in the provider.")
+    u_trust = half_width_field("Trust")
+    rationale_trust = rationale_field("Trust")
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["locally_modified"])
+
+    class Meta(CatalogEntry.Meta):
+        constraints = range_constraints(
+            "actor",
+            ["capability", "security", "trust"],
+            ["u_capability", "u_security", "u_trust"],
+        )

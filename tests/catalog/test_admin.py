@@ -1,0 +1,87 @@
+"""Curators edit the catalog in the admin, with validation, history and import/export."""
+
+import pytest
+
+from catalog.models import BenefitItem
+
+pytestmark = pytest.mark.django_db
+
+CHANGE_URL = "/admin/catalog/benefititem/{}/"
+
+
+def _form_data(item: BenefitItem, **overrides: object) -> dict[str, object]:
+    data = {
+        field.name: getattr(item, field.name)
+        for field in BenefitItem._meta.concrete_fields
+        if field.editable and field.name not in {"id", "default_levers", "levers_apply"}
+    }
+    if item.levers_apply:
+        data["levers_apply"] = "on"
+    data["default_levers"] = (
+        "null" if item.default_levers is None else __import__("json").dumps(item.default_levers)
+    )
+    data.update(overrides)
+    return data
+
+
+def test_curator_edit_is_saved_flagged_and_recorded_with_who(client, curator):
+    client.force_login(curator)
+    item = BenefitItem.objects.get(slug="datasets")
+    response = client.post(CHANGE_URL.format(item.pk) + "change/", _form_data(item, v=0.42))
+    assert response.status_code == 302, response.content[:2000]
+    item.refresh_from_db()
+    assert item.v == 0.42 and item.locally_modified
+    latest = item.history.first()
+    assert latest.history_user == curator and latest.v == 0.42
+
+
+def test_out_of_range_value_gets_a_clear_message_and_changes_nothing(client, curator):
+    client.force_login(curator)
+    item = BenefitItem.objects.get(slug="datasets")
+    response = client.post(CHANGE_URL.format(item.pk) + "change/", _form_data(item, t=1.5))
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 1.0." in response.content.decode()
+    item.refresh_from_db()
+    assert item.t != 1.5 and not item.locally_modified
+
+
+def test_weights_with_monitoring_is_refused(client, curator):
+    client.force_login(curator)
+    item = BenefitItem.objects.get(slug="model-weights")
+    bad = '{"access_mode": "weights", "monitoring": "realtime"}'
+    response = client.post(
+        CHANGE_URL.format(item.pk) + "change/", _form_data(item, default_levers=bad)
+    )
+    assert response.status_code == 200
+    assert "Shared weights cannot be monitored or throttled" in response.content.decode()
+
+
+def test_admin_changelist_filters_by_label_and_shows_history(client, curator):
+    client.force_login(curator)
+    response = client.get("/admin/catalog/benefititem/?label__exact=power_sharing")
+    assert response.status_code == 200
+    assert "Frontier model weights" in response.content.decode()
+    assert "Monetary aid" not in response.content.decode()
+    item = BenefitItem.objects.get(slug="datasets")
+    assert client.get(CHANGE_URL.format(item.pk) + "history/").status_code == 200
+
+
+def test_analyst_cannot_reach_catalog_admin(client, analyst):
+    client.force_login(analyst)
+    item = BenefitItem.objects.get(slug="datasets")
+    response = client.post(CHANGE_URL.format(item.pk) + "change/", _form_data(item, v=0.1))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    item.refresh_from_db()
+    assert item.v != 0.1
+
+
+def test_export_csv_has_every_item(client, curator):
+    client.force_login(curator)
+    response = client.post(
+        "/admin/catalog/benefititem/export/",
+        {"format": "0", **{f"benefititemresource_{f}": "on" for f in ("slug", "name", "p")}},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("\n") >= BenefitItem.objects.count()
+    assert "model-weights" in body

@@ -1,0 +1,83 @@
+"""Catalog API: read for signed-in users, write for curators only, same filters as the page."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from catalog.models import BenefitItem
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = "/api/v1/catalog/items/"
+
+
+@pytest.fixture
+def curator_api(curator) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(curator)
+    return api
+
+
+def test_anonymous_is_refused():
+    assert APIClient().get(ITEMS).status_code in (401, 403)
+
+
+def test_signed_in_user_reads_items_with_labels(api_client):
+    response = api_client.get(ITEMS, {"page_size": 100})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["count"] == BenefitItem.objects.count()
+    weights = api_client.get(f"{ITEMS}model-weights/").json()
+    assert weights["label"] == "power_sharing" and weights["rationale_p"]
+
+
+def test_api_uses_the_page_filters(api_client):
+    body = api_client.get(ITEMS, {"cluster": "frontier_ai", "label": "power_sharing"}).json()
+    assert [item["slug"] for item in body["results"]] == ["model-weights"]
+    searched = api_client.get(ITEMS, {"q": "insurance"}).json()
+    assert [item["slug"] for item in searched["results"]] == ["disaster-insurance"]
+
+
+def test_bad_filter_is_a_400_with_the_field(api_client):
+    response = api_client.get(ITEMS, {"cluster": "nonsense"})
+    assert response.status_code == 400
+    assert "cluster" in response.json()["errors"]
+
+
+def test_analyst_cannot_write(api_client):
+    response = api_client.patch(f"{ITEMS}datasets/", {"v": 0.1}, format="json")
+    assert response.status_code == 403
+    assert BenefitItem.objects.get(slug="datasets").v != 0.1
+
+
+def test_curator_writes_and_the_entry_is_flagged_and_relabelled(curator_api):
+    response = curator_api.patch(f"{ITEMS}datasets/", {"p": 0.9, "r": 0.0, "v": 1.0}, format="json")
+    assert response.status_code == 200, response.json()
+    item = BenefitItem.objects.get(slug="datasets")
+    assert item.locally_modified and item.label == "power_sharing"
+    assert item.history.first().history_user.username == "cura"
+
+
+def test_out_of_range_write_is_a_400_naming_the_field(curator_api):
+    response = curator_api.patch(f"{ITEMS}datasets/", {"t": 1.4, "u_d": -1}, format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"t", "u_d"}
+    assert not BenefitItem.objects.get(slug="datasets").locally_modified
+
+
+def test_invalid_default_levers_are_refused(curator_api):
+    response = curator_api.patch(
+        f"{ITEMS}model-weights/",
+        {"default_levers": {"access_mode": "weights", "throttling": "strict"}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "default_levers" in response.json()["errors"]
+
+
+def test_list_query_count_is_constant(api_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        api_client.get(ITEMS, {"page_size": 100})
+    for path in ("commitments", "mechanism-types", "risk-kinds", "actors"):
+        with django_assert_max_num_queries(3):
+            assert api_client.get(f"/api/v1/catalog/{path}/").status_code == 200
