@@ -28,6 +28,7 @@ $(VENV)/.dev: $(VENV)/.runtime
 run: $(VENV)/.runtime ## Run the app on a fresh machine (SQLite, in-process tasks, demo data)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) catalog_load
+	$(MANAGE) templates_load
 	$(MANAGE) demo_setup
 	@echo "Windfall is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(MANAGE) runserver $(HOST):$(PORT)

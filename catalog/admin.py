@@ -45,9 +45,18 @@ def label_badge(obj: BenefitItem) -> str:
 class BenefitItemAdmin(CatalogAdmin):
     resource_classes = [resources.BenefitItemResource]
     list_display = [
-        "name", "cluster", label_badge, "power_index", "t", "r", "d", "v",
-        "levers_apply", "locally_modified", "updated_at",
-    ]  # fmt: skip
+        "name",
+        "cluster",
+        label_badge,
+        "power_index",
+        "t",
+        "r",
+        "d",
+        "v",
+        "levers_apply",
+        "locally_modified",
+        "updated_at",
+    ]
     list_filter = ["cluster", "label", "levers_apply", "locally_modified"]
     search_fields = ["name", "slug", "summary", "description"]
     readonly_fields = ["power_index", "label", *CatalogAdmin.readonly_fields]

@@ -148,9 +148,12 @@ class BenefitItem(CatalogEntry):
         help_text="Power-sharing index of a full-magnitude line with the default levers.",
     )
     label = models.CharField(
-        max_length=20, choices=PowerLabel.choices, editable=False, db_index=True,
+        max_length=20,
+        choices=PowerLabel.choices,
+        editable=False,
+        db_index=True,
         default=PowerLabel.BENEFIT_SHARING,
-    )  # fmt: skip
+    )
 
     history = HistoricalRecords(excluded_fields=["locally_modified"])
 

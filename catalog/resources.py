@@ -11,6 +11,7 @@ from typing import Any
 from import_export import resources
 
 from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType, RiskKind
+from catalog.services import catalog_entries_changed
 
 
 class CatalogEntryResource(resources.ModelResource):
@@ -18,6 +19,10 @@ class CatalogEntryResource(resources.ModelResource):
 
     def before_save_instance(self, instance: CatalogEntry, row: Any, **kwargs: Any) -> None:
         instance.locally_modified = True
+
+    def after_save_instance(self, instance: CatalogEntry, row: Any, **kwargs: Any) -> None:
+        if not kwargs.get("dry_run"):
+            catalog_entries_changed(entries=[instance])
 
     def import_data(self, dataset: Any, **kwargs: Any) -> Any:
         """Import all rows or none: any invalid row rolls the whole import back."""

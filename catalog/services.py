@@ -24,6 +24,15 @@ SHIPPED_FILES: dict[type[CatalogEntry], str] = {
 }
 
 
+REFRESH_ARGUMENT: dict[type[CatalogEntry], str] = {
+    BenefitItem: "item_slugs",
+    Commitment: "commitment_slugs",
+    MechanismType: "mechanism_slugs",
+    Actor: "actor_slugs",
+}
+"""Which argument of ``scores_refresh_for_catalog`` names entries of each model."""
+
+
 class CatalogDataError(Exception):
     """Shipped data failed validation; ``errors`` lists ``file: entry: field: message``."""
 
@@ -128,14 +137,19 @@ def catalog_load(*, data_dir: Path = DATA_DIR, reset: bool | Iterable[str] = Fal
         raise CatalogDataError(errors)
     reset_slugs = None if isinstance(reset, bool) else set(reset)
     report = LoadReport()
+    updated: list[CatalogEntry] = []
     with transaction.atomic():
         for model, rows in shipped.items():
             existing = {obj.slug: obj for obj in model.objects.all()}
             for row in rows:
-                outcome = _upsert(model, existing.get(row["slug"]), row, reset, reset_slugs)
+                obj = existing.get(row["slug"])
+                outcome = _upsert(model, obj, row, reset, reset_slugs)
                 report.add(model._meta.verbose_name_plural, outcome)
                 if outcome == "kept":
                     report.kept.append(f"{model._meta.verbose_name}: {row['slug']}")
+                if outcome == "updated" and obj is not None:
+                    updated.append(obj)
+        catalog_entries_changed(entries=updated)
     return report
 
 
@@ -163,7 +177,23 @@ def _upsert(
 
 
 def catalog_entry_save_curated(*, entry: CatalogEntry) -> CatalogEntry:
-    """Save a curator's edit and flag it, so reloading shipped data keeps it."""
-    entry.locally_modified = True
-    entry.save()
+    """Save a curator's edit and flag it, so reloading shipped data keeps it.
+
+    Drafts that use the entry get their scores marked stale and re-scored.
+    """
+    with transaction.atomic():
+        entry.locally_modified = True
+        entry.save()
+        catalog_entries_changed(entries=[entry])
     return entry
+
+
+def catalog_entries_changed(*, entries: Iterable[CatalogEntry]) -> int:
+    """Re-score every draft that uses one of ``entries``; returns how many were queued."""
+    from scoring.services import scores_refresh_for_catalog
+
+    slugs: dict[str, list[str]] = {}
+    for entry in entries:
+        slugs.setdefault(REFRESH_ARGUMENT.get(type(entry), ""), []).append(entry.slug)
+    slugs.pop("", None)
+    return scores_refresh_for_catalog(**slugs) if slugs else 0

@@ -138,3 +138,14 @@ class WorkerPool:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = self._saved
         with celery_app.connection_for_write() as conn:
             conn.default_channel.queue_purge(self.queue)
+
+
+def wait_until(condition, *, timeout: float = 60, interval: float = 0.25, what: str = "condition"):
+    """Poll ``condition`` until it returns a truthy value; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

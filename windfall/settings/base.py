@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "catalog",
+    "agreements",
     "scoring",
 ]
 
@@ -108,7 +109,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- Celery -----------------------------------------------------------------
 # With REDIS_URL unset, tasks run in-process (eager), so the app needs no broker.
 REDIS_URL = env_redis_url("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=REDIS_URL is None)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", default="windfall")
@@ -130,6 +131,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-score-runs": {"task": "scoring.sweep", "schedule": 60.0},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- REST API -----------------------------------------------------------------
@@ -158,6 +162,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementStatusEnum": "agreements.choices.Status",
+        "RunStatusEnum": "scoring.models.RunStatus",
+        "DirectionEnum": [("up", "up"), ("down", "down")],
+    },
 }
 
 # --- Catalog import/export (django-import-export) ------------------------------
@@ -165,6 +174,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True  # a bad row imports nothing
 
 # --- Windfall -------------------------------------------------------------------
 WINDFALL_CURATOR_GROUP = "curators"
+WINDFALL_SCORE_SAMPLES = env_int("WINDFALL_SCORE_SAMPLES", 2000, minimum=100)
+# A run still queued or running after this many seconds is handed to a worker again.
+WINDFALL_STUCK_AFTER_SECONDS = env_int("WINDFALL_STUCK_AFTER_SECONDS", 300, minimum=10)
 WINDFALL_DEMO_USERNAME = "demo"
 
 LOGGING = {

@@ -1,6 +1,6 @@
 """Test settings: fast password hashing; services come from the environment."""
 
-from windfall.env import env_bool, env_str
+from windfall.env import env_bool, env_float, env_str
 from windfall.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="test-only-not-a-secret")
@@ -15,3 +15,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Unit tests run tasks in-process; integration tests start a real worker and
 # switch this off for their duration (see tests/workers.py).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=True)
+
+# Test seam: seconds a worker pauses inside a run, so a test can kill it mid-run.
+WINDFALL_TEST_SCORE_DELAY = env_float("WINDFALL_TEST_SCORE_DELAY", 0.0)

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from accounts.api import TeamListView
+
+urlpatterns = [path("", TeamListView.as_view(), name="team-list")]

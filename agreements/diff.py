@@ -1,0 +1,119 @@
+"""A readable difference between two agreement documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from agreements.document import SECTIONS
+
+TOP_FIELDS = ("title", "purpose", "status", "notes")
+SINGULAR = {
+    "parties": "Party",
+    "phases": "Phase",
+    "lines": "Line",
+    "conditions": "Condition",
+    "mechanisms": "Mechanism",
+}
+
+
+def catalog_names(*documents: Mapping[str, Any]) -> dict[str, str]:
+    """Display names of every catalog slug the documents mention (four queries)."""
+    from catalog.models import Actor, BenefitItem, Commitment, MechanismType
+
+    slugs: set[str] = set()
+    for document in documents:
+        slugs |= {line["item"] for line in document.get("lines", [])}
+        slugs |= {c["commitment"] for c in document.get("conditions", [])}
+        slugs |= {m["type"] for m in document.get("mechanisms", [])}
+        slugs |= {p["actor"] for p in document.get("parties", []) if p.get("actor")}
+    names: dict[str, str] = {}
+    for model in (Actor, BenefitItem, Commitment, MechanismType):
+        names.update(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return names
+
+
+def party_names(document: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, str]:
+    return {
+        p["key"]: p.get("name") or names.get(p.get("actor") or "", p["key"])
+        for p in document.get("parties", [])
+    }
+
+
+def part_label(
+    section: str, row: Mapping[str, Any], names: Mapping[str, str], parties: Mapping[str, str]
+) -> str:
+    """A short description of one part, in words."""
+    recipient = parties.get(row.get("recipient", ""), row.get("recipient", ""))
+    if section == "lines":
+        return f"{names.get(row['item'], row['item'])} for {recipient}"
+    if section == "conditions":
+        return f"{names.get(row['commitment'], row['commitment'])} by {recipient}"
+    if section == "mechanisms":
+        return names.get(row["type"], row["type"])
+    if section == "parties":
+        return f"{parties.get(row['key'], row['key'])} ({row['role']})"
+    return str(row.get("name", row["key"]))
+
+
+def document_diff(
+    old: Mapping[str, Any], new: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Changes from ``old`` to ``new``: draft fields, then parts added, removed or changed."""
+    names = names if names is not None else catalog_names(old, new)
+    old_parties, new_parties = party_names(old, names), party_names(new, names)
+    changes: list[dict[str, Any]] = []
+    top = [
+        {"field": f, "old": old.get(f), "new": new.get(f)}
+        for f in TOP_FIELDS
+        if old.get(f) != new.get(f)
+    ]
+    old_scenario, new_scenario = old.get("scenario", {}), new.get("scenario", {})
+    top += [
+        {"field": f, "old": old_scenario.get(f), "new": new_scenario.get(f)}
+        for f in sorted(set(old_scenario) | set(new_scenario))
+        if old_scenario.get(f) != new_scenario.get(f)
+    ]
+    if top:
+        changes.append(
+            {"section": "draft", "key": None, "kind": "changed", "label": "Draft", "fields": top}
+        )
+    for section in SECTIONS:
+        before = {row["key"]: row for row in old.get(section, [])}
+        after = {row["key"]: row for row in new.get(section, [])}
+        for key, row in after.items():
+            if key not in before:
+                label = part_label(section, row, names, new_parties)
+                changes.append(_change(section, key, "added", label, []))
+            elif before[key] != row:
+                fields = [
+                    {"field": f, "old": before[key].get(f), "new": row.get(f)}
+                    for f in sorted(set(before[key]) | set(row))
+                    if before[key].get(f) != row.get(f)
+                ]
+                changes.append(
+                    _change(
+                        section,
+                        key,
+                        "changed",
+                        part_label(section, row, names, new_parties),
+                        fields,
+                    )
+                )
+        for key, row in before.items():
+            if key not in after:
+                label = part_label(section, row, names, old_parties)
+                changes.append(_change(section, key, "removed", label, []))
+    return changes
+
+
+def _change(
+    section: str, key: str, kind: str, label: str, fields: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "section": section,
+        "key": key,
+        "kind": kind,
+        "label": f"{SINGULAR[section]} {key}: {label}",
+        "fields": fields,
+    }

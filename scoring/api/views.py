@@ -1,0 +1,119 @@
+"""Score runs, comparisons of drafts, and the raw-number analyses (section 11)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agreements import selectors as agreement_selectors
+from scoring import engine
+from scoring.api import serializers as s
+from scoring.engine import analysis
+from scoring.selectors import score_run_get_for_user
+from scoring.services import comparison_run
+
+ANALYSIS_TAG = {"tags": ["analysis"]}
+
+
+def engine_errors(exc: engine.EngineValidationError) -> ValidationError:
+    errors: dict[str, list[str]] = {}
+    for field, message in exc.errors:
+        errors.setdefault(field, []).append(message)
+    return ValidationError(errors)
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(tags=["scores"])
+class ScoreRunViewSet(viewsets.ViewSet):
+    """One score run: poll it until ``status`` is ``done`` or ``failed``."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        responses=s.ScoreRunDetailSerializer,
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        if not str(pk).isdigit():
+            raise Http404
+        run = score_run_get_for_user(user=request.user, pk=int(pk))
+        return Response(s.ScoreRunDetailSerializer(run, context={"request": request}).data)
+
+
+@extend_schema(tags=["scores"])
+class ComparisonView(APIView):
+    """Compare 2 to 6 drafts (their latest revisions) with common random numbers."""
+
+    @extend_schema(request=s.ComparisonRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.ComparisonRequestSerializer, request.data)
+        agreements = [
+            agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
+            for pk in data.pop("agreements")
+        ]
+        try:
+            result = comparison_run(agreements=agreements, **data)
+        except engine.EngineValidationError as exc:
+            raise engine_errors(exc) from None
+        return Response(result)
+
+
+@extend_schema(**ANALYSIS_TAG)
+class SmaaView(APIView):
+    """SMAA on a raw alternatives x criteria matrix: rank acceptability, central weights, odds."""
+
+    @extend_schema(request=s.SmaaRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.SmaaRequestSerializer, request.data)
+        try:
+            result = analysis.smaa(
+                data["matrix"],
+                data["directions"],
+                weight_intervals=data.get("weight_intervals"),
+                n_samples=data["n_samples"],
+                seed=data["seed"],
+            )
+        except engine.EngineValidationError as exc:
+            raise engine_errors(exc) from None
+        return Response(result.to_dict())
+
+
+@extend_schema(**ANALYSIS_TAG)
+class DominanceView(APIView):
+    """Which alternatives another beats or ties on every criterion and beats on one."""
+
+    @extend_schema(request=s.MatrixSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.MatrixSerializer, request.data)
+        try:
+            result = analysis.dominance(data["matrix"], data["directions"])
+        except engine.EngineValidationError as exc:
+            raise engine_errors(exc) from None
+        return Response(result.to_dict())
+
+
+@extend_schema(**ANALYSIS_TAG)
+class CoalitionView(APIView):
+    """Stable coalitions of the abstract model (Barrett 1994) for up to 16 players."""
+
+    @extend_schema(request=s.CoalitionRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.CoalitionRequestSerializer, request.data)
+        try:
+            result = analysis.coalition(data["benefits"], data["costs"], data.get("transfers"))
+        except engine.EngineValidationError as exc:
+            raise engine_errors(exc) from None
+        return Response(result.to_dict())

@@ -1,0 +1,78 @@
+"""Score runs: one scoring of one agreement revision by a worker."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from agreements.models import Agreement, Revision
+from core.models import TimeStampedModel
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class RunReason(models.TextChoices):
+    REVISION = "revision", "New revision"
+    REQUESTED = "requested", "Requested"
+    CATALOG_CHANGED = "catalog_changed", "Catalog changed"
+    PARAMETERS_CHANGED = "parameters_changed", "Parameters changed"
+
+
+PENDING = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ScoreRun(TimeStampedModel):
+    """Scores of exactly one revision, with the parameter version, samples and seed used.
+
+    ``result`` holds the engine's ``ScoreResult.to_dict()``; the headline numbers are
+    copied to columns so lists can show them without loading the result.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="score_runs")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="score_runs")
+    revision_number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
+    )
+    reason = models.CharField(max_length=24, choices=RunReason.choices, default=RunReason.REVISION)
+    parameter_version = models.CharField(max_length=32)
+    n_samples = models.PositiveIntegerField()
+    seed = models.BigIntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    stale = models.BooleanField(
+        default=False, help_text="Catalog values or parameters changed since this run."
+    )
+    result = models.JSONField(null=True, blank=True)
+    label = models.CharField(max_length=20, blank=True)
+    credibility = models.FloatField(null=True, blank=True)
+    risk_overall = models.FloatField(null=True, blank=True)
+    power_sharing = models.FloatField(null=True, blank=True)
+    min_net_incentive = models.FloatField(null=True, blank=True)
+    warning_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["agreement", "status", "-revision_number"]),
+            models.Index(fields=["status", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of {self.agreement_id} r{self.revision_number} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING

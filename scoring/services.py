@@ -1,0 +1,306 @@
+"""Score runs: request, execute (in a worker), sweep, and refresh after catalog changes.
+
+Pattern: a service creates the ``ScoreRun`` row and enqueues ``score_run_task`` with
+its id on commit; the task claims the row with a conditional UPDATE, so a duplicate
+delivery cannot run it twice, while a *redelivered* message (its worker died) may
+take over a run left ``running``. Pages read state from the database, never the broker.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from agreements.document import scoreable_problem
+from agreements.models import Agreement, Revision
+from scoring import engine
+from scoring.adapters import catalog_values_from_db, snapshot_from_document
+from scoring.models import PENDING, RunReason, RunStatus, ScoreRun
+
+logger = logging.getLogger(__name__)
+
+MAX_ERROR_LENGTH = 2000
+
+
+def score_run_request(
+    *,
+    revision: Revision,
+    requested_by: Any = None,
+    reason: str = RunReason.REVISION,
+    n_samples: int | None = None,
+    seed: int | None = None,
+) -> ScoreRun | None:
+    """Queue a run for ``revision``; ``None`` when the draft cannot be scored yet.
+
+    Queued runs of older revisions of the same draft are superseded. The task is
+    sent only when the surrounding transaction commits.
+    """
+    if scoreable_problem(revision.document):
+        return None
+    samples = n_samples or settings.WINDFALL_SCORE_SAMPLES
+    if not 1 <= samples <= engine.DEFAULT_PARAMETERS.max_samples:
+        raise ValueError(f"n_samples must be between 1 and {engine.DEFAULT_PARAMETERS.max_samples}")
+    ScoreRun.objects.filter(
+        agreement_id=revision.agreement_id,
+        status=RunStatus.QUEUED,
+        revision_number__lt=revision.number,
+    ).update(status=RunStatus.SUPERSEDED, updated_at=timezone.now())
+    run = ScoreRun.objects.create(
+        agreement_id=revision.agreement_id,
+        revision=revision,
+        revision_number=revision.number,
+        reason=reason,
+        parameter_version=engine.DEFAULT_PARAMETERS.version,
+        n_samples=samples,
+        seed=seed if seed is not None else secrets.randbits(48),
+        requested_by=requested_by,
+    )
+    _enqueue_on_commit(run.pk)
+    return run
+
+
+def _enqueue_on_commit(run_id: int) -> None:
+    from scoring.tasks import score_run_task
+
+    transaction.on_commit(lambda: _send(score_run_task, run_id))
+
+
+def _send(task: Any, run_id: int) -> None:
+    """Send the task; a broker outage is logged, and the sweep sends it again later."""
+    try:
+        task.delay(run_id)
+    except Exception:  # the broker is down: the run stays queued for the sweep
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.exception("could not enqueue score run %s; the sweep will retry", run_id)
+
+
+def _claim(run_id: int, *, redelivered: bool) -> bool:
+    """Mark the run running; True when this worker now owns it.
+
+    A queued run is claimed by exactly one delivery. A running run is taken over only
+    by a redelivered message (its worker died) or once it has run past the hard time
+    limit (its worker must be dead).
+    """
+    now = timezone.now()
+    # A run "running" for longer than the hard time limit has certainly lost its worker.
+    abandoned_before = now - timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=RunStatus.QUEUED) | Q(
+        status=RunStatus.RUNNING, updated_at__lt=abandoned_before
+    )
+    if redelivered:
+        claimable |= Q(status=RunStatus.RUNNING)
+    return bool(
+        ScoreRun.objects.filter(claimable, pk=run_id).update(
+            status=RunStatus.RUNNING, started_at=now, updated_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def score_run_execute(*, run_id: int, redelivered: bool = False) -> str:
+    """Score one run (called by the Celery task). Returns what happened, for logs."""
+    if not _claim(run_id, redelivered=redelivered):
+        return "skipped: not claimable (done, superseded, gone, or owned by a live worker)"
+    run = ScoreRun.objects.select_related("revision").get(pk=run_id)
+    started = time.perf_counter()
+    try:
+        document = run.revision.document
+        snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
+        _test_delay()
+        result = engine.simulate(snapshot, n_samples=run.n_samples, seed=run.seed).to_dict()
+    except engine.EngineValidationError as exc:
+        _finish(run, started, status=RunStatus.FAILED, error=f"The draft cannot be scored: {exc}")
+        return "failed: invalid draft"
+    _finish(run, started, status=RunStatus.DONE, result=result)
+    return "done"
+
+
+def score_run_fail(*, run_id: int, error: str) -> None:
+    """Record a run as failed (unexpected error, or time limit exceeded)."""
+    run = ScoreRun.objects.filter(pk=run_id).first()
+    if run is not None and run.status == RunStatus.RUNNING:
+        _finish(run, None, status=RunStatus.FAILED, error=error)
+
+
+def _test_delay() -> None:
+    """Pause inside a run when tests ask (``WINDFALL_TEST_SCORE_DELAY``) to kill a worker."""
+    delay = getattr(settings, "WINDFALL_TEST_SCORE_DELAY", 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _finish(
+    run: ScoreRun,
+    started: float | None,
+    *,
+    status: str,
+    result: dict[str, Any] | None = None,
+    error: str = "",
+) -> None:
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "status": status,
+        "finished_at": now,
+        "updated_at": now,
+        "error": error[:MAX_ERROR_LENGTH],
+        "duration_ms": int((time.perf_counter() - started) * 1000) if started else None,
+    }
+    if result is not None:
+        scores = result["scores"]
+        fields.update(
+            result=result,
+            label=result["label"],
+            credibility=scores["credibility"]["value"],
+            risk_overall=scores["risk_overall"]["value"],
+            power_sharing=scores["power_sharing"]["value"],
+            min_net_incentive=scores["min_net_incentive"]["value"],
+            warning_count=len(result["warnings"]),
+        )
+    # Only the owner of a running run may finish it.
+    ScoreRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(**fields)
+
+
+def score_run_request_latest(
+    *,
+    agreement: Agreement,
+    requested_by: Any = None,
+    reason: str = RunReason.REQUESTED,
+    n_samples: int | None = None,
+    seed: int | None = None,
+) -> ScoreRun | None:
+    """Queue a run for the draft's latest revision (e.g. "score again", catalog change)."""
+    revision = Revision.objects.get(agreement=agreement, number=agreement.version)
+    return score_run_request(
+        revision=revision, requested_by=requested_by, reason=reason, n_samples=n_samples, seed=seed
+    )
+
+
+def scores_refresh_for_catalog(
+    *,
+    item_slugs: Iterable[str] = (),
+    commitment_slugs: Iterable[str] = (),
+    mechanism_slugs: Iterable[str] = (),
+    actor_slugs: Iterable[str] = (),
+) -> int:
+    """Mark the scores of drafts using changed catalog entries stale and re-score them."""
+    condition = (
+        Q(lines__item__slug__in=list(item_slugs))
+        | Q(conditions__commitment__slug__in=list(commitment_slugs))
+        | Q(mechanisms__mechanism_type__slug__in=list(mechanism_slugs))
+        | Q(parties__actor__slug__in=list(actor_slugs))
+    )
+    agreement_ids = list(
+        Agreement.objects.filter(condition).values_list("pk", flat=True).distinct()
+    )
+    return _refresh(agreement_ids, RunReason.CATALOG_CHANGED)
+
+
+def _refresh(agreement_ids: list[int], reason: str) -> int:
+    if not agreement_ids:
+        return 0
+    ScoreRun.objects.filter(agreement_id__in=agreement_ids, status=RunStatus.DONE).update(
+        stale=True
+    )
+    queued = 0
+    for agreement in Agreement.objects.filter(pk__in=agreement_ids):
+        if score_run_request_latest(agreement=agreement, reason=reason) is not None:
+            queued += 1
+    return queued
+
+
+def score_runs_sweep() -> dict[str, int]:
+    """Hand stuck runs to a worker again and re-score drafts scored with old parameters.
+
+    A run queued or running for longer than ``WINDFALL_STUCK_AFTER_SECONDS`` (a lost
+    message, a broker outage, a dead worker) is put back in the queue; a draft whose
+    newest score used another parameter version is queued for re-scoring.
+    """
+    cutoff = timezone.now() - timezone.timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
+    stuck = list(
+        ScoreRun.objects.filter(status__in=PENDING, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for run_id in stuck:
+        reset = ScoreRun.objects.filter(
+            pk=run_id, status__in=PENDING, updated_at__lt=cutoff
+        ).update(status=RunStatus.QUEUED, updated_at=timezone.now())
+        if reset:
+            _enqueue_on_commit(run_id)
+    outdated = _agreements_with_outdated_parameters()
+    return {"requeued": len(stuck), "rescored": _refresh(outdated, RunReason.PARAMETERS_CHANGED)}
+
+
+def _agreements_with_outdated_parameters() -> list[int]:
+    current = engine.DEFAULT_PARAMETERS.version
+    latest = (
+        ScoreRun.objects.filter(status=RunStatus.DONE)
+        .values("agreement_id")
+        .annotate(newest=Max("pk"))
+        .values_list("newest", flat=True)
+    )
+    pending = ScoreRun.objects.filter(status__in=PENDING).values("agreement_id")
+    return list(
+        ScoreRun.objects.filter(pk__in=latest)
+        .exclude(parameter_version=current)
+        .exclude(agreement_id__in=pending)
+        .values_list("agreement_id", flat=True)
+    )
+
+
+def comparison_run(
+    *,
+    agreements: list[Agreement],
+    n_samples: int = 2000,
+    seed: int = 1,
+    weights: dict[str, float] | None = None,
+    weight_intervals: dict[str, list[float]] | None = None,
+    power_direction: str = "down",
+) -> dict[str, Any]:
+    """Compare the latest revisions of 2 to 6 drafts (section 8); runs in the caller."""
+    revisions = {
+        r.agreement_id: r
+        for r in Revision.objects.filter(
+            agreement__in=agreements, number__in=[a.version for a in agreements]
+        )
+        if r.number == next(a.version for a in agreements if a.pk == r.agreement_id)
+    }
+    documents = [revisions[a.pk].document for a in agreements]
+    catalog = catalog_values_from_db(documents)
+    labels = _unique_labels([a.title for a in agreements])
+    snapshots = [
+        snapshot_from_document(document, catalog, label=label)
+        for document, label in zip(documents, labels, strict=True)
+    ]
+    intervals = {k: (v[0], v[1]) for k, v in (weight_intervals or {}).items()} or None
+    result = engine.compare(
+        snapshots,
+        n_samples=n_samples,
+        seed=seed,
+        weights=weights,
+        weight_intervals=intervals,
+        power_direction=power_direction,
+    ).to_dict()
+    result["agreements"] = [
+        {"id": a.pk, "label": label, "revision": a.version}
+        for a, label in zip(agreements, labels, strict=True)
+    ]
+    return result
+
+
+def _unique_labels(titles: list[str]) -> list[str]:
+    """Draft titles, numbered where two are the same (the engine needs distinct labels)."""
+    seen: dict[str, int] = {}
+    labels = []
+    for title in titles:
+        seen[title] = seen.get(title, 0) + 1
+        labels.append(title if titles.count(title) == 1 else f"{title} #{seen[title]}")
+    return labels

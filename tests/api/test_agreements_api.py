@@ -1,0 +1,227 @@
+"""The drafts API: CRUD with nested parts, scoping, versions, revisions, export/import."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from agreements.models import Agreement, Line
+from tests.factories import UserFactory, draft_document, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(team, analyst):
+    return make_draft(team=team, author=analyst, lines=3)
+
+
+def client_for(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_create_returns_the_draft_with_version_and_etag(api_client, team):
+    response = api_client.post(
+        "/api/v1/agreements/",
+        {"team": team.slug, "title": "New deal", "purpose": "welfare"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["title"], body["version"], body["team"]) == ("New deal", 1, team.slug)
+    assert response["ETag"] == '"1"'
+    assert body["document"]["parties"] == []
+
+
+def test_create_in_a_team_you_are_not_an_analyst_of_is_refused(api_client, outsider):
+    other_team = outsider.memberships.get().team
+    response = api_client.post(
+        "/api/v1/agreements/", {"team": other_team.slug, "title": "x"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "team" in response.json()["errors"]
+
+
+def test_list_shows_only_my_teams_drafts(api_client, draft, outsider):
+    make_draft(team=outsider.memberships.get().team, author=outsider, title="Secret")
+    titles = [a["title"] for a in api_client.get("/api/v1/agreements/").json()["results"]]
+    assert titles == ["Test draft"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", ""),
+        ("patch", ""),
+        ("delete", "?version=1"),
+        ("get", "revisions/"),
+        ("get", "revisions/1/"),
+        ("get", "diff/?from=1"),
+        ("post", "fork/"),
+        ("get", "export/"),
+        ("post", "score/"),
+        ("get", "lines/"),
+        ("get", "lines/l1/"),
+        ("patch", "lines/l1/"),
+        ("post", "lines/"),
+        ("delete", "lines/l1/?version=1"),
+        ("get", "score-runs/"),
+    ],
+)
+def test_another_teams_draft_is_a_404_everywhere(draft, outsider, method, path):
+    response = (
+        getattr(client_for(outsider), method)(
+            f"/api/v1/agreements/{draft.pk}/{path}", {"version": 1}, format="json"
+        )
+        if method in ("post", "patch")
+        else getattr(client_for(outsider), method)(f"/api/v1/agreements/{draft.pk}/{path}")
+    )
+    assert response.status_code == 404
+    assert Agreement.objects.get(pk=draft.pk).version == 1
+
+
+def test_viewers_read_but_cannot_write(draft, viewer):
+    api = client_for(viewer)
+    assert api.get(f"/api/v1/agreements/{draft.pk}/").status_code == 200
+    response = api.patch(
+        f"/api/v1/agreements/{draft.pk}/", {"version": 1, "title": "x"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_writes_must_name_a_version(api_client, draft):
+    response = api_client.patch(f"/api/v1/agreements/{draft.pk}/", {"title": "x"}, format="json")
+    assert response.status_code == 400
+    assert "version" in response.json()["errors"]
+
+
+def test_two_clients_editing_the_same_version_one_wins_one_is_refused(draft, analyst, team):
+    colleague = UserFactory(username="bea")
+    team.memberships.create(user=colleague, role="analyst")
+    first, second = client_for(analyst), client_for(colleague)
+    won = first.patch(
+        f"/api/v1/agreements/{draft.pk}/lines/l1/", {"version": 1, "magnitude": 0.3}, format="json"
+    )
+    lost = second.patch(
+        f"/api/v1/agreements/{draft.pk}/lines/l1/", {"version": 1, "magnitude": 0.9}, format="json"
+    )
+    assert won.status_code == 200
+    assert won.json()["agreement_version"] == 2
+    assert lost.status_code == 409
+    body = lost.json()
+    assert body["current_version"] == 2
+    assert body["changes"][0]["author"] == "ana"
+    assert "Changed magnitude of line l1" in body["detail"]
+    assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.3
+
+
+def test_if_match_mismatch_is_a_412(api_client, draft):
+    response = api_client.patch(
+        f"/api/v1/agreements/{draft.pk}/", {"title": "x"}, format="json", HTTP_IF_MATCH='"0"'
+    )
+    assert response.status_code == 412
+    ok = api_client.patch(
+        f"/api/v1/agreements/{draft.pk}/", {"title": "x"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert ok.status_code == 200
+    assert ok["ETag"] == '"2"'
+
+
+def test_nested_parts_crud(api_client, draft):
+    base = f"/api/v1/agreements/{draft.pk}"
+    added = api_client.post(
+        f"{base}/conditions/",
+        {"version": 1, "commitment": "accept-inspections", "recipient": "jp", "burden": 0.2},
+        format="json",
+    )
+    assert added.status_code == 201, added.json()
+    assert added.json()["key"] == "c3"
+    changed = api_client.patch(
+        f"{base}/conditions/c3/", {"version": 2, "reversible": True}, format="json"
+    )
+    assert changed.json()["reversible"] is True
+    assert api_client.delete(f"{base}/conditions/c3/?version=3").status_code == 204
+    keys = [c["key"] for c in api_client.get(f"{base}/conditions/").json()]
+    assert keys == ["c1", "c2"]
+
+
+def test_invalid_part_gets_field_messages_and_changes_nothing(api_client, draft):
+    response = api_client.post(
+        f"/api/v1/agreements/{draft.pk}/lines/",
+        {"version": 1, "item": "no-such-item", "recipient": "cn", "magnitude": 0.5},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"item", "recipient"}
+    assert Agreement.objects.get(pk=draft.pk).version == 1
+
+
+def test_revisions_diff_and_restore(api_client, draft):
+    base = f"/api/v1/agreements/{draft.pk}"
+    api_client.patch(f"{base}/lines/l1/", {"version": 1, "magnitude": 0.1}, format="json")
+    revisions = api_client.get(f"{base}/revisions/").json()["results"]
+    assert [r["number"] for r in revisions] == [2, 1]
+    diff = api_client.get(f"{base}/diff/", {"from": 1, "to": 2}).json()
+    change = diff["changes"][0]
+    assert change["label"].startswith("Line l1: Monetary aid to governments for Japan")
+    assert change["fields"] == [{"field": "magnitude", "old": 0.5, "new": 0.1}]
+    restored = api_client.post(f"{base}/restore/", {"version": 2, "revision": 1}, format="json")
+    assert restored.json()["version"] == 3
+    assert restored.json()["document"]["lines"][0]["magnitude"] == 0.5
+
+
+def test_export_and_import_round_trip(api_client, draft, team):
+    exported = api_client.get(f"/api/v1/agreements/{draft.pk}/export/").json()
+    created = api_client.post(
+        "/api/v1/agreements/import/", {"team": team.slug, "document": exported}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    again = api_client.get(f"/api/v1/agreements/{created.json()['id']}/export/").json()
+    assert again == exported
+
+
+def test_import_of_a_bad_document_is_a_400_with_paths(api_client, team):
+    document = draft_document(lines=2)
+    document["lines"][0]["magnitude"] = 3
+    document["lines"][1]["recipient"] = "nobody"
+    response = api_client.post(
+        "/api/v1/agreements/import/", {"team": team.slug, "document": document}, format="json"
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"lines[0].magnitude", "lines[1].recipient"}
+
+
+def test_fork_through_the_api(api_client, draft):
+    response = api_client.post(
+        f"/api/v1/agreements/{draft.pk}/fork/", {"title": "Variant B"}, format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["title"] == "Variant B"
+    assert body["forked_from"] == {"agreement": draft.pk, "revision": 1}
+
+
+def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
+    api_client, team, analyst, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # score every draft
+        small = make_draft(team=team, author=analyst, lines=1)
+        large = make_draft(team=team, author=analyst, lines=40, title="Large")
+    for agreement in (small, large):
+        with django_assert_max_num_queries(5):
+            body = api_client.get(f"/api/v1/agreements/{agreement.pk}/").json()
+        assert body["latest_score"]["revision"] == 1
+        with django_assert_max_num_queries(2):
+            assert api_client.get(f"/api/v1/agreements/{agreement.pk}/lines/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            make_draft(team=team, author=analyst, lines=20)
+    with django_assert_max_num_queries(3):
+        body = api_client.get("/api/v1/agreements/").json()
+    assert all(a["latest_score"]["current"] for a in body["results"])
+
+
+def test_teams_endpoint_lists_my_roles(api_client, team):
+    body = api_client.get("/api/v1/teams/").json()
+    assert body["results"] == [{"team": team.slug, "name": team.name, "role": "analyst"}]
