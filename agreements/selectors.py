@@ -75,3 +75,93 @@ def template_get(*, slug: str) -> ReferenceTemplate:
     if template is None:
         raise Http404("No such template.")
     return template
+
+
+def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with display names and labels, for pages (seven queries).
+
+    Adds ``display`` to every party, ``item_name``/``item_label``/``levers_apply`` to
+    lines, ``commitment_name`` and default burden/verifiability to conditions,
+    ``type_name`` to mechanisms, and ``recipient_name``/``phase_name`` where useful.
+    """
+    import copy
+
+    from agreements.diff import catalog_names, party_names
+    from catalog.models import Actor, BenefitItem, Commitment
+
+    shown = copy.deepcopy(document)
+    names = catalog_names(document)
+    parties = party_names(document, names)
+    phases = {p["key"]: p["name"] for p in document.get("phases", [])}
+    items = {
+        i.slug: i
+        for i in BenefitItem.objects.filter(
+            slug__in={line["item"] for line in document["lines"]}
+        ).only("slug", "name", "label", "levers_apply", "cluster")
+    }
+    commitments = {
+        c.slug: c
+        for c in Commitment.objects.filter(
+            slug__in={c["commitment"] for c in document["conditions"]}
+        ).only("slug", "burden", "verifiability", "restraint")
+    }
+    actors = {
+        a.slug: a
+        for a in Actor.objects.filter(
+            slug__in={p["actor"] for p in document["parties"] if p["actor"]}
+        )
+    }
+    for party in shown["parties"]:
+        party["display"] = parties[party["key"]]
+        party["actor_name"] = names.get(party["actor"] or "", "")
+        profile = actors.get(party["actor"] or "")
+        party["effective"] = {
+            name: party[name] if party[name] is not None else getattr(profile, name, None)
+            for name in ("alignment", "trust", "capability", "security")
+        }
+    for line in shown["lines"]:
+        item = items.get(line["item"])
+        line["item_name"] = names.get(line["item"], line["item"])
+        line["item_label"] = item.label if item else ""
+        line["item_label_display"] = item.get_label_display() if item else ""
+        line["levers_apply"] = bool(item and item.levers_apply)
+        line["recipient_name"] = parties.get(line["recipient"], line["recipient"])
+        line["phase_name"] = phases.get(line["phase"] or "", "")
+        line["levers_text"] = levers_summary(line["levers"])
+    for condition in shown["conditions"]:
+        commitment = commitments.get(condition["commitment"])
+        condition["commitment_name"] = names.get(condition["commitment"], condition["commitment"])
+        condition["default_burden"] = commitment.burden if commitment else None
+        condition["default_verifiability"] = commitment.verifiability if commitment else None
+        condition["restraint"] = bool(commitment and commitment.restraint)
+        condition["recipient_name"] = parties.get(condition["recipient"], condition["recipient"])
+        condition["phase_name"] = phases.get(condition["phase"] or "", "")
+    for mechanism in shown["mechanisms"]:
+        mechanism["type_name"] = names.get(mechanism["type"], mechanism["type"])
+    shown["party_names"] = parties
+    return shown
+
+
+def levers_summary(levers: dict[str, Any] | None) -> str:
+    """Lever settings in a few words, naming only what differs from unrestricted access."""
+    if levers is None:
+        return ""
+    parts = [str(levers.get("access_mode", "api")).replace("_", " ")]
+    if levers.get("scope") == "narrow":
+        parts.append("narrow model")
+    if lag := levers.get("generation_lag"):
+        parts.append(f"{lag} generation{'s' if lag > 1 else ''} behind")
+    for name, label in (
+        ("monitoring", "monitoring"),
+        ("output_controls", "output controls"),
+        ("throttling", "throttling"),
+        ("disclosure", "disclosure"),
+    ):
+        value = levers.get(name, "none")
+        if value != "none":
+            parts.append(
+                f"{value.replace('_', ' ')} {label}"
+                if name != "output_controls"
+                else f"{value.replace('_', ' ')} outputs"
+            )
+    return " · ".join(parts)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from agreements.models import Agreement, Revision
+from catalog.choices import PowerLabel
 from core.models import TimeStampedModel
 
 
@@ -56,7 +57,7 @@ class ScoreRun(TimeStampedModel):
         default=False, help_text="Catalog values or parameters changed since this run."
     )
     result = models.JSONField(null=True, blank=True)
-    label = models.CharField(max_length=20, blank=True)
+    label = models.CharField(max_length=20, blank=True, choices=PowerLabel.choices)
     credibility = models.FloatField(null=True, blank=True)
     risk_overall = models.FloatField(null=True, blank=True)
     power_sharing = models.FloatField(null=True, blank=True)

@@ -165,6 +165,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AgreementStatusEnum": "agreements.choices.Status",
         "RunStatusEnum": "scoring.models.RunStatus",
+        "PowerLabelEnum": "catalog.choices.PowerLabel",
         "DirectionEnum": [("up", "up"), ("down", "down")],
     },
 }

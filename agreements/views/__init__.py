@@ -1,0 +1,1 @@
+"""Pages of the analyst's workbench (one module per page group)."""

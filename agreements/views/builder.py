@@ -1,0 +1,331 @@
+"""The builder: one page to edit a whole draft; every edit saves a new revision.
+
+Each form posts with htmx and gets back the ``#builder`` partial (plus the score
+panel, out of band); without JavaScript the same forms post normally and redirect.
+Errors come back next to their fields with what the analyst typed; a stale edit
+says who changed what and offers to reload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.selectors import can_edit_team
+from agreements import forms as f
+from agreements import selectors, services
+from agreements.document import SECTIONS
+from agreements.models import Agreement
+from agreements.views.common import WriteOutcome, attempt, draft_for
+from catalog.choices import LEVER_CHOICES
+from catalog.selectors import benefit_item_list
+from core.http import HtmxHttpRequest
+from scoring.views import score_panel_context
+
+ADD_FORMS: dict[str, type[f.VersionedForm]] = {
+    "parties": f.PartyForm,
+    "phases": f.PhaseForm,
+    "lines": f.LineForm,
+    "conditions": f.ConditionForm,
+    "mechanisms": f.MechanismForm,
+}
+UPDATE_FORMS: dict[str, type[f.VersionedForm]] = {
+    "parties": f.PartyUpdateForm,
+    "phases": f.PhaseUpdateForm,
+    "lines": f.LineUpdateForm,
+    "conditions": f.ConditionUpdateForm,
+    "mechanisms": f.MechanismUpdateForm,
+}
+NEEDS_DOCUMENT = {"lines", "conditions"}
+LEVER_OPTIONS = [
+    (name, f.LEVER_LABELS[name], [(c, f._humanise(c)) for c in choices])
+    for name, choices in LEVER_CHOICES.items()
+]
+
+
+def _section(section: str) -> str:
+    if section not in SECTIONS:
+        raise Http404
+    return section
+
+
+def builder_context(
+    request: HttpRequest,
+    agreement: Agreement,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    failed_edit: str = "",
+) -> dict[str, Any]:
+    """Everything the builder page shows, in a constant number of queries."""
+    revision = selectors.revision_latest(agreement=agreement)
+    document = selectors.document_for_display(revision.document)
+    initial = {"version": agreement.version}
+    add_forms: dict[str, forms.Form] = {}
+    for section, form_class in ADD_FORMS.items():
+        kwargs: dict[str, Any] = {"document": document} if section in NEEDS_DOCUMENT else {}
+        add_forms[section] = form_class(initial=initial, **kwargs)
+    add_forms.update(bound or {})
+    settings_form = (bound or {}).get("settings") or f.DraftSettingsForm(
+        initial={
+            **initial,
+            "title": document["title"],
+            "purpose": document["purpose"],
+            "status": document["status"],
+            "notes": document["notes"],
+            **document["scenario"],
+        }
+    )
+    return {
+        "agreement": agreement,
+        "revision": revision,
+        "document": document,
+        "forms": add_forms,
+        "settings_form": settings_form,
+        "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
+        "lever_options": LEVER_OPTIONS,
+        "lag_options": range(4),
+        "failed_edit": failed_edit,
+        "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
+        **score_panel_context(agreement, user=request.user),
+    }
+
+
+def _respond(
+    request: HtmxHttpRequest,
+    agreement: Agreement,
+    outcome: WriteOutcome | None = None,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    failed_edit: str = "",
+) -> HttpResponse:
+    """The builder after a write: partial for htmx, redirect (or page with errors) otherwise."""
+    agreement.refresh_from_db()
+    if outcome is not None and outcome.ok and not request.htmx:
+        return redirect(agreement)
+    context = builder_context(request, agreement, bound=bound, failed_edit=failed_edit)
+    if request.htmx:
+        return render(request, "agreements/builder.html#builder", {**context, "oob_score": True})
+    status = 200 if outcome is None or outcome.ok else 409 if outcome.stale else 400
+    return render(request, "agreements/builder.html", context, status=status)
+
+
+@require_GET
+@login_required
+def builder(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    agreement = draft_for(request, pk)
+    return render(request, "agreements/builder.html", builder_context(request, agreement))
+
+
+@require_POST
+@login_required
+def settings_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    agreement = draft_for(request, pk, write=True)
+    form = f.DraftSettingsForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, agreement, WriteOutcome(), bound={"settings": form})
+    outcome = attempt(
+        request,
+        lambda: services.agreement_update(
+            agreement_id=agreement.pk,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+            changes=form.changes(),
+        ),
+    )
+    if outcome.error:
+        f.attach_errors(form, outcome.error)
+    return _respond(
+        request,
+        agreement,
+        outcome,
+        bound=None if outcome.ok else {"settings": _refresh(form, agreement)},
+    )
+
+
+def _refresh(form: forms.Form, agreement: Agreement) -> forms.Form:
+    """Keep what the analyst typed; after a stale refusal, aim it at the latest version."""
+    data = form.data.copy()
+    data["version"] = str(agreement.version) if not form.errors else data.get("version", "")
+    rebound = type(form)(data, **_form_kwargs(form))
+    rebound.is_valid()
+    for field, errors in form.errors.items():
+        for error in errors:
+            if error not in rebound.errors.get(field, []):
+                rebound.add_error(None if field == "__all__" else field, error)
+    return rebound
+
+
+def _form_kwargs(form: forms.Form) -> dict[str, Any]:
+    return {"document": form.document} if hasattr(form, "document") else {}
+
+
+@require_POST
+@login_required
+def part_add(request: HtmxHttpRequest, pk: int, section: str) -> HttpResponse:
+    agreement = draft_for(request, pk, write=True)
+    section = _section(section)
+    document = selectors.document_for_display(
+        selectors.revision_latest(agreement=agreement).document
+    )
+    kwargs: dict[str, Any] = {"document": document} if section in NEEDS_DOCUMENT else {}
+    form = ADD_FORMS[section](request.POST, **kwargs)
+    form.document = document  # type: ignore[attr-defined]
+    if not form.is_valid():
+        return _respond(request, agreement, WriteOutcome(), bound={section: form})
+    outcome = attempt(
+        request,
+        lambda: services.part_add(
+            agreement_id=agreement.pk,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+            section=section,
+            data=form.data_for_service(),
+        ),
+    )
+    if outcome.ok:
+        return _respond(request, agreement, outcome)
+    if outcome.error:
+        f.attach_errors(form, outcome.error)
+        return _respond(request, agreement, outcome, bound={section: form})
+    agreement.refresh_from_db()
+    return _respond(request, agreement, outcome, bound={section: _refresh(form, agreement)})
+
+
+@require_POST
+@login_required
+def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> HttpResponse:
+    agreement = draft_for(request, pk, write=True)
+    section = _section(section)
+    form = UPDATE_FORMS[section](request.POST)
+    if not form.is_valid():
+        _flash_form_errors(request, form, section, key)
+        return _respond(request, agreement, WriteOutcome(), failed_edit=f"{section}:{key}")
+    if section == "lines":
+        document = selectors.revision_latest(agreement=agreement).document
+        line = next((row for row in document["lines"] if row["key"] == key), None)
+        if line is None:
+            raise Http404
+        levers_apply = line.get("levers") is not None
+        changes = form.changes(levers_apply=levers_apply)
+    else:
+        changes = form.changes()
+    outcome = attempt(
+        request,
+        lambda: services.part_update(
+            agreement_id=agreement.pk,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+            section=section,
+            key=key,
+            changes=changes,
+        ),
+    )
+    if outcome.error:
+        form.errors.clear()
+        f.attach_errors(form, outcome.error)
+        _flash_form_errors(request, form, section, key)
+    return _respond(
+        request, agreement, outcome, failed_edit="" if outcome.ok else f"{section}:{key}"
+    )
+
+
+def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key: str) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label or field.replace("_", " ") if field in form.fields else ""
+        for error in errors:
+            prefix = f"{label}: " if label else ""
+            messages.error(
+                request,
+                f"{services.SINGULAR[section].capitalize()} {key} not saved. {prefix}{error}",
+            )
+
+
+@require_POST
+@login_required
+def part_remove(request: HtmxHttpRequest, pk: int, section: str, key: str) -> HttpResponse:
+    agreement = draft_for(request, pk, write=True)
+    section = _section(section)
+    form = f.VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Reload the page and try again: the version of the draft was missing."
+        )
+        return _respond(request, agreement, WriteOutcome())
+    outcome = attempt(
+        request,
+        lambda: services.part_remove(
+            agreement_id=agreement.pk,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+            section=section,
+            key=key,
+        ),
+    )
+    if outcome.error:
+        for error in outcome.error.messages:
+            messages.error(request, error)
+    return _respond(request, agreement, outcome)
+
+
+@require_POST
+@login_required
+def phase_move(request: HtmxHttpRequest, pk: int, key: str, direction: str) -> HttpResponse:
+    agreement = draft_for(request, pk, write=True)
+    form = f.VersionedForm(request.POST)
+    if direction not in ("up", "down") or not form.is_valid():
+        raise Http404
+    outcome = attempt(
+        request,
+        lambda: services.phase_move(
+            agreement_id=agreement.pk,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+            key=key,
+            offset=-1 if direction == "up" else 1,
+        ),
+    )
+    if outcome.error:
+        for error in outcome.error.messages:
+            messages.error(request, error)
+    return _respond(request, agreement, outcome)
+
+
+@require_POST
+@login_required
+def fork(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    agreement = draft_for(request, pk, write=True)
+    title = request.POST.get("title", "").strip()[:200]
+    copy = services.agreement_fork(agreement=agreement, author=request.user, title=title)
+    messages.success(
+        request, f"Forked into “{copy.title}”. Changes here leave the original as it was."
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(copy.get_absolute_url())
+    return redirect(copy)
+
+
+@require_GET
+@login_required
+def catalog_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Benefits matching the search box, each with a one-click "add" form."""
+    agreement = draft_for(request, pk)
+    document = selectors.document_for_display(
+        selectors.revision_latest(agreement=agreement).document
+    )
+    query = request.GET.get("q", "").strip()[:100]
+    items = list(benefit_item_list(params=request.GET).qs[:12]) if query else []
+    context = {
+        "agreement": agreement,
+        "items": items,
+        "query": query,
+        "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
+        "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
+    }
+    return render(request, "agreements/builder/lines.html#catalog-results", context)

@@ -1,0 +1,99 @@
+"""The dashboard: my team's drafts, starting a draft (blank, template, import)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Membership
+from agreements import selectors, services
+from agreements.forms import DraftCreateForm, ImportForm, TemplateStartForm, attach_errors
+from agreements.views.common import writable_teams
+from scoring.selectors import score_runs_by_id
+
+
+def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, object]:
+    teams = writable_teams(request.user)
+    agreements = list(selectors.agreement_list_for_user(user=request.user))
+    scores = score_runs_by_id([a.latest_score_id for a in agreements])
+    for agreement in agreements:
+        agreement.latest_score = scores.get(agreement.latest_score_id)
+    return {
+        "agreements": agreements,
+        "templates": selectors.template_list(),
+        "create_form": forms.get("create_form") or DraftCreateForm(teams=teams),
+        "teams": list(teams),
+        "memberships": Membership.objects.filter(user=request.user).select_related("team"),
+        "import_form": forms.get("import_form") or ImportForm(teams=teams),
+        "can_write": teams.exists(),
+    }
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "agreements/dashboard.html", _dashboard_context(request))
+
+
+@require_POST
+@login_required
+def draft_create(request: HttpRequest) -> HttpResponse:
+    form = DraftCreateForm(request.POST, teams=writable_teams(request.user))
+    if form.is_valid():
+        agreement = services.agreement_create(
+            team=form.cleaned_data["team"],
+            author=request.user,
+            title=form.cleaned_data["title"],
+            purpose=form.cleaned_data["purpose"],
+        )
+        messages.success(request, f"Started “{agreement.title}”. Add parties, then benefits.")
+        return redirect(agreement)
+    return render(
+        request,
+        "agreements/dashboard.html",
+        _dashboard_context(request, create_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def template_start(request: HttpRequest, slug: str) -> HttpResponse:
+    template = selectors.template_get(slug=slug)
+    form = TemplateStartForm(request.POST, teams=writable_teams(request.user))
+    if not form.is_valid():
+        messages.error(request, "Choose one of your teams (where you are an analyst).")
+        return redirect("dashboard")
+    agreement = services.agreement_start_from_template(
+        template=template, team=form.cleaned_data["team"], author=request.user
+    )
+    messages.success(request, f"Started a draft from “{template.title}”.")
+    return redirect(agreement)
+
+
+@require_POST
+@login_required
+def draft_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES, teams=writable_teams(request.user))
+    if form.is_valid():
+        try:
+            agreement = services.agreement_import(
+                team=form.cleaned_data["team"],
+                author=request.user,
+                document=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, f"Imported “{agreement.title}”.")
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/dashboard.html",
+        _dashboard_context(request, import_form=form),
+        status=400,
+    )

@@ -1,0 +1,302 @@
+"""Score panel (polls while a run is pending) and the compare page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from accounts.selectors import can_edit_team
+from agreements import selectors as agreement_selectors
+from catalog.choices import PowerLabel
+from core.http import HtmxHttpRequest
+from scoring import charts, engine
+from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
+
+SCORES: tuple[tuple[str, str, str], ...] = (
+    ("credibility", "Credibility", "up"),
+    ("risk_overall", "Overall risk", "down"),
+    ("power_sharing", "Power-sharing index", "neutral"),
+    ("min_net_incentive", "Weakest net incentive", "up"),
+    ("leverage", "Leverage", "up"),
+    ("assurance", "Compliance assurance", "up"),
+)
+RISKS: tuple[tuple[str, str], ...] = (
+    ("risk_proliferation", "Proliferation"),
+    ("risk_instability", "Instability"),
+    ("risk_perverse", "Perverse incentives"),
+    ("risk_signalling", "Signalling"),
+    ("risk_framing", "Race framing"),
+)
+EXPLAINED: tuple[tuple[str, str], ...] = (
+    ("power_sharing", "Power-sharing index"),
+    ("demand", "Credibility demand"),
+    ("supply_provider", "Assurance of the provider's promises"),
+    ("risk_overall", "Overall risk"),
+    *RISKS,
+)
+CRITERIA_LABELS = {
+    "credibility": "Credibility",
+    "risk_overall": "Overall risk",
+    "power_sharing": "Power-sharing",
+    "min_net_incentive": "Weakest net incentive",
+    "leverage": "Leverage",
+}
+QUEUED_TOO_LONG = 30
+LINKABLE = {"line", "condition", "mechanism", "party"}
+
+
+def _score_cards(result: dict[str, Any]) -> list[dict[str, Any]]:
+    cards = []
+    for key, label, direction in SCORES:
+        summary = result["scores"].get(key) or {}
+        cards.append({"key": key, "label": label, "direction": direction, **summary})
+    return cards
+
+
+def score_panel_context(agreement: Any, *, user: Any = None) -> dict[str, Any]:
+    """What the score panel shows for the draft as it is now (three or four queries)."""
+    latest_run = score_run_latest_for_agreement(agreement=agreement)
+    score = score_latest_for_agreement(agreement=agreement)
+    pending = latest_run is not None and latest_run.is_pending
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "latest_run": latest_run,
+        "score": score,
+        "pending": pending,
+        "score_is_current": score is not None
+        and score.revision_number == agreement.version
+        and not score.stale,
+        "waiting_long": bool(
+            pending
+            and latest_run is not None
+            and (timezone.now() - latest_run.created_at).total_seconds() > QUEUED_TOO_LONG
+        ),
+        "unscoreable": None,
+        "can_edit": user is not None and can_edit_team(user=user, team_id=agreement.team_id),
+    }
+    if latest_run is None:
+        document = agreement_selectors.revision_latest(agreement=agreement).document
+        from agreements.document import scoreable_problem
+
+        context["unscoreable"] = scoreable_problem(document)
+    if score is not None and score.result:
+        context.update(_result_context(score.result))
+    return context
+
+
+def _result_context(result: dict[str, Any]) -> dict[str, Any]:
+    scores = result["scores"]
+    risk_rows = [{"label": label, **(scores.get(key) or {})} for key, label in RISKS]
+    trajectory = result.get("trajectory") or []
+    explained = [
+        {
+            "key": key,
+            "label": label,
+            "chart": charts.bar_list(
+                [(c["label"], c["amount"]) for c in result["contributions"].get(key, [])],
+                title=f"What makes up {label.lower()}",
+            ),
+        }
+        for key, label in EXPLAINED
+        if result["contributions"].get(key)
+    ]
+    warnings = [
+        {
+            **w,
+            "anchor": f"{w['subject_kind']}-{w['subject_key']}"
+            if w["subject_kind"] in LINKABLE
+            else "",
+        }
+        for w in result["warnings"]
+    ]
+    return {
+        "result": result,
+        "warnings": warnings,
+        "cards": _score_cards(result),
+        "risk_chart": charts.interval_chart(risk_rows, title="Risks with 90% intervals"),
+        "explained": explained,
+        "trajectory_chart": charts.line_chart(
+            [
+                {
+                    "label": f"Phase {step['phase_order']}",
+                    "values": {
+                        "credibility": (step["scores"].get("credibility") or 0) / 100,
+                        "risk_overall": step["scores"].get("risk_overall"),
+                        "power_sharing": step["scores"].get("power_sharing"),
+                    },
+                }
+                for step in trajectory
+            ],
+            [
+                ("credibility", "Credibility (÷100)"),
+                ("risk_overall", "Overall risk"),
+                ("power_sharing", "Power-sharing"),
+            ],
+            title="Scores if the deal stops after each phase",
+        )
+        if len(trajectory) > 1
+        else None,
+        "trajectory": trajectory,
+    }
+
+
+@require_GET
+@login_required
+def score_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The score panel; while a run is pending it polls itself, then stops."""
+    agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
+    context = {
+        **score_panel_context(agreement, user=request.user),
+        "analysis_oob": bool(request.htmx),
+    }
+    response = render(request, "scoring/score_panel.html", context)
+    if request.htmx and not context["pending"]:
+        stop = HttpResponseStopPolling(response.content)
+        stop["Content-Type"] = response["Content-Type"]
+        return stop
+    return response
+
+
+@require_POST
+@login_required
+def score_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Score the latest revision again (e.g. after a failure) with a new seed."""
+    from scoring.services import score_run_request_latest
+
+    agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
+    if not can_edit_team(user=request.user, team_id=agreement.team_id):
+        raise PermissionDenied("Viewers cannot request scores.")
+    score_run_request_latest(agreement=agreement, requested_by=request.user)
+    context = {
+        **score_panel_context(agreement, user=request.user),
+        "analysis_oob": bool(request.htmx),
+    }
+    return render(request, "scoring/score_panel.html", context)
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """Compare 2 to 6 drafts of the user's teams, side by side."""
+    from agreements.diff import document_diff
+    from agreements.forms import CompareForm
+    from scoring.services import comparison_run
+
+    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()][:6]
+    drafts = [
+        agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
+        for pk in dict.fromkeys(ids)
+    ]
+    weight_keys = {*CompareForm.criteria, "power_direction"}
+    form = CompareForm(request.GET if weight_keys & set(request.GET) else None)
+    context: dict[str, Any] = {
+        "drafts": drafts,
+        "form": form,
+        "choices": agreement_selectors.agreement_list_for_user(user=request.user),
+    }
+    if len(drafts) < 2:
+        context["problem"] = "Choose between 2 and 6 drafts to compare."
+        return render(request, "scoring/compare.html", context, status=200 if not ids else 400)
+    if form.is_bound and not form.is_valid():
+        return render(request, "scoring/compare.html", context, status=400)
+    weights = form.weights() if form.is_bound else None
+    direction = (form.cleaned_data.get("power_direction") if form.is_bound else None) or "down"
+    try:
+        result = comparison_run(agreements=drafts, weights=weights, power_direction=direction)
+    except engine.EngineValidationError as exc:
+        context["problem"] = f"These drafts cannot be compared yet: {exc}"
+        return render(request, "scoring/compare.html", context, status=400)
+    documents = {r.agreement_id: r.document for r in _latest_revisions(drafts)}
+    context.update(_comparison_context(result, drafts, documents, document_diff))
+    return render(request, "scoring/compare.html", context)
+
+
+def _latest_revisions(drafts: list[Any]) -> list[Any]:
+    from django.db.models import Q
+
+    from agreements.models import Revision
+
+    condition = Q()
+    for draft in drafts:
+        condition |= Q(agreement_id=draft.pk, number=draft.version)
+    return list(Revision.objects.filter(condition))
+
+
+def _comparison_context(
+    result: dict[str, Any], drafts: list[Any], documents: dict[int, Any], document_diff: Any
+) -> dict[str, Any]:
+    labels = result["labels"]
+    criteria = result["criteria"]
+    for flip in [*result["flip_points"], result["smallest_flip"] or {}]:
+        if flip:
+            flip["label"] = CRITERIA_LABELS.get(flip["criterion"], flip["criterion"])
+    rows = []
+    for key, label, _ in SCORES:
+        values = [d["scores"].get(key) or {} for d in result["drafts"]]
+        points = [v.get("value") for v in values]
+        distinct = {round(p, 0 if key == "credibility" else 2) for p in points if p is not None}
+        rows.append({"key": key, "label": label, "values": values, "differs": len(distinct) > 1})
+    radar = charts.radar_chart(
+        [{"label": d["label"], "values": d["criteria"]} for d in result["drafts"]],
+        [(c, CRITERIA_LABELS.get(c, c)) for c in criteria],
+        title="Criteria, scaled so that outward is better",
+    )
+    intervals = {
+        label: charts.interval_chart(
+            [{"label": d["label"], **(d["scores"].get(key) or {})} for d in result["drafts"]],
+            title=f"{label} with 90% intervals",
+            domain=(0.0, 100.0) if key == "credibility" else (0.0, 1.0),
+        )
+        for key, label, _ in SCORES[:3]
+    }
+    first = documents[drafts[0].pk]
+    differences = [
+        {"label": labels[i], "changes": document_diff(first, documents[draft.pk])}
+        for i, draft in enumerate(drafts[1:], start=1)
+    ]
+    for draft in result["drafts"]:
+        draft["classification_display"] = PowerLabel(draft["classification"]).label
+    return {
+        "result": result,
+        "labels": labels,
+        "rows": rows,
+        "radar": radar,
+        "intervals": intervals,
+        "differences": differences,
+        "criteria_labels": CRITERIA_LABELS,
+        "win_matrix": list(zip(labels, result["overall_winning_odds"], strict=True)),
+        "rank_rows": [
+            {
+                "label": d["label"],
+                "ranks": d["rank_acceptability"],
+                "central": [
+                    (CRITERIA_LABELS.get(k, k), w) for k, w in (d["central_weights"] or {}).items()
+                ],
+                "dominated_by": d["dominated_by"],
+            }
+            for d in result["drafts"]
+        ],
+        "pairs": [
+            {
+                "a": pair["a"],
+                "b": pair["b"],
+                "rows": [
+                    {
+                        "label": CRITERIA_LABELS.get(criterion, criterion),
+                        "difference": difference,
+                        "probability": pair["win_probability"].get(criterion),
+                        "drivers": (pair["drivers"].get(criterion) or [])[:3],
+                    }
+                    for criterion, difference in pair["criteria"].items()
+                ],
+            }
+            for pair in result["pairs"]
+        ],
+    }

@@ -1,0 +1,293 @@
+"""The workbench pages through Django's test client (htmx requests send HX-Request)."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from agreements import services
+from agreements.models import Agreement, Line
+from scoring.models import ScoreRun
+from tests.factories import draft_document, make_draft
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def draft(team, analyst, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_draft(team=team, author=analyst, lines=3)
+
+
+def test_dashboard_lists_drafts_with_score_status(analyst_client, draft):
+    page = analyst_client.get("/").content.decode()
+    assert "Test draft" in page
+    assert "current" in page
+    assert "Start a blank draft" in page
+
+
+def test_dashboard_query_count_is_constant(
+    analyst_client, team, analyst, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_draft(team=team, author=analyst)
+    with django_assert_max_num_queries(12) as few:
+        analyst_client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(6):
+            make_draft(team=team, author=analyst, lines=5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        analyst_client.get("/")
+
+
+def test_create_a_blank_draft(analyst_client, team):
+    response = analyst_client.post(
+        "/drafts/new/", {"title": "Fresh", "purpose": "welfare", "team": team.pk}
+    )
+    agreement = Agreement.objects.get(title="Fresh")
+    assert response.status_code == 302
+    assert response["Location"] == f"/drafts/{agreement.pk}/"
+
+
+def test_create_with_bad_input_keeps_what_was_typed(analyst_client, team):
+    response = analyst_client.post(
+        "/drafts/new/", {"title": "", "purpose": "conquest", "team": team.pk}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required." in page
+    assert "Select a valid choice" in page
+    assert not Agreement.objects.exists()
+
+
+def test_start_from_a_template(analyst_client, team):
+    services.templates_load()
+    response = analyst_client.post("/drafts/templates/chips-for-peace/start/", {"team": team.pk})
+    agreement = Agreement.objects.get(template_slug="chips-for-peace")
+    assert response["Location"] == f"/drafts/{agreement.pk}/"
+
+
+def test_import_round_trips_and_bad_files_are_explained(analyst_client, team, draft):
+    exported = analyst_client.get(f"/drafts/{draft.pk}/export.json")
+    assert exported["Content-Disposition"].startswith("attachment")
+    upload = SimpleUploadedFile("draft.json", exported.content, content_type="application/json")
+    response = analyst_client.post("/drafts/import/", {"file": upload, "team": team.pk})
+    copy = Agreement.objects.exclude(pk=draft.pk).get()
+    assert response.status_code == 302
+    assert copy.revisions.get().document == json.loads(exported.content)
+
+    bad = draft_document()
+    bad["lines"][0]["magnitude"] = 9
+    upload = SimpleUploadedFile("bad.json", json.dumps(bad).encode())
+    response = analyst_client.post("/drafts/import/", {"file": upload, "team": team.pk})
+    assert response.status_code == 400
+    assert "lines[0].magnitude" in response.content.decode()
+    garbage = SimpleUploadedFile("x.json", b"{not json")
+    response = analyst_client.post("/drafts/import/", {"file": garbage, "team": team.pk})
+    assert "This is not a JSON file" in response.content.decode()
+
+
+def test_builder_shows_every_part_and_the_score(analyst_client, draft):
+    page = analyst_client.get(f"/drafts/{draft.pk}/").content.decode()
+    for text in (
+        "Japan",
+        "Brazil",
+        "Monetary aid to governments",
+        "Domestic safety regulation",
+        "International verification body",
+        "Trust building",
+        "Scores of revision",
+    ):
+        assert text in page
+
+
+def test_builder_query_count_stays_constant_as_lines_grow(
+    analyst_client, team, analyst, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        small = make_draft(team=team, author=analyst, lines=1)
+        large = make_draft(team=team, author=analyst, lines=40)
+    with django_assert_max_num_queries(30) as baseline:
+        analyst_client.get(f"/drafts/{small.pk}/")
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        analyst_client.get(f"/drafts/{large.pk}/")
+
+
+def test_adding_a_line_with_htmx_returns_the_builder_at_the_new_revision(analyst_client, draft):
+    response = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/add/",
+        {"version": 1, "item": "datasets", "recipient": "jp", "magnitude": 0.4},
+        **HTMX,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<div id="builder"')
+    assert 'id="current-revision">2<' in page
+    assert 'id="score-panel"' in page and 'hx-swap-oob="true"' in page
+    assert Line.objects.filter(agreement=draft, item__slug="datasets").exists()
+
+
+def test_a_bad_line_shows_errors_next_to_fields_and_keeps_the_input(analyst_client, draft):
+    response = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/add/",
+        {
+            "version": 1,
+            "item": "datasets",
+            "recipient": "jp",
+            "magnitude": 3,
+            "note": "typed by hand",
+        },
+        **HTMX,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 1.0." in page
+    assert "typed by hand" in page
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
+def test_business_rule_errors_come_back_on_the_field(analyst_client, draft):
+    response = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/add/",
+        {
+            "version": 1,
+            "item": "model-weights",
+            "recipient": "jp",
+            "magnitude": 0.5,
+            "access_mode": "weights",
+            "monitoring": "realtime",
+        },
+        **HTMX,
+    )
+    assert "cannot be monitored or throttled" in response.content.decode()
+    assert not Line.objects.filter(agreement=draft, item__slug="model-weights").exists()
+
+
+def test_a_stale_edit_says_who_changed_what_and_offers_to_reload(analyst_client, draft, analyst):
+    services.part_update(
+        agreement_id=draft.pk,
+        expected_version=1,
+        author=analyst,
+        section="lines",
+        key="l1",
+        changes={"magnitude": 0.2},
+    )
+    response = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/l1/edit/", {"version": 1, "magnitude": 0.9}, **HTMX
+    )
+    page = response.content.decode()
+    assert "Your change was not saved" in page
+    assert "revision 2 by ana: Changed magnitude of line l1" in page
+    assert "Reload the latest version" in page
+    assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.2
+
+
+def test_without_javascript_a_good_edit_redirects(analyst_client, draft):
+    response = analyst_client.post(f"/drafts/{draft.pk}/phases/p2/move/up/", {"version": 1})
+    assert response.status_code == 302
+    assert [p["key"] for p in draft.revisions.get(number=2).document["phases"]] == ["p2", "p1"]
+
+
+def test_viewers_read_but_cannot_change(client, viewer, draft):
+    client.force_login(viewer)
+    page = client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert "only the team's analysts can change it" in page
+    assert "Add a party" not in page
+    response = client.post(f"/drafts/{draft.pk}/lines/l1/remove/", {"version": 1})
+    assert response.status_code == 403
+    assert Line.objects.filter(agreement=draft, key="l1").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "history/", "briefing/", "export.json", "scores.csv", "catalog-search/?q=aid"],
+)
+def test_another_teams_pages_are_404(client, outsider, draft, path):
+    client.force_login(outsider)
+    assert client.get(f"/drafts/{draft.pk}/{path}").status_code == 404
+    assert client.get(f"/drafts/{draft.pk}/score/").status_code in (404,)
+
+
+def test_another_teams_draft_cannot_be_changed(client, outsider, draft):
+    client.force_login(outsider)
+    response = client.post(f"/drafts/{draft.pk}/lines/l1/remove/", {"version": 1})
+    assert response.status_code == 404
+    assert client.get(f"/compare/?ids={draft.pk}&ids={draft.pk}").status_code == 404
+
+
+def test_score_panel_polls_while_pending_and_stops_when_done(analyst_client, draft, analyst):
+    services.part_update(
+        agreement_id=draft.pk,
+        expected_version=1,
+        author=analyst,
+        section="lines",
+        key="l1",
+        changes={"magnitude": 0.3},
+    )  # queued, not executed
+    pending = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX)
+    assert pending.status_code == 200
+    assert 'hx-trigger="every 1s"' in pending.content.decode()
+    assert "Scoring revision 2" in pending.content.decode()
+    from scoring.services import score_run_execute
+
+    score_run_execute(run_id=ScoreRun.objects.get(revision_number=2).pk)
+    done = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX)
+    assert done.status_code == 286  # htmx stops polling
+    assert "hx-trigger" not in done.content.decode()
+    assert "Scores of revision <strong>2</strong>, the current one." in done.content.decode()
+
+
+def test_history_diff_and_restore(analyst_client, draft, analyst):
+    services.part_update(
+        agreement_id=draft.pk,
+        expected_version=1,
+        author=analyst,
+        section="lines",
+        key="l1",
+        changes={"magnitude": 0.2},
+    )
+    page = analyst_client.get(f"/drafts/{draft.pk}/history/?from=1&to=2").content.decode()
+    assert "Changed magnitude of line l1" in page
+    assert "Line l1: Monetary aid to governments for Japan" in page
+    response = analyst_client.post(f"/drafts/{draft.pk}/revisions/1/restore/", {"version": 2})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.version == 3
+    assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.5
+
+
+def test_exports_csv_and_briefing(analyst_client, draft):
+    csv_text = analyst_client.get(f"/drafts/{draft.pk}/scores.csv").content.decode()
+    assert csv_text.splitlines()[0].startswith("draft,revision,parameter_version")
+    assert ",credibility," in csv_text
+    briefing = analyst_client.get(f"/drafts/{draft.pk}/briefing/").content.decode()
+    assert "Draft agreement text" in briefing
+    assert "Article 1" in briefing
+    assert "Benefits to Japan" in briefing
+
+
+def test_compare_two_drafts_page(analyst_client, draft, analyst):
+    fork = services.agreement_fork(agreement=draft, author=analyst, title="Variant")
+    page = analyst_client.get(f"/compare/?ids={draft.pk}&ids={fork.pk}").content.decode()
+    for text in (
+        "Side by side",
+        "Probability that each beats each",
+        "Rank acceptability",
+        "How robust is the top place?",
+        "Why does one draft beat another?",
+        "<svg",
+    ):
+        assert text in page
+    one = analyst_client.get(f"/compare/?ids={draft.pk}")
+    assert one.status_code == 400
+    assert "Choose between 2 and 6 drafts" in one.content.decode()
+
+
+def test_a_script_in_a_title_is_shown_as_text(analyst_client, team, analyst):
+    evil = make_draft(team=team, author=analyst, title='<script>alert("x")</script>')
+    for path in (f"/drafts/{evil.pk}/", "/", f"/drafts/{evil.pk}/briefing/"):
+        page = analyst_client.get(path).content.decode()
+        assert '<script>alert("x")</script>' not in page
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
