@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint fix worker beat sweep migrate data demo schema schema-check bench bench-engine lock clean
+.PHONY: help run test lint fix worker beat sweep migrate data schema schema-check bench bench-engine lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,7 +60,12 @@ beat: $(VENV)/.runtime ## Run Celery beat (periodic sweep of stuck score runs; n
 migrate: $(VENV)/.runtime ## Apply migrations
 	$(MANAGE) migrate --noinput
 
-data: $(VENV)/.runtime ## Load the shipped catalog and reference templates (idempotent)
+data: $(VENV)/.runtime ## Load the shipped catalog and templates (idempotent; curator edits kept)
+	$(MANAGE) catalog_load
+	$(MANAGE) templates_load
+
+sweep: $(VENV)/.runtime ## Re-queue stuck score runs once (what beat does every minute)
+	$(MANAGE) scores_sweep
 
 # Integer limits in the schema depend on the database backend: generate it for
 # PostgreSQL (production) whatever DATABASE_URL says; no connection is made.

@@ -299,6 +299,8 @@ def _parties(check: _Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _phases(check: _Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     phases = []
     for path, row in check.rows(raw, "phases"):
+        if row["key"] == "order":  # reserved: /phases/order/ reorders the timeline
+            check.error(f"{path}.key", "The key 'order' is reserved; choose another.")
         order = row.get("order", len(phases) + 1)
         if isinstance(order, bool) or not isinstance(order, int) or order < 1:
             check.error(f"{path}.order", "Must be a whole number from 1.")

@@ -51,8 +51,10 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name} must be a boolean (1/0, true/false), got {value!r}")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    """Return an integer variable, optionally bounded below."""
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return an integer variable, optionally bounded."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
@@ -62,6 +64,8 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
     if minimum is not None and number < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, got {number}")
     return number
 
 

@@ -236,6 +236,12 @@ class AgreementUpdateSerializer(serializers.Serializer):
         min_value=0, max_value=0.5, allow_null=True, required=False
     )
     min_participation = serializers.IntegerField(min_value=0, max_value=60, required=False)
+    risk_weights = serializers.DictField(
+        child=serializers.FloatField(min_value=0, max_value=1),
+        allow_null=True,
+        required=False,
+        help_text="Weights of proliferation, instability, perverse, signalling, framing.",
+    )
     message = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 

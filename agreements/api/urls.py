@@ -8,8 +8,11 @@ router = SimpleRouter()
 router.register("agreements", views.AgreementViewSet, basename="agreement")
 router.register("templates", views.TemplateViewSet, basename="template")
 
+# Import first (the router would read "import" as an id), then the router (its
+# "phases/order/" action must win over a phase keyed "order"), then the parts.
 urlpatterns = [
-    path("agreements/import/", views.AgreementImportView.as_view(), name="agreement-import")
+    path("agreements/import/", views.AgreementImportView.as_view(), name="agreement-import"),
+    *router.urls,
 ]
 for section in SECTIONS:
     viewset = views.part_viewset(section)
@@ -25,4 +28,3 @@ for section in SECTIONS:
             name=f"agreement-{section}-detail",
         ),
     ]
-urlpatterns += router.urls

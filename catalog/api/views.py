@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
@@ -9,6 +10,7 @@ from catalog import selectors
 from catalog.api import serializers as s
 from catalog.filters import ActorFilterSet, BenefitItemFilterSet
 from catalog.models import CatalogEntry
+from catalog.services import catalog_entries_changed
 from core.api import IsCuratorOrReadOnly
 
 
@@ -23,7 +25,9 @@ class CatalogViewSet(viewsets.ModelViewSet):
         serializer.save(locally_modified=True)
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.save(locally_modified=True)
+        with transaction.atomic():
+            entry = serializer.save(locally_modified=True)
+            catalog_entries_changed(entries=[entry])
 
 
 class BenefitItemViewSet(CatalogViewSet):

@@ -225,3 +225,32 @@ def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
 def test_teams_endpoint_lists_my_roles(api_client, team):
     body = api_client.get("/api/v1/teams/").json()
     assert body["results"] == [{"team": team.slug, "name": team.name, "role": "analyst"}]
+
+
+def test_phases_can_be_reordered_through_the_api(api_client, draft):
+    response = api_client.post(
+        f"/api/v1/agreements/{draft.pk}/phases/order/",
+        {"version": 1, "keys": ["p2", "p1"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert [p["key"] for p in response.json()["document"]["phases"]] == ["p2", "p1"]
+
+
+def test_risk_weights_can_be_changed(api_client, draft):
+    response = api_client.patch(
+        f"/api/v1/agreements/{draft.pk}/",
+        {"version": 1, "risk_weights": {"proliferation": 1.0, "framing": 0.5}},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["document"]["scenario"]["risk_weights"] == {
+        "proliferation": 1.0,
+        "framing": 0.5,
+    }
+
+
+def test_requests_without_credentials_get_401():
+    response = APIClient().get("/api/v1/agreements/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")

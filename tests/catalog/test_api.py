@@ -81,3 +81,17 @@ def test_list_query_count_is_constant(api_client, django_assert_max_num_queries)
     for path in ("commitments", "mechanism-types", "risk-kinds", "actors"):
         with django_assert_max_num_queries(3):
             assert api_client.get(f"/api/v1/catalog/{path}/").status_code == 200
+
+
+def test_curator_edit_through_the_api_rescores_drafts_using_the_item(
+    curator_api, team, analyst, django_capture_on_commit_callbacks
+):
+    from scoring.models import ScoreRun
+    from tests.factories import make_draft
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_draft(team=team, author=analyst)  # uses monetary aid
+    with django_capture_on_commit_callbacks(execute=True):
+        curator_api.patch(f"{ITEMS}monetary-aid-governments/", {"v": 0.2}, format="json")
+    runs = list(ScoreRun.objects.filter(agreement=draft).order_by("pk"))
+    assert [(r.stale, r.reason) for r in runs] == [(True, "revision"), (False, "catalog_changed")]

@@ -139,8 +139,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a request without credentials gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.StandardPagination",
@@ -175,7 +176,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True  # a bad row imports nothing
 
 # --- Windfall -------------------------------------------------------------------
 WINDFALL_CURATOR_GROUP = "curators"
-WINDFALL_SCORE_SAMPLES = env_int("WINDFALL_SCORE_SAMPLES", 2000, minimum=100)
+WINDFALL_SCORE_SAMPLES = env_int("WINDFALL_SCORE_SAMPLES", 2000, minimum=100, maximum=100_000)
 # A run still queued or running after this many seconds is handed to a worker again.
 WINDFALL_STUCK_AFTER_SECONDS = env_int("WINDFALL_STUCK_AFTER_SECONDS", 300, minimum=10)
 WINDFALL_DEMO_USERNAME = "demo"
