@@ -68,7 +68,10 @@ def noisy_or(x: FloatArray) -> FloatArray:
 
 def _ratio(num: FloatArray, den: FloatArray, fallback: float | FloatArray) -> FloatArray:
     safe = np.where(den > 0, den, 1.0)
-    return np.asarray(np.where(den > 0, num / safe, fallback), dtype=np.float64)
+    # A vanishing positive denominator gives inf, which results report as null.
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        quotient = num / safe
+    return np.asarray(np.where(den > 0, quotient, fallback), dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,8 @@ def contributions(model: Model, ev: Evaluation) -> dict[str, tuple[Contribution,
 
     lines("provider_cost", ev.cost[0])
     if not math.isnan(s["leverage"]):
-        conds("leverage", burden / s["provider_cost"])
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            conds("leverage", burden / s["provider_cost"])
 
     if model.recipients:
         j = int(np.argmin(ev.net_j[0]))
