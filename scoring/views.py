@@ -65,6 +65,11 @@ def score_panel_context(agreement: Any, *, user: Any = None) -> dict[str, Any]:
     latest_run = score_run_latest_for_agreement(agreement=agreement)
     score = score_latest_for_agreement(agreement=agreement)
     pending = latest_run is not None and latest_run.is_pending
+    waited = (
+        int((timezone.now() - latest_run.created_at).total_seconds())
+        if pending and latest_run
+        else 0
+    )
     context: dict[str, Any] = {
         "agreement": agreement,
         "latest_run": latest_run,
@@ -73,11 +78,8 @@ def score_panel_context(agreement: Any, *, user: Any = None) -> dict[str, Any]:
         "score_is_current": score is not None
         and score.revision_number == agreement.version
         and not score.stale,
-        "waiting_long": bool(
-            pending
-            and latest_run is not None
-            and (timezone.now() - latest_run.created_at).total_seconds() > QUEUED_TOO_LONG
-        ),
+        "waiting_long": waited > QUEUED_TOO_LONG,
+        "waited": f"{waited // 60} min {waited % 60} s" if waited >= 60 else f"{waited} s",
         "unscoreable": None,
         "can_edit": user is not None and can_edit_team(user=user, team_id=agreement.team_id),
     }

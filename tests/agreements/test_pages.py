@@ -291,3 +291,23 @@ def test_a_script_in_a_title_is_shown_as_text(analyst_client, team, analyst):
         page = analyst_client.get(path).content.decode()
         assert '<script>alert("x")</script>' not in page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_a_run_waiting_long_for_a_worker_says_so(analyst_client, draft, analyst):
+    from django.utils import timezone
+
+    services.part_update(
+        agreement_id=draft.pk,
+        expected_version=1,
+        author=analyst,
+        section="lines",
+        key="l1",
+        changes={"magnitude": 0.3},
+    )
+    ScoreRun.objects.filter(revision_number=2).update(
+        created_at=timezone.now() - timezone.timedelta(seconds=125)
+    )
+    page = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX).content.decode()
+    assert "Still waiting for a worker after 2 min 5 s" in page
+    assert "The scores below are from revision 1." in page
+    assert 'hx-trigger="every 1s"' in page  # it keeps polling; the sweep will resend the task
