@@ -19,7 +19,7 @@ def agreement_list_for_user(*, user: Any) -> QuerySet[Agreement]:
     latest_done = ScoreRun.objects.filter(agreement=OuterRef("pk"), status=RunStatus.DONE).order_by(
         "-revision_number", "-finished_at"
     )
-    latest_any = ScoreRun.objects.filter(agreement=OuterRef("pk")).order_by("-created_at")
+    latest_any = ScoreRun.objects.filter(agreement=OuterRef("pk")).order_by("-pk")
     return (
         scope_to_teams(Agreement.objects.all(), user=user)
         .select_related("team", "updated_by")
