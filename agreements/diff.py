@@ -70,7 +70,7 @@ def document_diff(
     ]
     old_scenario, new_scenario = old.get("scenario", {}), new.get("scenario", {})
     top += [
-        {"field": f, "old": old_scenario.get(f), "new": new_scenario.get(f)}
+        _field(f, old_scenario.get(f), new_scenario.get(f))
         for f in sorted(set(old_scenario) | set(new_scenario))
         if old_scenario.get(f) != new_scenario.get(f)
     ]
@@ -87,7 +87,7 @@ def document_diff(
                 changes.append(_change(section, key, "added", label, []))
             elif before[key] != row:
                 fields = [
-                    {"field": f, "old": before[key].get(f), "new": row.get(f)}
+                    _field(f, before[key].get(f), row.get(f))
                     for f in sorted(set(before[key]) | set(row))
                     if before[key].get(f) != row.get(f)
                 ]
@@ -105,6 +105,29 @@ def document_diff(
                 label = part_label(section, row, names, old_parties)
                 changes.append(_change(section, key, "removed", label, []))
     return changes
+
+
+def shown(value: Any) -> str:
+    """A field value in words: numbers to two decimals, mappings as "name value" pairs."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{str(k).replace('_', ' ')} {shown(v)}" for k, v in value.items()) or "—"
+    return str(value)
+
+
+def _field(field: str, old: Any, new: Any) -> dict[str, Any]:
+    return {
+        "field": field.replace("_", " "),
+        "old": old,
+        "new": new,
+        "old_text": shown(old),
+        "new_text": shown(new),
+    }
 
 
 def _change(

@@ -82,8 +82,8 @@ class StaleVersion(Exception):
         self.changes = changes
         described = "; ".join(f"revision {c.number} by {c.author}: {c.message}" for c in changes)
         super().__init__(
-            f"This draft changed since you loaded version {expected} (now version {current}). "
-            f"{described or 'It was deleted or changed.'} Reload to see the changes and try again."
+            f"This draft changed since you loaded version {expected} (now version {current}): "
+            f"{described or 'it was deleted or changed'}. Reload to see the changes and try again."
         )
 
 
@@ -333,16 +333,17 @@ def _find(document: dict[str, Any], section: str, key: str) -> int:
     raise ValidationError({"key": [f"This draft has no {SINGULAR[section]} {key!r}."]})
 
 
-def _describe(section: str, row: Mapping[str, Any]) -> str:
-    if section == "lines":
-        return f"line {row['key']} ({row.get('item')} for {row.get('recipient')})"
-    if section == "conditions":
-        return f"condition {row['key']} ({row.get('commitment')} by {row.get('recipient')})"
-    if section == "mechanisms":
-        return f"mechanism {row['key']} ({row.get('type')})"
-    if section == "parties":
-        return f"party {row['key']} ({row.get('name') or row.get('actor')}, {row.get('role')})"
-    return f"phase {row['key']} ({row.get('name')})"
+def _describe(section: str, row: Mapping[str, Any], document: Mapping[str, Any]) -> str:
+    """A part in words for revision messages: "line l4 (Datasets for Japan)"."""
+    from agreements.diff import catalog_names, part_label, party_names
+
+    mentioned = {"parties": document.get("parties", []), section: [row]}
+    names = catalog_names(mentioned)
+    try:
+        label = part_label(section, row, names, party_names(mentioned, names))
+    except (KeyError, TypeError):  # an invalid row: validation will name the problem
+        label = str(row.get("key"))
+    return f"{SINGULAR[section]} {row['key']} ({label})"
 
 
 def part_add(
@@ -367,7 +368,7 @@ def part_add(
             row.setdefault("order", len(document["phases"]) + 1)
         index_box.append(len(document[section]))
         document[section].append(row)
-        return f"Added {_describe(section, row)}"
+        return f"Added {_describe(section, row, document)}"
 
     return _commit(
         agreement_id=agreement_id,
@@ -401,7 +402,7 @@ def part_update(
         row = document[section][index]
         changed = [name for name, value in changes.items() if row.get(name) != value]
         row.update(changes)
-        return f"Changed {', '.join(changed) or 'nothing'} of {_describe(section, row)}"
+        return f"Changed {', '.join(changed) or 'nothing'} of {_describe(section, row, document)}"
 
     return _commit(
         agreement_id=agreement_id,
@@ -427,8 +428,9 @@ def part_remove(
     _check_section(section)
 
     def mutate(document: dict[str, Any]) -> str:
-        row = document[section].pop(_find(document, section, key))
-        summary = f"Removed {_describe(section, row)}"
+        row = document[section][_find(document, section, key)]
+        summary = f"Removed {_describe(section, row, document)}"
+        document[section].remove(row)
         if section == "parties":
             for dependent in ("lines", "conditions"):
                 before = len(document[dependent])

@@ -69,10 +69,10 @@ def builder_context(
     initial = {"version": agreement.version}
     add_forms: dict[str, forms.Form] = {}
     for section, form_class in ADD_FORMS.items():
-        kwargs: dict[str, Any] = {"document": document} if section in NEEDS_DOCUMENT else {}
-        add_forms[section] = form_class(initial=initial, **kwargs)
+        add_forms[section] = form_class(initial=initial, **_form_options(section, document))
     add_forms.update(bound or {})
     settings_form = (bound or {}).get("settings") or f.DraftSettingsForm(
+        auto_id="id_settings_%s",
         initial={
             **initial,
             "title": document["title"],
@@ -80,7 +80,7 @@ def builder_context(
             "status": document["status"],
             "notes": document["notes"],
             **document["scenario"],
-        }
+        },
     )
     return {
         "agreement": agreement,
@@ -127,7 +127,7 @@ def builder(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def settings_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     agreement = draft_for(request, pk, write=True)
-    form = f.DraftSettingsForm(request.POST)
+    form = f.DraftSettingsForm(request.POST, auto_id="id_settings_%s")
     if not form.is_valid():
         return _respond(request, agreement, WriteOutcome(), bound={"settings": form})
     outcome = attempt(
@@ -163,7 +163,18 @@ def _refresh(form: forms.Form, agreement: Agreement) -> forms.Form:
 
 
 def _form_kwargs(form: forms.Form) -> dict[str, Any]:
-    return {"document": form.document} if hasattr(form, "document") else {}
+    kwargs: dict[str, Any] = {"auto_id": form.auto_id}
+    if hasattr(form, "document"):
+        kwargs["document"] = form.document
+    return kwargs
+
+
+def _form_options(section: str, document: dict[str, Any]) -> dict[str, Any]:
+    """Constructor options of a section's add form; ids are unique across the page."""
+    options: dict[str, Any] = {"auto_id": f"id_{section}_%s"}
+    if section in NEEDS_DOCUMENT:
+        options["document"] = document
+    return options
 
 
 @require_POST
@@ -174,8 +185,7 @@ def part_add(request: HtmxHttpRequest, pk: int, section: str) -> HttpResponse:
     document = selectors.document_for_display(
         selectors.revision_latest(agreement=agreement).document
     )
-    kwargs: dict[str, Any] = {"document": document} if section in NEEDS_DOCUMENT else {}
-    form = ADD_FORMS[section](request.POST, **kwargs)
+    form = ADD_FORMS[section](request.POST, **_form_options(section, document))
     form.document = document  # type: ignore[attr-defined]
     if not form.is_valid():
         return _respond(request, agreement, WriteOutcome(), bound={section: form})
@@ -231,9 +241,22 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
         form.errors.clear()
         f.attach_errors(form, outcome.error)
         _flash_form_errors(request, form, section, key)
+    if outcome.stale:
+        typed = ", ".join(
+            f"{name.replace('_', ' ')} {_shown(value)}"
+            for name, value in changes.items()
+            if value not in (None, "", {})
+        )
+        messages.info(request, f"What you entered for {services.SINGULAR[section]} {key}: {typed}.")
     return _respond(
         request, agreement, outcome, failed_edit="" if outcome.ok else f"{section}:{key}"
     )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()) + ")"
+    return str(value)
 
 
 def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key: str) -> None:

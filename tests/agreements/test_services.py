@@ -39,7 +39,7 @@ def test_every_change_is_a_numbered_revision_with_a_message(draft, analyst):
         data={"item": "datasets", "recipient": "jp", "magnitude": 0.4},
     )
     assert revision.number == 2
-    assert revision.message == "Added line l4 (datasets for jp)"
+    assert revision.message == "Added line l4 (Datasets for Japan)"
     assert Line.objects.filter(agreement=draft).count() == 4
     assert Agreement.objects.get(pk=draft.pk).version == 2
 

@@ -164,7 +164,9 @@ def test_revisions_diff_and_restore(api_client, draft):
     diff = api_client.get(f"{base}/diff/", {"from": 1, "to": 2}).json()
     change = diff["changes"][0]
     assert change["label"].startswith("Line l1: Monetary aid to governments for Japan")
-    assert change["fields"] == [{"field": "magnitude", "old": 0.5, "new": 0.1}]
+    assert change["fields"] == [
+        {"field": "magnitude", "old": 0.5, "new": 0.1, "old_text": "0.50", "new_text": "0.10"}
+    ]
     restored = api_client.post(f"{base}/restore/", {"version": 2, "revision": 1}, format="json")
     assert restored.json()["version"] == 3
     assert restored.json()["document"]["lines"][0]["magnitude"] == 0.5
