@@ -57,6 +57,4 @@ def score_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
 
 def score_run_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
     """The most recently requested run of the draft, whatever its state."""
-    return (
-        ScoreRun.objects.filter(agreement=agreement).defer("result").order_by("-pk").first()
-    )
+    return ScoreRun.objects.filter(agreement=agreement).defer("result").order_by("-pk").first()
