@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +18,7 @@ from agreements import selectors as agreement_selectors
 from catalog.choices import PowerLabel
 from core.http import HtmxHttpRequest
 from scoring import charts, engine
+from scoring.models import ScoreRun
 from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
 
 SCORES: tuple[tuple[str, str, str], ...] = (
@@ -60,7 +62,9 @@ def _score_cards(result: dict[str, Any]) -> list[dict[str, Any]]:
     return cards
 
 
-def score_panel_context(agreement: Any, *, user: Any = None) -> dict[str, Any]:
+def score_panel_context(
+    agreement: Any, *, user: Any = None, analysis: bool = True
+) -> dict[str, Any]:
     """What the score panel shows for the draft as it is now (three or four queries)."""
     latest_run = score_run_latest_for_agreement(agreement=agreement)
     score = score_latest_for_agreement(agreement=agreement)
@@ -89,26 +93,13 @@ def score_panel_context(agreement: Any, *, user: Any = None) -> dict[str, Any]:
 
         context["unscoreable"] = scoreable_problem(document)
     if score is not None and score.result:
-        context.update(_result_context(score.result))
+        context.update(_result_context(score, analysis=analysis))
     return context
 
 
-def _result_context(result: dict[str, Any]) -> dict[str, Any]:
-    scores = result["scores"]
-    risk_rows = [{"label": label, **(scores.get(key) or {})} for key, label in RISKS]
-    trajectory = result.get("trajectory") or []
-    explained = [
-        {
-            "key": key,
-            "label": label,
-            "chart": charts.bar_list(
-                [(c["label"], c["amount"]) for c in result["contributions"].get(key, [])],
-                title=f"What makes up {label.lower()}",
-            ),
-        }
-        for key, label in EXPLAINED
-        if result["contributions"].get(key)
-    ]
+def _result_context(run: ScoreRun, *, analysis: bool) -> dict[str, Any]:
+    """The panel's numbers; with ``analysis``, also the charts of the analysis section."""
+    result: dict[str, Any] = run.result or {}
     warnings = [
         {
             **w,
@@ -118,35 +109,69 @@ def _result_context(result: dict[str, Any]) -> dict[str, Any]:
         }
         for w in result["warnings"]
     ]
-    return {
+    context = {
         "result": result,
         "warnings": warnings,
         "cards": _score_cards(result),
-        "risk_chart": charts.interval_chart(risk_rows, title="Risks with 90% intervals"),
-        "explained": explained,
-        "trajectory_chart": charts.line_chart(
-            [
-                {
-                    "label": f"Phase {step['phase_order']}",
-                    "values": {
-                        "credibility": (step["scores"].get("credibility") or 0) / 100,
-                        "risk_overall": step["scores"].get("risk_overall"),
-                        "power_sharing": step["scores"].get("power_sharing"),
-                    },
-                }
-                for step in trajectory
-            ],
-            [
-                ("credibility", "Credibility (÷100)"),
-                ("risk_overall", "Overall risk"),
-                ("power_sharing", "Power-sharing"),
-            ],
-            title="Scores if the deal stops after each phase",
-        )
-        if len(trajectory) > 1
-        else None,
-        "trajectory": trajectory,
+        "trajectory": result.get("trajectory") or [],
     }
+    if analysis:
+        context.update(_analysis_charts(run))
+    return context
+
+
+def _analysis_charts(run: ScoreRun) -> dict[str, Any]:
+    """SVG charts of a finished run, cached: a run's result never changes once done."""
+    key = f"score-charts:{run.pk}:{run.finished_at.isoformat() if run.finished_at else ''}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = run.result or {}
+    scores = result["scores"]
+    trajectory = result.get("trajectory") or []
+    charts_context = {
+        "risk_chart": charts.interval_chart(
+            [{"label": label, **(scores.get(key) or {})} for key, label in RISKS],
+            title="Risks with 90% intervals",
+        ),
+        "explained": [
+            {
+                "key": name,
+                "label": label,
+                "chart": charts.bar_list(
+                    [(c["label"], c["amount"]) for c in result["contributions"].get(name, [])],
+                    title=f"What makes up {label.lower()}",
+                ),
+            }
+            for name, label in EXPLAINED
+            if result["contributions"].get(name)
+        ],
+        "trajectory_chart": _trajectory_chart(trajectory) if len(trajectory) > 1 else None,
+    }
+    cache.set(key, charts_context, timeout=3600)
+    return charts_context
+
+
+def _trajectory_chart(trajectory: list[dict[str, Any]]) -> Any:
+    return charts.line_chart(
+        [
+            {
+                "label": f"Phase {step['phase_order']}",
+                "values": {
+                    "credibility": (step["scores"].get("credibility") or 0) / 100,
+                    "risk_overall": step["scores"].get("risk_overall"),
+                    "power_sharing": step["scores"].get("power_sharing"),
+                },
+            }
+            for step in trajectory
+        ],
+        [
+            ("credibility", "Credibility (÷100)"),
+            ("risk_overall", "Overall risk"),
+            ("power_sharing", "Power-sharing"),
+        ],
+        title="Scores if the deal stops after each phase",
+    )
 
 
 @require_GET
@@ -154,10 +179,12 @@ def _result_context(result: dict[str, Any]) -> dict[str, Any]:
 def score_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The score panel; while a run is pending it polls itself, then stops."""
     agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
-    context = {
-        **score_panel_context(agreement, user=request.user),
-        "analysis_oob": bool(request.htmx),
-    }
+    context = score_panel_context(agreement, user=request.user, analysis=False)
+    # While a run is pending each poll refreshes the panel only; the poll that sees it
+    # finish also refreshes the analysis section (out of band) and stops the polling.
+    if request.htmx and not context["pending"]:
+        context.update(_analysis_charts(context["score"]) if context["score"] else {})
+        context["analysis_oob"] = True
     response = render(request, "scoring/score_panel.html", context)
     if request.htmx and not context["pending"]:
         stop = HttpResponseStopPolling(response.content)

@@ -42,7 +42,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 def export_scores_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every score of the latest finished run: point value, mean, p5, p50, p95."""
     agreement = draft_for(request, pk)
-    context = score_panel_context(agreement)
+    context = score_panel_context(agreement, analysis=False)
     score = context["score"]
     out = io.StringIO()
     writer = csv.writer(out)

@@ -230,12 +230,14 @@ def test_score_panel_polls_while_pending_and_stops_when_done(analyst_client, dra
     assert pending.status_code == 200
     assert 'hx-trigger="every 1s"' in pending.content.decode()
     assert "Scoring revision 2" in pending.content.decode()
+    assert 'id="score-analysis"' not in pending.content.decode()  # polls stay light
     from scoring.services import score_run_execute
 
     score_run_execute(run_id=ScoreRun.objects.get(revision_number=2).pk)
     done = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX)
     assert done.status_code == 286  # htmx stops polling
     assert "hx-trigger" not in done.content.decode()
+    assert '<section id="score-analysis"' in done.content.decode()  # refreshed out of band
     assert "Scores of revision <strong>2</strong>, the current one." in done.content.decode()
 
 
