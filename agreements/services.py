@@ -479,7 +479,9 @@ def phase_move(
     *, agreement_id: int, expected_version: int, author: Any, key: str, offset: int
 ) -> Revision:
     """Move one phase earlier (``offset`` -1) or later (+1) in the timeline."""
-    revision = Revision.objects.get(agreement_id=agreement_id, number=expected_version)
+    revision = Revision.objects.filter(agreement_id=agreement_id, number=expected_version).first()
+    if revision is None:
+        raise _stale(agreement_id, expected_version)
     keys = [p["key"] for p in revision.document["phases"]]
     if key not in keys:
         raise ValidationError({"key": [f"This draft has no phase {key!r}."]})

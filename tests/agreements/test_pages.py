@@ -313,3 +313,46 @@ def test_a_run_waiting_long_for_a_worker_says_so(analyst_client, draft, analyst)
     assert "Still waiting for a worker after 2 min 5 s" in page
     assert "The scores below are from revision 1." in page
     assert 'hx-trigger="every 1s"' in page  # it keeps polling; the sweep will resend the task
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("lines/add/", {"version": "x"}),
+        ("lines/add/", {"version": 999, "item": "datasets", "recipient": "jp", "magnitude": 0.5}),
+        ("lines/l99/edit/", {"version": 1, "magnitude": 0.5}),
+        ("lines/l1/edit/", {"version": 1, "magnitude": "lots"}),
+        ("lines/l1/edit/", {"version": 1, "magnitude": 0.5, "access_mode": "teleport"}),
+        ("nonsense/add/", {"version": 1}),
+        ("phases/p1/move/sideways/", {"version": 1}),
+        ("phases/p9/move/up/", {"version": 1}),
+        ("phases/p1/move/up/", {"version": 999}),
+        ("parties/jp/remove/", {}),
+        ("conditions/c1/edit/", {"version": 1, "burden": "-3"}),
+        ("mechanisms/m1/edit/", {"version": 1, "strength": 2, "covers": "everyone"}),
+        ("settings/", {"version": 1, "title": "", "dsa": "NaN"}),
+        ("revisions/77/restore/", {"version": 1}),
+    ],
+)
+def test_bad_input_never_gives_a_server_error(analyst_client, draft, path, data):
+    for headers in ({}, HTMX):
+        response = analyst_client.post(f"/drafts/{draft.pk}/{path}", data, **headers)
+        assert response.status_code < 500, (path, data, response.status_code)
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/compare/?ids=abc&ids=1e9",
+        "/compare/?ids={pk}&ids={pk}&credibility=lots&power_direction=sideways",
+        "/drafts/{pk}/history/?from=x&to=99999",
+        "/drafts/{pk}/history/?from=1&to=1",
+        "/drafts/{pk}/catalog-search/?q=" + "x" * 500,
+        "/catalog/?tangibility=extreme&label=",
+        "/drafts/999999/",
+    ],
+)
+def test_odd_query_strings_never_give_a_server_error(analyst_client, draft, url):
+    assert analyst_client.get(url.format(pk=draft.pk)).status_code < 500
