@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint fix worker beat sweep migrate data schema schema-check bench bench-engine lock clean
+.PHONY: help run test lint fix worker beat sweep migrate data schema schema-check bench bench-engine bench-web lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,7 +82,12 @@ schema-check: $(VENV)/.dev ## Fail when docs/openapi.yaml differs from the code
 bench-engine: $(VENV)/.dev ## Benchmark the scoring engine
 	$(PY) scripts/bench_engine.py
 
-bench: bench-engine ## Run every benchmark
+BENCH_WEB_ARGS ?=
+
+bench-web: $(VENV)/.dev ## Benchmark gunicorn and Celery workers (BENCH_WEB_ARGS="--database-url postgres://...")
+	$(PY) scripts/bench_web.py $(BENCH_WEB_ARGS)
+
+bench: bench-engine bench-web ## Run every benchmark
 
 lock: $(VENV)/.dev ## Re-pin constraints.txt from the current venv
 	@{ head -2 constraints.txt; $(PIP) freeze --exclude-editable | grep -v '^-e'; } > constraints.new
