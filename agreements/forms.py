@@ -46,6 +46,25 @@ class VersionedForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
+    lever_group: tuple[str, ...] = ()
+    """Fields shown together under a "Frontier-AI levers" legend."""
+
+    def layout(self) -> list[dict[str, Any]]:
+        """Field groups for the generic add form: main fields, levers, then the note."""
+        visible = [f for f in self.visible_fields() if f.name not in (*self.lever_group, "note")]
+        groups = [{"legend": "", "css_class": "grid grid-3", "fields": visible}]
+        if self.lever_group:
+            groups.append(
+                {
+                    "legend": "Frontier-AI levers (used only for frontier-AI access items)",
+                    "css_class": "grid grid-3",
+                    "fields": [self[name] for name in self.lever_group],
+                }
+            )
+        if "note" in self.fields:
+            groups.append({"legend": "", "css_class": "", "fields": [self["note"]]})
+        return groups
+
 
 def attach_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's validation errors next to the matching fields."""
@@ -227,6 +246,7 @@ class LineForm(VersionedForm):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     lever_names = tuple(LEVER_LABELS)
+    lever_group = lever_names
 
     def __init__(self, *args: Any, document: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
