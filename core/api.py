@@ -69,3 +69,10 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+def validated(serializer_class: Any, data: Any) -> dict[str, Any]:
+    """Validate ``data`` with ``serializer_class`` (400 on errors) and return plain data."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -33,6 +33,7 @@ from agreements import selectors, services
 from agreements.api import serializers as s
 from agreements.diff import document_diff
 from agreements.models import Agreement
+from core.api import validated
 from scoring.api.serializers import ScoreRunSerializer
 from scoring.models import ScoreRun
 from scoring.selectors import score_runs_by_id
@@ -163,7 +164,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         request=s.AgreementCreateSerializer, responses={201: s.AgreementDetailSerializer}
     )
     def create(self, request: Request) -> Response:
-        data = _valid(s.AgreementCreateSerializer, request.data)
+        data = validated(s.AgreementCreateSerializer, request.data)
         team = writable_team(request.user, data.pop("team"))
         agreement = run_write(
             request,
@@ -178,7 +179,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         agreement = self.agreement(write=True)
-        data = _valid(s.AgreementUpdateSerializer, request.data)
+        data = validated(s.AgreementUpdateSerializer, request.data)
         version, precondition = expected_version(request, data)
         data.pop("version", None)
         message = data.pop("message", "")
@@ -234,7 +235,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     @action(detail=True, methods=["get"])
     def diff(self, request: Request, pk: str) -> Response:
         agreement = self.agreement()
-        params = _valid(_DiffParams, request.query_params)
+        params = validated(_DiffParams, request.query_params)
         old = selectors.revision_get(agreement=agreement, number=params["from"])
         new = selectors.revision_get(
             agreement=agreement, number=params.get("to") or agreement.version
@@ -248,7 +249,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     @action(detail=True, methods=["post"])
     def fork(self, request: Request, pk: str) -> Response:
         agreement = self.agreement(write=True)
-        data = _valid(s.ForkSerializer, request.data)
+        data = validated(s.ForkSerializer, request.data)
         fork = run_write(
             request,
             False,
@@ -264,7 +265,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str) -> Response:
         agreement = self.agreement(write=True)
-        data = _valid(s.RestoreSerializer, request.data)
+        data = validated(s.RestoreSerializer, request.data)
         version, precondition = expected_version(request, data)
         run_write(
             request,
@@ -299,7 +300,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         from scoring.services import score_run_request_latest
 
         agreement = self.agreement(write=True)
-        data = _valid(s.ScoreRequestSerializer, request.data)
+        data = validated(s.ScoreRequestSerializer, request.data)
         run = score_run_request_latest(agreement=agreement, requested_by=request.user, **data)
         if run is None:
             document = selectors.revision_latest(agreement=agreement).document
@@ -328,7 +329,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     @action(detail=True, methods=["post"], url_path="phases/order")
     def phase_order(self, request: Request, pk: str) -> Response:
         agreement = self.agreement(write=True)
-        data = _valid(s.PhaseOrderSerializer, request.data)
+        data = validated(s.PhaseOrderSerializer, request.data)
         version, precondition = expected_version(request, data)
         run_write(
             request,
@@ -350,12 +351,6 @@ class _DiffParams(serializers.Serializer):
         fields = super().get_fields()
         fields["from"] = serializers.IntegerField(min_value=1)
         return fields
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 @extend_schema(tags=["agreements"])
@@ -410,7 +405,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
 
     def create(self, request: Request, agreement_pk: str) -> Response:
         agreement = self.agreement(write=True)
-        data = _valid(self.input_serializer(), request.data)
+        data = validated(self.input_serializer(), request.data)
         version, precondition = expected_version(request, data)
         data.pop("version", None)
         revision = run_write(
@@ -430,7 +425,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
 
     def partial_update(self, request: Request, agreement_pk: str, key: str) -> Response:
         agreement = self.agreement(write=True)
-        data = _valid(self.input_serializer(partial=True), request.data)
+        data = validated(self.input_serializer(partial=True), request.data)
         version, precondition = expected_version(request, data)
         data.pop("version", None)
         revision = run_write(
@@ -538,7 +533,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def start(self, request: Request, slug: str) -> Response:
         template = get_object_or_404(selectors.template_list(), slug=slug)
-        data = _valid(s.TemplateStartSerializer, request.data)
+        data = validated(s.TemplateStartSerializer, request.data)
         team = writable_team(request.user, data["team"])
         agreement = run_write(
             request,

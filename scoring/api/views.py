@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements import selectors as agreement_selectors
+from core.api import validated
 from scoring import engine
 from scoring.api import serializers as s
 from scoring.engine import analysis
@@ -28,12 +27,6 @@ def engine_errors(exc: engine.EngineValidationError) -> ValidationError:
     for field, message in exc.errors:
         errors.setdefault(field, []).append(message)
     return ValidationError(errors)
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 @extend_schema(tags=["scores"])
@@ -59,7 +52,7 @@ class ComparisonView(APIView):
 
     @extend_schema(request=s.ComparisonRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = _valid(s.ComparisonRequestSerializer, request.data)
+        data = validated(s.ComparisonRequestSerializer, request.data)
         agreements = [
             agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
             for pk in data.pop("agreements")
@@ -77,7 +70,7 @@ class SmaaView(APIView):
 
     @extend_schema(request=s.SmaaRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = _valid(s.SmaaRequestSerializer, request.data)
+        data = validated(s.SmaaRequestSerializer, request.data)
         try:
             result = analysis.smaa(
                 data["matrix"],
@@ -97,7 +90,7 @@ class DominanceView(APIView):
 
     @extend_schema(request=s.MatrixSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = _valid(s.MatrixSerializer, request.data)
+        data = validated(s.MatrixSerializer, request.data)
         try:
             result = analysis.dominance(data["matrix"], data["directions"])
         except engine.EngineValidationError as exc:
@@ -111,7 +104,7 @@ class CoalitionView(APIView):
 
     @extend_schema(request=s.CoalitionRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
-        data = _valid(s.CoalitionRequestSerializer, request.data)
+        data = validated(s.CoalitionRequestSerializer, request.data)
         try:
             result = analysis.coalition(data["benefits"], data["costs"], data.get("transfers"))
         except engine.EngineValidationError as exc:
