@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint fix worker beat sweep migrate data schema schema-check bench bench-engine bench-web lock clean
+.PHONY: help run test screenshots lint fix worker beat sweep migrate data schema schema-check bench bench-engine bench-web lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ run: $(VENV)/.runtime ## Run the app on a fresh machine (SQLite, in-process task
 
 test: $(VENV)/.dev ## Run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: $(VENV)/.dev ## Refresh docs/screenshots from the browser tests
+	WINDFALL_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_analyst_flow.py
 
 lint: $(VENV)/.dev ## ruff, formatting, templates, migrations, import contracts, types, schema drift
 	$(VENV)/bin/ruff check .
