@@ -55,10 +55,10 @@ fix: $(VENV)/.dev ## Apply ruff fixes and formatting
 	$(VENV)/bin/djlint templates --reformat --quiet || true
 
 worker: $(VENV)/.runtime ## Run a Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A windfall worker --loglevel=INFO --concurrency=2
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-windfall.settings.local} $(VENV)/bin/celery -A windfall worker --loglevel=INFO --concurrency=2
 
 beat: $(VENV)/.runtime ## Run Celery beat (periodic sweep of stuck score runs; needs REDIS_URL)
-	$(VENV)/bin/celery -A windfall beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-windfall.settings.local} $(VENV)/bin/celery -A windfall beat --loglevel=INFO
 
 migrate: $(VENV)/.runtime ## Apply migrations
 	$(MANAGE) migrate --noinput

@@ -69,3 +69,33 @@ def test_production_settings_pass_deploy_check(tmp_path):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("entry_point", ["windfall.wsgi", "windfall.asgi", "windfall.celery"])
+def test_deployed_entry_points_default_to_production_settings(entry_point, tmp_path):
+    """A bare ``gunicorn windfall.wsgi`` (or a worker) never runs with debug settings,
+    even though importing the project package loads the Celery app first."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
+    }
+    environment.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    code = (
+        f"import {entry_point}\n"
+        "from django.conf import settings\n"
+        "print(settings.SETTINGS_MODULE, settings.DEBUG)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["windfall.settings.production", "False"]
