@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +108,8 @@ class _Validator:
             self.error(f"{path}.{name}", "Must be text.")
             return ""
         value = value.strip()
+        if "\x00" in value:
+            self.error(f"{path}.{name}", "Null characters are not allowed.")
         if required and not value:
             self.error(f"{path}.{name}", "This field is required.")
         if len(value) > max_length:
@@ -131,11 +133,15 @@ class _Validator:
             if not nullable:
                 self.error(f"{path}.{name}", "This field is required.")
             return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        try:
+            finite = (
+                not isinstance(value, bool)
+                and isinstance(value, int | float)
+                and math.isfinite(value)
+            )
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
             self.error(f"{path}.{name}", "Must be a number.")
             return None
         low_ok = value > low if low_open else value >= low
@@ -162,6 +168,26 @@ class _Validator:
             self.error(f"{path}.{name}", f"Must be one of {', '.join(choices)}; got {value!r}.")
             return None
         return str(value)
+
+    def known(
+        self,
+        row: Mapping[str, Any],
+        name: str,
+        path: str,
+        allowed: Collection[str],
+        message: str,
+        *,
+        nullable: bool = False,
+    ) -> str | None:
+        """A slug or key that must be one of ``allowed``; ``message`` names what it refers
+        to and may use ``{value!r}``."""
+        value = row.get(name)
+        if value in (None, "") and nullable:
+            return None
+        if not isinstance(value, str) or value not in allowed:
+            self.error(f"{path}.{name}", message.format(value=value))
+            return None
+        return value
 
     def flag(self, row: Mapping[str, Any], name: str, path: str, *, default: bool) -> bool:
         value = row.get(name, default)
@@ -272,10 +298,10 @@ def _scenario(check: _Validator, raw: Mapping[str, Any]) -> dict[str, Any]:
 def _parties(check: _Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     parties = []
     for path, row in check.rows(raw, "parties"):
-        actor = row.get("actor") or None
-        if actor is not None and actor not in check.catalog.actors:
-            check.error(f"{path}.actor", f"Unknown actor {actor!r}.")
-        custom = actor is None
+        actor = check.known(
+            row, "actor", path, check.catalog.actors, "Unknown actor {value!r}.", nullable=True
+        )
+        custom = not row.get("actor")
         party = {
             "key": row["key"],
             "actor": actor,
@@ -330,13 +356,9 @@ def _reference(
     *,
     nullable: bool = False,
 ) -> str | None:
-    value = row.get(name)
-    if value is None and nullable:
-        return None
-    if value not in allowed:
-        check.error(f"{path}.{name}", f"Must be the key of {what}; got {value!r}.")
-        return None
-    return str(value)
+    return check.known(
+        row, name, path, allowed, f"Must be the key of {what}; got {{value!r}}.", nullable=nullable
+    )
 
 
 def _lines(
@@ -344,12 +366,12 @@ def _lines(
 ) -> list[dict[str, Any]]:
     lines = []
     for path, row in check.rows(raw, "lines"):
-        item = row.get("item")
-        if item not in check.catalog.items:
-            check.error(f"{path}.item", f"Unknown benefit item {item!r}.")
+        item = check.known(
+            row, "item", path, check.catalog.items, "Unknown benefit item {value!r}."
+        )
         levers = row.get("levers")
         if levers is not None:
-            if item in check.catalog.items and not check.catalog.items[item]:
+            if item is not None and not check.catalog.items[item]:
                 check.error(f"{path}.levers", "Levers apply only to frontier-AI access items.")
             for message in lever_settings_errors(levers):
                 check.error(f"{path}.levers", message)
@@ -376,9 +398,9 @@ def _conditions(
 ) -> list[dict[str, Any]]:
     conditions = []
     for path, row in check.rows(raw, "conditions"):
-        commitment = row.get("commitment")
-        if commitment not in check.catalog.commitments:
-            check.error(f"{path}.commitment", f"Unknown commitment {commitment!r}.")
+        commitment = check.known(
+            row, "commitment", path, check.catalog.commitments, "Unknown commitment {value!r}."
+        )
         conditions.append(
             {
                 "key": row["key"],
@@ -399,10 +421,10 @@ def _conditions(
 def _mechanisms(check: _Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     mechanisms = []
     for path, row in check.rows(raw, "mechanisms"):
-        kind = row.get("type")
-        if kind not in check.catalog.mechanism_types:
-            check.error(f"{path}.type", f"Unknown mechanism type {kind!r}.")
-        elif check.catalog.mechanism_types[kind]:
+        kind = check.known(
+            row, "type", path, check.catalog.mechanism_types, "Unknown mechanism type {value!r}."
+        )
+        if kind is not None and check.catalog.mechanism_types[kind]:
             check.error(
                 f"{path}.type",
                 "This mechanism is derived from the phases; it cannot be added by hand.",

@@ -96,6 +96,10 @@ class TemplateStartForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
+class ForkForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, label="Title of the fork")
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label="Draft JSON file", help_text="A file exported from Windfall.")
     team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
@@ -114,6 +118,8 @@ class ImportForm(forms.Form):
             document = json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValidationError(f"This is not a JSON file: {exc}") from None
+        except RecursionError:
+            raise ValidationError("This JSON file is nested too deeply.") from None
         if not isinstance(document, dict):
             raise ValidationError("The file must hold one JSON object (an exported draft).")
         return document

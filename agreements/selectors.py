@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.models import Role
 from accounts.selectors import scope_to_teams
 from agreements.models import Agreement, ReferenceTemplate, Revision
 
@@ -31,15 +30,14 @@ def agreement_list_for_user(*, user: Any) -> QuerySet[Agreement]:
     )
 
 
-def agreement_get_for_user(*, user: Any, pk: int, for_write: bool = False) -> Agreement:
+def agreement_get_for_user(*, user: Any, pk: int) -> Agreement:
     """The draft if it belongs to one of the user's teams; 404 otherwise.
 
-    ``for_write`` also requires the analyst role (viewers get a 404 too, since they
-    must not learn more by trying to write).
+    Whether the user may change it is the caller's check (``can_edit_team``): a viewer
+    of the team gets a 403, since the draft's existence is no secret to them.
     """
-    roles = [Role.ANALYST] if for_write else None
     agreement = (
-        scope_to_teams(Agreement.objects.all(), user=user, roles=roles)
+        scope_to_teams(Agreement.objects.all(), user=user)
         .select_related("team", "forked_from__agreement")
         .filter(pk=pk)
         .first()

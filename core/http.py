@@ -1,4 +1,4 @@
-"""Request types for typed views."""
+"""Request types for typed views, and parsing of ids that arrive as text."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
@@ -15,3 +15,12 @@ class AuthedHtmxRequest(HtmxHttpRequest):
     """An htmx-aware request whose user is signed in (``login_required`` views)."""
 
     user: AbstractBaseUser | AnonymousUser  # type: ignore[assignment]
+
+
+def whole_number(value: object) -> int | None:
+    """``value`` as a non-negative int when it is plain ASCII digits, else ``None``.
+
+    ``str.isdigit`` alone accepts characters such as "²" that ``int`` refuses.
+    """
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseStopPolling
 from accounts.selectors import can_edit_team
 from agreements import selectors as agreement_selectors
 from catalog.choices import PowerLabel
-from core.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest, whole_number
 from scoring import charts, engine
 from scoring.models import ScoreRun
 from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
@@ -218,7 +218,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     from agreements.forms import CompareForm
     from scoring.services import comparison_run
 
-    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()][:6]
+    ids = [pk for pk in map(whole_number, request.GET.getlist("ids")) if pk is not None][:6]
     drafts = [
         agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
         for pk in dict.fromkeys(ids)

@@ -34,6 +34,7 @@ from agreements.api import serializers as s
 from agreements.diff import document_diff
 from agreements.models import Agreement
 from core.api import validated
+from core.http import whole_number
 from scoring.api.serializers import ScoreRunSerializer
 from scoring.models import ScoreRun
 from scoring.selectors import score_runs_by_id
@@ -65,12 +66,13 @@ def expected_version(request: Request, data: dict[str, Any] | None = None) -> tu
     """The version a write edits, from If-Match or the body; and whether If-Match named it."""
     header = request.headers.get("If-Match", "").strip()
     if header:
-        text = header.removeprefix("W/").strip('"')
-        if not text.isdigit():
+        version = whole_number(header.removeprefix("W/").strip('"'))
+        if version is None:
             raise ValidationError({"If-Match": ['Must be the ETag of the draft, e.g. "7".']})
-        return int(text), True
+        return version, True
     value = (data or {}).get("version", request.query_params.get("version"))
-    if value is None or not str(value).isdigit():
+    version = None if value is None else whole_number(value)
+    if version is None:
         raise ValidationError(
             {
                 "version": [
@@ -78,7 +80,7 @@ def expected_version(request: Request, data: dict[str, Any] | None = None) -> tu
                 ]
             }
         )
-    return int(value), False
+    return version, False
 
 
 def run_write(request: Request, precondition: bool, call: Any) -> Any:
@@ -111,10 +113,10 @@ class AgreementAccess:
     kwargs: dict[str, Any]
 
     def agreement(self, *, write: bool = False) -> Agreement:
-        pk = self.kwargs.get("agreement_pk", self.kwargs.get("pk"))
-        if not str(pk).isdigit():
+        pk = whole_number(self.kwargs.get("agreement_pk", self.kwargs.get("pk")))
+        if pk is None:
             raise Http404
-        agreement = selectors.agreement_get_for_user(user=self.request.user, pk=int(pk))
+        agreement = selectors.agreement_get_for_user(user=self.request.user, pk=pk)
         if write and not can_edit_team(user=self.request.user, team_id=agreement.team_id):
             raise PermissionDenied("Viewers cannot change drafts; ask for the analyst role.")
         return agreement

@@ -324,8 +324,16 @@ def phase_move(request: HtmxHttpRequest, pk: int, key: str, direction: str) -> H
 @login_required
 def fork(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     agreement = draft_for(request, pk, write=True)
-    title = request.POST.get("title", "").strip()[:200]
-    copy = services.agreement_fork(agreement=agreement, author=request.user, title=title)
+    form = f.ForkForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("title", []):
+            messages.error(request, f"Not forked. Title of the fork: {error}")
+        if request.htmx:
+            return HttpResponseClientRedirect(agreement.get_absolute_url())
+        return redirect(agreement)
+    copy = services.agreement_fork(
+        agreement=agreement, author=request.user, title=form.cleaned_data["title"]
+    )
     messages.success(
         request, f"Forked into “{copy.title}”. Changes here leave the original as it was."
     )

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from agreements import selectors as agreement_selectors
 from core.api import validated
+from core.http import whole_number
 from scoring import engine
 from scoring.api import serializers as s
 from scoring.engine import analysis
@@ -40,9 +41,10 @@ class ScoreRunViewSet(viewsets.ViewSet):
         responses=s.ScoreRunDetailSerializer,
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        if not str(pk).isdigit():
+        run_id = whole_number(pk)
+        if run_id is None:
             raise Http404
-        run = score_run_get_for_user(user=request.user, pk=int(pk))
+        run = score_run_get_for_user(user=request.user, pk=run_id)
         return Response(s.ScoreRunDetailSerializer(run, context={"request": request}).data)
 
 

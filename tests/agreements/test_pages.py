@@ -332,6 +332,7 @@ def test_a_run_waiting_long_for_a_worker_says_so(analyst_client, draft, analyst)
         ("mechanisms/m1/edit/", {"version": 1, "strength": 2, "covers": "everyone"}),
         ("settings/", {"version": 1, "title": "", "dsa": "NaN"}),
         ("revisions/77/restore/", {"version": 1}),
+        ("settings/", {"version": 1, "title": "a\x00b", "dsa": 0.3}),
     ],
 )
 def test_bad_input_never_gives_a_server_error(analyst_client, draft, path, data):
@@ -352,7 +353,49 @@ def test_bad_input_never_gives_a_server_error(analyst_client, draft, path, data)
         "/drafts/{pk}/catalog-search/?q=" + "x" * 500,
         "/catalog/?tangibility=extreme&label=",
         "/drafts/999999/",
+        "/compare/?ids=%C2%B2&ids={pk}",
+        "/drafts/{pk}/history/?from=%C2%B2&to=%C2%B3",
+        "/catalog/?q=%00&cluster=%00",
+        "/drafts/{pk}/catalog-search/?q=a%00b",
+        "/api/v1/catalog/items/?q=%00",
+        "/api/v1/agreements/?title=%00&status=%00",
     ],
 )
 def test_odd_query_strings_never_give_a_server_error(analyst_client, draft, url):
     assert analyst_client.get(url.format(pk=draft.pk)).status_code < 500
+
+
+def test_fork_title_with_a_null_character_is_refused_with_a_message(analyst_client, draft):
+    response = analyst_client.post(f"/drafts/{draft.pk}/fork/", {"title": "a\x00b"}, follow=True)
+    assert response.status_code == 200
+    assert "Not forked. Title of the fork: Null characters are not allowed." in (
+        response.content.decode()
+    )
+    assert Agreement.objects.count() == 1
+
+
+def _odd_document(change) -> bytes:
+    document = draft_document()
+    change(document)
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "This JSON file is nested too deeply."),
+        (
+            _odd_document(lambda d: d["lines"][0].update(magnitude=10**400)),
+            "lines[0].magnitude",
+        ),
+        (_odd_document(lambda d: d["lines"][0].update(item=["datasets"])), "lines[0].item"),
+        (_odd_document(lambda d: d.update(title="a\x00b")), "Null characters are not allowed"),
+    ],
+    ids=["deeply-nested", "huge-integer", "list-for-slug", "null-character"],
+)
+def test_import_of_pathological_json_is_explained(analyst_client, team, content, message):
+    upload = SimpleUploadedFile("odd.json", content, content_type="application/json")
+    response = analyst_client.post("/drafts/import/", {"file": upload, "team": team.pk})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Agreement.objects.exists()

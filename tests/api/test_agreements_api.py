@@ -194,6 +194,78 @@ def test_import_of_a_bad_document_is_a_400_with_paths(api_client, team):
     assert set(errors) == {"lines[0].magnitude", "lines[1].recipient"}
 
 
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["parties"][1].update(actor=["jp"]), "parties[1].actor"),
+        (lambda d: d["lines"][0].update(item={"slug": "datasets"}), "lines[0].item"),
+        (lambda d: d["lines"][0].update(recipient=["jp"]), "lines[0].recipient"),
+        (lambda d: d["lines"][0].update(phase={"key": "p1"}), "lines[0].phase"),
+        (lambda d: d["conditions"][0].update(commitment=[1]), "conditions[0].commitment"),
+        (lambda d: d["mechanisms"][0].update(type=["x"]), "mechanisms[0].type"),
+        (lambda d: d["lines"][0].update(magnitude=10**400), "lines[0].magnitude"),
+        (lambda d: d["scenario"].update(dsa=-(10**400)), "scenario.dsa"),
+        (lambda d: d["parties"][0].update(note="nul \x00 inside"), "parties[0].note"),
+        (lambda d: d.update(title="\x00"), "title"),
+    ],
+)
+def test_import_with_wrong_types_or_extreme_values_is_a_400_naming_the_field(
+    api_client, team, change, path
+):
+    document = draft_document(lines=2)
+    change(document)
+    response = api_client.post(
+        "/api/v1/agreements/import/", {"team": team.slug, "document": document}, format="json"
+    )
+    assert response.status_code == 400
+    assert path in response.json()["errors"]
+    assert not Agreement.objects.exists()
+
+
+def test_deeply_nested_json_is_a_400(api_client, team):
+    response = api_client.generic(
+        "POST",
+        "/api/v1/agreements/import/",
+        "[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_oversized_body_is_a_413_in_json(api_client, team, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api_client.generic(
+        "POST",
+        "/api/v1/agreements/import/",
+        '{"team": "x", "document": {"notes": "' + "x" * 2000 + '"}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status"),
+    [
+        ("get", "/api/v1/agreements/%C2%B2/", {}, 404),
+        ("get", "/api/v1/score-runs/%C2%B2/", {}, 404),
+        ("patch", "/api/v1/agreements/{pk}/", {"HTTP_IF_MATCH": '"\u00b2"'}, 400),
+        ("delete", "/api/v1/agreements/{pk}/?version=%C2%B2", {}, 400),
+        ("delete", "/api/v1/agreements/{pk}/lines/l1/?version=%C2%B2", {}, 400),
+    ],
+)
+def test_non_ascii_digits_in_ids_and_versions_are_refused_cleanly(
+    api_client, draft, method, path, headers, status
+):
+    response = getattr(api_client, method)(
+        path.format(pk=draft.pk), {"title": "x"} if method == "patch" else None, **headers
+    )
+    assert response.status_code == status
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
 def test_fork_through_the_api(api_client, draft):
     response = api_client.post(
         f"/api/v1/agreements/{draft.pk}/fork/", {"title": "Variant B"}, format="json"
