@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from agreements.document import scoreable_problem
@@ -191,16 +191,22 @@ def scores_refresh_for_catalog(
     actor_slugs: Iterable[str] = (),
 ) -> int:
     """Mark the scores of drafts using changed catalog entries stale and re-score them."""
+    mechanism_slugs = list(mechanism_slugs)
     condition = (
         Q(lines__item__slug__in=list(item_slugs))
         | Q(conditions__commitment__slug__in=list(commitment_slugs))
-        | Q(mechanisms__mechanism_type__slug__in=list(mechanism_slugs))
+        | Q(mechanisms__mechanism_type__slug__in=mechanism_slugs)
         | Q(parties__actor__slug__in=list(actor_slugs))
     )
-    agreement_ids = list(
-        Agreement.objects.filter(condition).values_list("pk", flat=True).distinct()
-    )
-    return _refresh(agreement_ids, RunReason.CATALOG_CHANGED)
+    agreement_ids = set(Agreement.objects.filter(condition).values_list("pk", flat=True).distinct())
+    if engine.DEFAULT_PARAMETERS.phased_slug in mechanism_slugs:
+        # The derived phased mechanism is in no document: it comes with the phases.
+        agreement_ids |= set(
+            Agreement.objects.annotate(phase_count=Count("phases"))
+            .filter(phase_count__gte=2)
+            .values_list("pk", flat=True)
+        )
+    return _refresh(sorted(agreement_ids), RunReason.CATALOG_CHANGED)
 
 
 def _refresh(agreement_ids: list[int], reason: str) -> int:

@@ -128,7 +128,12 @@ def draft_coalition(
                 "",
             )
         )
-    stable = bool((margin[0] >= -tol).all())
+    # Below the threshold the agreement is not in force, so there is nothing to be
+    # stable: whatever the margins say, the set is reported unstable.
+    in_force = size >= threshold
+    stable = in_force and bool((margin[0] >= -tol).all())
+    if likelihood is not None and not in_force:
+        likelihood = 0.0
     if likelihood is not None and stable and likelihood < prm.warn_fragile_coalition:
         warnings.append(
             EngineWarning(
@@ -148,7 +153,7 @@ def draft_coalition(
         members=tuple(model.recipients[j].key for j in members),
         size=size,
         min_participation=threshold,
-        in_force=size >= threshold,
+        in_force=in_force,
         omega=omega,
         stable=stable,
         stability_likelihood=likelihood,

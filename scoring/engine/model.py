@@ -121,8 +121,24 @@ def phase_orders(snapshot: Snapshot) -> dict[str | None, int]:
     return ranks
 
 
-def compile_snapshot(snapshot: Snapshot, params: ParameterSet) -> Model:
-    """Build the ``Model`` of a snapshot that has passed validation."""
+def spread_over_phases(snapshot: Snapshot) -> bool:
+    """Whether lines or conditions sit in at least two phases, so the derived phased
+    mechanism exists (an empty second phase protects nobody)."""
+    ranks = phase_orders(snapshot)
+    used = {ranks[ln.phase] for ln in snapshot.lines}
+    used |= {ranks[cd.phase] for cd in snapshot.conditions}
+    return len(used) >= 2
+
+
+def compile_snapshot(
+    snapshot: Snapshot, params: ParameterSet, *, phased: bool | None = None
+) -> Model:
+    """Build the ``Model`` of a snapshot that has passed validation.
+
+    ``phased`` says whether the derived phased mechanism exists; by default
+    :func:`spread_over_phases` decides. The trajectory passes the whole draft's answer
+    to its cuts, whose later phases are still to come.
+    """
     u0 = params.default_half_width
     provider = next(p for p in snapshot.parties if p.role == Role.PROVIDER)
     recipients = tuple(p for p in snapshot.parties if p.role == Role.RECIPIENT)
@@ -165,7 +181,10 @@ def compile_snapshot(snapshot: Snapshot, params: ParameterSet) -> Model:
         )
         for slug in used_types
     ]
-    has_phased = len(phases) >= 2
+    has_phased = spread_over_phases(snapshot) if phased is None else phased
+    # The derived mechanism's effectiveness and erosion: the catalog row when the
+    # snapshot carries one, else the parameter set.
+    phased_row = type_rows.get(params.phased_slug)
     mech_type = [used_types.index(m.mechanism_type) for m in snapshot.mechanisms]
     prov = [m.covers in (Covers.PROVIDER, Covers.BOTH) for m in snapshot.mechanisms]
     recs = [m.covers in (Covers.RECIPIENTS, Covers.BOTH) for m in snapshot.mechanisms]
@@ -173,8 +192,10 @@ def compile_snapshot(snapshot: Snapshot, params: ParameterSet) -> Model:
         type_entities.append(
             Entity(
                 f"mechanism_type:{params.phased_slug}",
-                (params.phased_effectiveness, params.phased_erosion),
-                (u0, u0),
+                (phased_row.effectiveness, phased_row.erosion)
+                if phased_row
+                else (params.phased_effectiveness, params.phased_erosion),
+                _uncertain(phased_row.uncertainty, TYPE_ATTRIBUTES, u0) if phased_row else (u0, u0),
             )
         )
         mech_type.append(len(type_entities) - 1)

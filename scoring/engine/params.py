@@ -118,7 +118,7 @@ def _floats(values: Mapping[str, float]) -> Mapping[str, float]:
 class ParameterSet:
     """All constants of scoring model version ``version`` (see docs/methodology.md)."""
 
-    version: str = "2026.1"
+    version: str = "2026.1.1"
     # Section 2: levers. ``generation_lag`` is applied once per generation behind.
     levers: Mapping[str, Mapping[str, LeverEffect]] = field(default_factory=_default_levers)
     generation_lag: LeverEffect = LeverEffect(p_mul=0.75, d_mul=0.8, v_mul=0.85)
@@ -175,7 +175,7 @@ class ParameterSet:
 
 
 DEFAULT_PARAMETERS = ParameterSet()
-"""The parameter set of model version 2026.1."""
+"""Parameter set 2026.1.1 of model version 2026.1 (docs/methodology.md, section 13)."""
 
 
 def _effect_rows(prefix: str, effect: LeverEffect) -> list[tuple[str, float]]:

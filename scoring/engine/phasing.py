@@ -70,7 +70,9 @@ def trajectory_model(model: Model) -> list[TrajectoryStep]:
     if not model.phases:
         return [_step(model, None, 1, True)]
     return [
-        _step(compile_snapshot(_cut(snap, k), prm), ph.key, k, ph.reversible)
+        _step(
+            compile_snapshot(_cut(snap, k), prm, phased=model.has_phased), ph.key, k, ph.reversible
+        )
         for k, ph in enumerate(model.phases, start=1)
     ]
 

@@ -27,7 +27,6 @@ from .explain import line_labels, mechanism_labels
 from .model import Model
 from .params import RISK_NAMES
 from .results import Contribution, EngineWarning
-from .types import Covers
 
 _ALIGNMENT_WORDS = {"ally": "Allied", "neutral": "Neutral", "competitor": "Competitor"}
 
@@ -134,13 +133,9 @@ def deterministic_warnings(
     dsa = float(model.snapshot.dsa)
     m_labels = mechanism_labels(model)
     eps = [float(model.type_entities[t].values[1]) for t in model.mech_type.tolist()]
-    covers = [m.covers for m in model.snapshot.mechanisms]
-    covers += [Covers.BOTH] * (len(model.mechanism_keys) - len(covers))  # the derived phased one
     for k, key in enumerate(model.mechanism_keys):
         loss = eps[k] * dsa
-        # Erosion matters for assurance of the provider's promises; a mechanism that
-        # binds only recipients is not weakened by the provider's advantage in practice.
-        if loss >= prm.warn_mechanism_erosion and covers[k] != Covers.RECIPIENTS:
+        if loss >= prm.warn_mechanism_erosion:
             out.append(
                 EngineWarning(
                     "mechanism_eroded",

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from agreements import services
-from catalog.models import BenefitItem
+from catalog.models import BenefitItem, MechanismType
 from catalog.services import catalog_entry_save_curated
 from scoring import engine
 from scoring.models import RunStatus, ScoreRun
@@ -160,3 +160,21 @@ def test_sweep_rescores_drafts_scored_with_old_parameters(
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert score_runs_sweep() == {"requeued": 0, "rescored": 0}
+
+
+def test_changing_the_phased_mechanism_row_rescores_phased_drafts(
+    team, analyst, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        phased = make_draft(team=team, author=analyst, lines=2)
+        unphased = services.agreement_create(team=team, author=analyst, title="No phases")
+    assert len(phased.revisions.get().document["phases"]) >= 2
+    row = MechanismType.objects.get(slug=engine.DEFAULT_PARAMETERS.phased_slug)
+    row.effectiveness = 0.9
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_entry_save_curated(entry=row)
+    runs = list(ScoreRun.objects.filter(agreement=phased).order_by("pk"))
+    assert [(r.stale, r.reason) for r in runs] == [(True, "revision"), (False, "catalog_changed")]
+    supply = [r.result["scores"]["supply_provider"]["value"] for r in runs]
+    assert supply[1] > supply[0]
+    assert not ScoreRun.objects.filter(agreement=unphased).exists()

@@ -70,7 +70,7 @@ def test_hostility_and_phased_values_are_stated_in_words() -> None:
         in text
     )
     prm = DEFAULT_PARAMETERS
-    assert f"(`e = {prm.phased_effectiveness}`, `eps = {prm.phased_erosion}`" in text
+    assert f"`e = {prm.phased_effectiveness}`, `eps = {prm.phased_erosion}`" in text
 
 
 def test_worked_example_numbers_come_from_the_engine() -> None:

@@ -14,9 +14,11 @@ from scoring.engine import (
     BenefitItem,
     Cluster,
     Condition,
+    Covers,
     Levers,
     Line,
     Mechanism,
+    MechanismType,
     Snapshot,
     compare,
     score,
@@ -52,7 +54,7 @@ def test_score_result_layout_is_plain_json() -> None:
         "contributions", "credibility_explanation", "lines", "recipients", "warnings",
         "trajectory", "coalition",
     ]  # fmt: skip
-    assert data["parameter_version"] == "2026.1"
+    assert data["parameter_version"] == DEFAULT_PARAMETERS.version
     assert data["seed"] == 11
     assert data["n_samples"] == 200
     assert list(data["scores"]) == EXPECTED_SCORES == list(SCORE_NAMES)
@@ -268,6 +270,69 @@ def test_pivotal_members_lose_everyones_restraint() -> None:
     result = simulate(snap, n_samples=100, seed=1)
     assert result.coalition is not None
     assert all(m.pivotal and m.payoff_out == 0.0 for m in result.coalition.margins)
+
+
+def test_a_coalition_below_its_threshold_is_not_in_force_and_not_stable() -> None:
+    snap = dataclasses.replace(example_draft(), min_participation=3)
+    result = simulate(snap, n_samples=200, seed=1)
+    assert result.coalition is not None
+    assert all(m.margin > 0 for m in result.coalition.margins)  # members would stay...
+    assert not result.coalition.in_force  # ...in a deal that never starts
+    assert not result.coalition.stable
+    assert result.coalition.stability_likelihood == 0.0
+    assert "coalition_below_threshold" in {w.code for w in result.warnings}
+
+
+def _in_one_phase(snap: Snapshot) -> Snapshot:
+    return dataclasses.replace(
+        snap,
+        lines=tuple(dataclasses.replace(ln, phase="p1") for ln in snap.lines),
+        conditions=tuple(dataclasses.replace(c, phase="p1") for c in snap.conditions),
+    )
+
+
+def test_an_empty_second_phase_adds_no_phased_protection() -> None:
+    spread = example_draft()
+    squeezed = _in_one_phase(spread)
+    no_phases = dataclasses.replace(
+        squeezed,
+        phases=(),
+        lines=tuple(dataclasses.replace(ln, phase=None) for ln in squeezed.lines),
+        conditions=tuple(dataclasses.replace(c, phase=None) for c in squeezed.conditions),
+    )
+
+    def mechanisms(snap: Snapshot) -> set[str]:
+        return {c.key for c in score(snap).contributions["supply_provider"]}
+
+    assert "phased_reversible" in mechanisms(spread)
+    assert "phased_reversible" not in mechanisms(squeezed)
+    assert score(squeezed).scores == score(no_phases).scores
+
+
+def test_the_derived_phased_mechanism_takes_its_values_from_the_catalog_row() -> None:
+    snap = example_draft()
+    weak = MechanismType(DEFAULT_PARAMETERS.phased_slug, 0.05, 0.4, name="Phased")
+    strong = MechanismType(DEFAULT_PARAMETERS.phased_slug, 0.95, 0.4, name="Phased")
+    supply = [
+        score(dataclasses.replace(snap, mechanism_types=(*snap.mechanism_types, row))).scores[
+            "supply_provider"
+        ]
+        for row in (weak, strong)
+    ]
+    assert supply[0] < score(snap).scores["supply_provider"] < supply[1]
+
+
+def test_erosion_is_reported_for_every_mechanism_it_weakens() -> None:
+    snap = dataclasses.replace(
+        example_draft(),
+        dsa=1.0,
+        mechanisms=(Mechanism("iaea", "verification_body", 1.0, Covers.RECIPIENTS),),
+    )
+    result = score(snap)
+    eroded = {w.subject_key for w in result.warnings if w.code == "mechanism_eroded"}
+    assert "iaea" in eroded
+    stronger = score(dataclasses.replace(snap, dsa=0.0)).scores["supply_recipients"]
+    assert result.scores["supply_recipients"] < stronger
 
 
 def test_trajectory_is_cumulative_and_ends_at_the_full_draft() -> None:
