@@ -38,7 +38,7 @@ def unit_field(label: str, *, required: bool = True, help_text: str = "") -> for
 
 
 def _humanise(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+    return "API" if value == "api" else value.replace("_", " ").capitalize()
 
 
 class VersionedForm(forms.Form):

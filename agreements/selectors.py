@@ -140,11 +140,19 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+ACCESS_MODE_WORDS = {
+    "api": "API access",
+    "weights": "weights shared",
+    "compute_inference": "inference compute",
+    "compute_training_governed": "governed training compute",
+}
+
+
 def levers_summary(levers: dict[str, Any] | None) -> str:
     """Lever settings in a few words, naming only what differs from unrestricted access."""
     if levers is None:
         return ""
-    parts = [str(levers.get("access_mode", "api")).replace("_", " ")]
+    parts = [ACCESS_MODE_WORDS.get(str(levers.get("access_mode", "api")), "API access")]
     if levers.get("scope") == "narrow":
         parts.append("narrow model")
     if lag := levers.get("generation_lag"):

@@ -87,7 +87,8 @@ def score_panel_context(
         "unscoreable": None,
         "can_edit": user is not None and can_edit_team(user=user, team_id=agreement.team_id),
     }
-    if latest_run is None:
+    if latest_run is None or (not pending and latest_run.revision_number != agreement.version):
+        # No run for the current revision: say why, e.g. the provider was removed.
         document = agreement_selectors.revision_latest(agreement=agreement).document
         from agreements.document import scoreable_problem
 

@@ -8,11 +8,14 @@ says who changed what and offers to reload.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +29,7 @@ from agreements.models import Agreement
 from agreements.views.common import WriteOutcome, attempt, draft_for
 from catalog.choices import LEVER_CHOICES
 from catalog.selectors import benefit_item_list
-from core.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest, whole_number
 from scoring.views import score_panel_context
 
 ADD_FORMS: dict[str, type[f.VersionedForm]] = {
@@ -50,6 +53,42 @@ LEVER_OPTIONS = [
 ]
 
 
+@dataclass(frozen=True)
+class FailedEdit:
+    """An inline edit that was not saved: its form reopens with what was typed and why."""
+
+    section: str
+    key: str
+    typed: Mapping[str, Any]
+    errors: Mapping[str, list[str]]
+
+    @property
+    def marker(self) -> str:
+        return f"{self.section}:{self.key}"
+
+
+def _show_typed(document: dict[str, Any], edit: FailedEdit) -> None:
+    """Give the edited row a ``typed`` copy (its Edit form's values) and ``errors``."""
+    row = next((r for r in document.get(edit.section, []) if r["key"] == edit.key), None)
+    if row is None:
+        return
+    typed: dict[str, Any] = {**row, "errors": edit.errors}
+    for name, field in UPDATE_FORMS[edit.section].base_fields.items():
+        if name == "version":
+            continue
+        value: Any = edit.typed.get(name, "")
+        if isinstance(field, forms.BooleanField):
+            value = name in edit.typed
+        if name in f.LEVER_LABELS:
+            if row.get("levers") is not None:
+                lag = whole_number(value) if name == "generation_lag" else None
+                typed["levers"] = {**typed["levers"], name: value if lag is None else lag}
+            continue
+        typed[name] = value
+    typed["lever_errors"] = [e for name in f.LEVER_LABELS for e in edit.errors.get(name, [])]
+    row["typed"] = typed
+
+
 def _section(section: str) -> str:
     if section not in SECTIONS:
         raise Http404
@@ -61,11 +100,13 @@ def builder_context(
     agreement: Agreement,
     *,
     bound: dict[str, forms.Form] | None = None,
-    failed_edit: str = "",
+    failed_edit: FailedEdit | None = None,
 ) -> dict[str, Any]:
     """Everything the builder page shows, in a constant number of queries."""
     revision = selectors.revision_latest(agreement=agreement)
     document = selectors.document_for_display(revision.document)
+    if failed_edit is not None:
+        _show_typed(document, failed_edit)
     initial = {"version": agreement.version}
     add_forms: dict[str, forms.Form] = {}
     for section, form_class in ADD_FORMS.items():
@@ -91,7 +132,7 @@ def builder_context(
         "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
         "lever_options": LEVER_OPTIONS,
         "lag_options": range(4),
-        "failed_edit": failed_edit,
+        "failed_edit": failed_edit.marker if failed_edit else "",
         "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
         **score_panel_context(agreement, user=request.user),
     }
@@ -103,7 +144,7 @@ def _respond(
     outcome: WriteOutcome | None = None,
     *,
     bound: dict[str, forms.Form] | None = None,
-    failed_edit: str = "",
+    failed_edit: FailedEdit | None = None,
 ) -> HttpResponse:
     """The builder after a write: partial for htmx, redirect (or page with errors) otherwise."""
     agreement.refresh_from_db()
@@ -216,7 +257,9 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
     form = UPDATE_FORMS[section](request.POST)
     if not form.is_valid():
         _flash_form_errors(request, form, section, key)
-        return _respond(request, agreement, WriteOutcome(), failed_edit=f"{section}:{key}")
+        return _respond(
+            request, agreement, WriteOutcome(), failed_edit=_failed(request, form, section, key)
+        )
     if section == "lines":
         document = selectors.revision_latest(agreement=agreement).document
         line = next((row for row in document["lines"] if row["key"] == key), None)
@@ -249,8 +292,15 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
         )
         messages.info(request, f"What you entered for {services.SINGULAR[section]} {key}: {typed}.")
     return _respond(
-        request, agreement, outcome, failed_edit="" if outcome.ok else f"{section}:{key}"
+        request,
+        agreement,
+        outcome,
+        failed_edit=None if outcome.ok else _failed(request, form, section, key),
     )
+
+
+def _failed(request: HttpRequest, form: forms.Form, section: str, key: str) -> FailedEdit:
+    return FailedEdit(section, key, request.POST, dict(form.errors))
 
 
 def _shown(value: Any) -> str:
@@ -261,7 +311,7 @@ def _shown(value: Any) -> str:
 
 def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key: str) -> None:
     for field, errors in form.errors.items():
-        label = form.fields[field].label or field.replace("_", " ") if field in form.fields else ""
+        label = (form.fields[field].label or pretty_name(field)) if field in form.fields else ""
         for error in errors:
             prefix = f"{label}: " if label else ""
             messages.error(

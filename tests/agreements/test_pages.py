@@ -1,6 +1,7 @@
 """The workbench pages through Django's test client (htmx requests send HX-Request)."""
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -182,6 +183,44 @@ def test_a_stale_edit_says_who_changed_what_and_offers_to_reload(analyst_client,
     assert "revision 2 by ana: Changed magnitude of line l1" in page
     assert "Reload the latest version" in page
     assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.2
+
+
+def _edit_form(page: str, part_id: str) -> str:
+    """The HTML of one part's tbody (its row and its Edit form)."""
+    start = page.index(f'<tbody class="part" id="{part_id}">')
+    return page[start : page.index("</tbody>", start)]
+
+
+def test_a_refused_inline_edit_keeps_what_was_typed_with_the_error_beside_the_field(
+    analyst_client, draft, analyst
+):
+    services.part_add(
+        agreement_id=draft.pk,
+        expected_version=1,
+        author=analyst,
+        section="lines",
+        data={"key": "api", "item": "monitored-api-access", "recipient": "jp", "magnitude": 0.4},
+    )
+    typed = {"version": 2, "magnitude": "1.5", "phase": "p2", "monitoring": "periodic_audit"}
+    for headers in ({}, HTMX):
+        response = analyst_client.post(f"/drafts/{draft.pk}/lines/api/edit/", typed, **headers)
+        form = _edit_form(response.content.decode(), "line-api")
+        assert "<details open>" in form
+        assert 'value="1.5"' in form
+        assert 'id="line-api-magnitude_error"' in form
+        assert 'aria-invalid="true"' in form
+        assert re.search(r'value="p2"\s+selected', form)
+        assert re.search(r'value="periodic_audit"\s+selected', form)
+        assert '<td class="num">0.40</td>' in form  # the table still shows what is saved
+    draft.refresh_from_db()
+    assert draft.version == 2
+
+    response = analyst_client.post(
+        f"/drafts/{draft.pk}/parties/jp/edit/", {"version": 2, "role": "recipient", "trust": "3"}
+    )
+    form = _edit_form(response.content.decode(), "party-jp")
+    assert 'value="3"' in form
+    assert 'id="party-jp-trust_error"' in form
 
 
 def test_without_javascript_a_good_edit_redirects(analyst_client, draft):
@@ -399,3 +438,12 @@ def test_import_of_pathological_json_is_explained(analyst_client, team, content,
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Agreement.objects.exists()
+
+
+def test_the_score_panel_says_why_the_current_revision_has_no_score(analyst_client, draft):
+    analyst_client.post(f"/drafts/{draft.pk}/parties/us/remove/", {"version": 1}, **HTMX)
+    draft.refresh_from_db()
+    assert draft.version == 2
+    panel = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX).content.decode()
+    assert "Add a provider party to get a score." in panel
+    assert "outdated" in panel  # the last scores stay visible, marked as older

@@ -51,7 +51,7 @@ def test_keyboard_alone_adds_a_benefit_from_the_catalog_search(
     sign_in(page)
     page.goto(f"{live_server.url}{draft.get_absolute_url()}")
     assert current_revision(page) == 1
-    rows = page.locator("#lines tbody tr")
+    rows = page.locator("#lines tbody.part")
     expect(rows).to_have_count(1)
 
     # From the top of the page, past the header, parties and phases, to the search box.
