@@ -63,11 +63,7 @@ def document_diff(
     names = names if names is not None else catalog_names(old, new)
     old_parties, new_parties = party_names(old, names), party_names(new, names)
     changes: list[dict[str, Any]] = []
-    top = [
-        {"field": f, "old": old.get(f), "new": new.get(f)}
-        for f in TOP_FIELDS
-        if old.get(f) != new.get(f)
-    ]
+    top = [_field(f, old.get(f), new.get(f)) for f in TOP_FIELDS if old.get(f) != new.get(f)]
     old_scenario, new_scenario = old.get("scenario", {}), new.get("scenario", {})
     top += [
         _field(f, old_scenario.get(f), new_scenario.get(f))
@@ -115,18 +111,29 @@ def shown(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.2f}"
-    if isinstance(value, Mapping):
-        return ", ".join(f"{str(k).replace('_', ' ')} {shown(v)}" for k, v in value.items()) or "—"
+    if isinstance(value, Mapping):  # settings such as levers: names and choices in words
+        return (
+            ", ".join(
+                f"{str(k).replace('_', ' ')} {shown(v).replace('_', ' ')}" for k, v in value.items()
+            )
+            or "—"
+        )
     return str(value)
 
 
 def _field(field: str, old: Any, new: Any) -> dict[str, Any]:
+    """One changed field; of two mappings (levers) only the entries that differ are shown."""
+    old_shown, new_shown = old, new
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        differing = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+        old_shown = {k: old.get(k) for k in differing}
+        new_shown = {k: new.get(k) for k in differing}
     return {
         "field": field.replace("_", " "),
         "old": old,
         "new": new,
-        "old_text": shown(old),
-        "new_text": shown(new),
+        "old_text": shown(old_shown),
+        "new_text": shown(new_shown),
     }
 
 

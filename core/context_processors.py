@@ -5,4 +5,4 @@ from django.http import HttpRequest
 
 def site(request: HttpRequest) -> dict[str, object]:
     """Name of the product, for the page title and header."""
-    return {"site_name": "Windfall"}
+    return {"product_name": "Windfall"}  # not site_name: auth views set that to the host

@@ -10,6 +10,9 @@ def test_sign_in_page_renders(client):
     assert response.status_code == 200
     assert b'name="username"' in response.content
     assert b"csrfmiddlewaretoken" in response.content
+    page = response.content.decode()
+    assert '<a class="brand" href="/">Windfall</a>' in page  # not the host name
+    assert "testserver" not in page
 
 
 @pytest.mark.django_db

@@ -170,4 +170,11 @@ def test_analyst_designs_forks_compares_and_briefs(
     page.goto(f"{live_server.url}/catalog/")
     expect(page.get_by_role("heading", name="Benefit catalog")).to_be_visible()
     expect(page.locator("#item-results")).to_contain_text("Disaster insurance")
+    page.get_by_label("Search").fill("insurance")  # search as you type swaps the results
+    expect(page.locator("#item-results article").first).to_contain_text(
+        "insurance", ignore_case=True
+    )
+    expect(page.locator("#item-results")).to_have_count(1)
+    page.get_by_label("Search").fill("")
+    expect(page.locator("#item-results")).to_contain_text("Disaster insurance")
     page.screenshot(path=str(screenshot_dir / "catalog.png"), full_page=True)

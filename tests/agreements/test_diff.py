@@ -1,0 +1,36 @@
+"""The readable difference between two drafts (history page, compare page, API)."""
+
+import copy
+
+from agreements.diff import document_diff
+from tests.factories import draft_document
+
+
+def _changed(old, new):
+    return {c["label"]: c["fields"] for c in document_diff(old, new, names={})}
+
+
+def test_draft_fields_show_their_old_and_new_values():
+    old = draft_document(title="Variant A")
+    new = copy.deepcopy(old)
+    new["title"] = "Variant B"
+    new["scenario"]["dsa"] = 0.5
+    fields = {f["field"]: (f["old_text"], f["new_text"]) for f in _changed(old, new)["Draft"]}
+    assert fields == {"title": ("Variant A", "Variant B"), "dsa": ("0.30", "0.50")}
+
+
+def test_a_lever_change_names_only_the_levers_that_changed_in_words():
+    old = draft_document()
+    old["lines"][0]["levers"] = {"access_mode": "api", "monitoring": "realtime", "scope": "general"}
+    new = copy.deepcopy(old)
+    new["lines"][0]["levers"]["monitoring"] = "periodic_audit"
+    new["lines"][0]["magnitude"] = 0.8
+    (fields,) = [f for label, f in _changed(old, new).items() if label.startswith("Line l1")]
+    shown = {f["field"]: (f["old_text"], f["new_text"]) for f in fields}
+    assert shown["levers"] == ("monitoring realtime", "monitoring periodic audit")
+    assert shown["magnitude"][1] == "0.80"
+
+
+def test_identical_drafts_have_no_differences():
+    document = draft_document(lines=3)
+    assert document_diff(document, copy.deepcopy(document), names={}) == []
