@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -243,9 +246,42 @@ def compare(request: HttpRequest) -> HttpResponse:
     except engine.EngineValidationError as exc:
         context["problem"] = f"These drafts cannot be compared yet: {exc}"
         return render(request, "scoring/compare.html", context, status=400)
+    export = request.GET.get("format")
+    if export in ("json", "csv"):
+        return _comparison_export(result, export)
     documents = {r.agreement_id: r.document for r in _latest_revisions(drafts)}
     context.update(_comparison_context(result, drafts, documents, document_diff))
+    context["export_query"] = request.GET.urlencode()
     return render(request, "scoring/compare.html", context)
+
+
+def _comparison_export(result: dict[str, Any], export: str) -> HttpResponse:
+    """The comparison as JSON (everything the page shows) or CSV (one row per draft and
+    score, then each draft's chance of ranking first and of beating the others)."""
+    if export == "json":
+        response = HttpResponse(
+            json.dumps(result, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["draft_id", "draft", "revision", "measure", "value", "p5", "p50", "p95"])
+        for meta, draft, odds in zip(
+            result["agreements"], result["drafts"], result["overall_winning_odds"], strict=True
+        ):
+            head = [meta["id"], meta["label"], meta["revision"]]
+            for name, summary in draft["scores"].items():
+                summary = summary or {}
+                writer.writerow(
+                    [*head, name, *(summary.get(k) for k in ("value", "p5", "p50", "p95"))]
+                )
+            writer.writerow([*head, "rank_1_probability", draft["rank_acceptability"][0]])
+            for other, probability in zip(result["labels"], odds, strict=True):
+                if other != meta["label"]:
+                    writer.writerow([*head, f"beats:{other}", probability])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="comparison.{export}"'
+    return response
 
 
 def _latest_revisions(drafts: list[Any]) -> list[Any]:

@@ -1,5 +1,7 @@
 """The workbench pages through Django's test client (htmx requests send HX-Request)."""
 
+import csv
+import io
 import json
 import re
 
@@ -324,6 +326,31 @@ def test_compare_two_drafts_page(analyst_client, draft, analyst):
     one = analyst_client.get(f"/compare/?ids={draft.pk}")
     assert one.status_code == 400
     assert "Choose between 2 and 6 drafts" in one.content.decode()
+
+
+def test_a_comparison_exports_as_json_and_csv(analyst_client, draft, analyst):
+    fork = services.agreement_fork(agreement=draft, author=analyst, title="Variant")
+    query = f"ids={draft.pk}&ids={fork.pk}&credibility=2&risk_overall=1"
+    page = analyst_client.get(f"/compare/?{query}").content.decode()
+    assert f'href="?ids={draft.pk}&amp;ids={fork.pk}&amp;credibility=2' in page
+
+    exported = analyst_client.get(f"/compare/?{query}&format=json")
+    assert exported["Content-Disposition"] == 'attachment; filename="comparison.json"'
+    data = json.loads(exported.content)
+    assert [a["id"] for a in data["agreements"]] == [draft.pk, fork.pk]
+    assert data["weights"]["credibility"] > data["weights"]["risk_overall"]
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(analyst_client.get(f"/compare/?{query}&format=csv").content.decode())
+        )
+    )
+    measures = {(row["draft"], row["measure"]) for row in rows}
+    assert ("Variant", "credibility") in measures
+    assert ("Variant", "rank_1_probability") in measures
+    assert ("Test draft", "beats:Variant") in measures
+    first = [float(r["value"]) for r in rows if r["measure"] == "rank_1_probability"]
+    assert sum(first) == pytest.approx(1.0)
 
 
 def test_a_script_in_a_title_is_shown_as_text(analyst_client, team, analyst):
