@@ -3,6 +3,9 @@ history of every change and CSV/JSON import/export with a dry-run preview."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.forms import ModelForm
@@ -15,21 +18,59 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalog import resources
 from catalog.choices import ITEM_ATTRIBUTE_NAMES
 from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType, RiskKind
-from catalog.services import catalog_entry_save_curated
+from catalog.services import (
+    catalog_entry_save_curated,
+    entry_current_locked,
+    entry_stale_message,
+    entry_version,
+)
+
+
+def _flat(row: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return (row,) if isinstance(row, str) else tuple(row)
 
 
 def _attribute_row(name: str, *, half_width: bool = True) -> tuple[str, ...]:
     return (name, f"u_{name}", f"rationale_{name}") if half_width else (name, f"rationale_{name}")
 
 
+class CatalogEntryForm(forms.ModelForm):
+    """Carries the version of the entry the curator opened; saving over a newer version
+    is refused with who changed it (the admin wraps clean and save in one transaction,
+    and the row stays locked in between)."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = entry_version(self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk:
+            current = entry_current_locked(self.instance)
+            if cleaned.get("loaded_version") != entry_version(current):
+                raise forms.ValidationError(entry_stale_message(current), code="stale")
+        return cleaned
+
+
 class CatalogAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Base admin for catalog entries: saving flags the entry as curated."""
 
+    form = CatalogEntryForm
     import_formats = [CSV, JSON]
     export_formats = [CSV, JSON]
     search_fields = ["name", "slug"]
     readonly_fields = ["locally_modified", "created_at", "updated_at"]
     list_per_page = 100
+
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        named = {f for _, options in fieldsets for row in options["fields"] for f in _flat(row)}
+        if "loaded_version" not in named:
+            fieldsets.append((None, {"fields": ["loaded_version"]}))
+        return fieldsets
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         assert isinstance(obj, CatalogEntry)

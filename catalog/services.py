@@ -176,6 +176,31 @@ def _upsert(
     return "updated"
 
 
+def entry_version(entry: CatalogEntry) -> str:
+    """The version token of an entry as stored: its last change, to the microsecond.
+
+    Curators' edits name it (admin form, API ``If-Match``), so an edit made on an entry
+    another curator has changed since is refused rather than silently overwriting it.
+    """
+    return str(int(entry.updated_at.timestamp() * 1_000_000))
+
+
+def entry_current_locked(entry: CatalogEntry) -> CatalogEntry:
+    """The entry as stored now, locked until the caller's transaction ends."""
+    return type(entry).objects.select_for_update().get(pk=entry.pk)
+
+
+def entry_stale_message(current: CatalogEntry) -> str:
+    """Who changed an entry last, and when, for a refused edit."""
+    latest = current.history.first()  # type: ignore[attr-defined]
+    who = getattr(getattr(latest, "history_user", None), "username", None) or "someone"
+    when = current.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return (
+        f"{current.name} was changed by {who} at {when}, after you opened it. "
+        "Nothing was saved: reload it to see that change, then make yours again."
+    )
+
+
 def catalog_entry_save_curated(*, entry: CatalogEntry) -> CatalogEntry:
     """Save a curator's edit and flag it, so reloading shipped data keeps it.
 

@@ -1,8 +1,12 @@
 """Curators edit the catalog in the admin, with validation, history and import/export."""
 
 import pytest
+from django.test import Client
 
+from accounts.services import curator_grant
 from catalog.models import BenefitItem
+from catalog.services import entry_version
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +24,7 @@ def _form_data(item: BenefitItem, **overrides: object) -> dict[str, object]:
     data["default_levers"] = (
         "null" if item.default_levers is None else __import__("json").dumps(item.default_levers)
     )
+    data["loaded_version"] = entry_version(item)  # the version the curator opened
     data.update(overrides)
     return data
 
@@ -33,6 +38,30 @@ def test_curator_edit_is_saved_flagged_and_recorded_with_who(client, curator):
     assert item.v == 0.42 and item.locally_modified
     latest = item.history.first()
     assert latest.history_user == curator and latest.v == 0.42
+
+
+def test_a_curator_saving_over_a_newer_version_is_refused_naming_who_changed_it(client, curator):
+    other = UserFactory(username="bea")
+    curator_grant(user=other)
+    item = BenefitItem.objects.get(slug="datasets")
+    page = client_for(client, curator).get(CHANGE_URL.format(item.pk) + "change/")
+    assert f'name="loaded_version" value="{entry_version(item)}"' in page.content.decode()
+    opened = _form_data(item)  # both curators open version 1
+
+    first = client_for(Client(), other).post(
+        CHANGE_URL.format(item.pk) + "change/", {**opened, "v": 0.11}
+    )
+    assert first.status_code == 302
+    second = client.post(CHANGE_URL.format(item.pk) + "change/", {**opened, "v": 0.99})
+    assert second.status_code == 200
+    assert "was changed by bea" in second.content.decode()
+    item.refresh_from_db()
+    assert item.v == 0.11
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
 
 
 def test_out_of_range_value_gets_a_clear_message_and_changes_nothing(client, curator):

@@ -3,7 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.services import curator_grant
 from catalog.models import BenefitItem
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +17,12 @@ def curator_api(curator) -> APIClient:
     api = APIClient()
     api.force_authenticate(curator)
     return api
+
+
+def patch_entry(api: APIClient, url: str, data: dict) -> object:
+    """PATCH as a careful client does: read the entry, send its ETag back in If-Match."""
+    etag = api.get(url)["ETag"]
+    return api.patch(url, data, format="json", HTTP_IF_MATCH=etag)
 
 
 def test_anonymous_is_refused():
@@ -50,7 +58,7 @@ def test_analyst_cannot_write(api_client):
 
 
 def test_curator_writes_and_the_entry_is_flagged_and_relabelled(curator_api):
-    response = curator_api.patch(f"{ITEMS}datasets/", {"p": 0.9, "r": 0.0, "v": 1.0}, format="json")
+    response = patch_entry(curator_api, f"{ITEMS}datasets/", {"p": 0.9, "r": 0.0, "v": 1.0})
     assert response.status_code == 200, response.json()
     item = BenefitItem.objects.get(slug="datasets")
     assert item.locally_modified and item.label == "power_sharing"
@@ -58,7 +66,7 @@ def test_curator_writes_and_the_entry_is_flagged_and_relabelled(curator_api):
 
 
 def test_out_of_range_write_is_a_400_naming_the_field(curator_api):
-    response = curator_api.patch(f"{ITEMS}datasets/", {"t": 1.4, "u_d": -1}, format="json")
+    response = patch_entry(curator_api, f"{ITEMS}datasets/", {"t": 1.4, "u_d": -1})
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert set(errors) == {"t", "u_d"}
@@ -66,10 +74,10 @@ def test_out_of_range_write_is_a_400_naming_the_field(curator_api):
 
 
 def test_invalid_default_levers_are_refused(curator_api):
-    response = curator_api.patch(
+    response = patch_entry(
+        curator_api,
         f"{ITEMS}model-weights/",
         {"default_levers": {"access_mode": "weights", "throttling": "strict"}},
-        format="json",
     )
     assert response.status_code == 400
     assert "default_levers" in response.json()["errors"]
@@ -92,6 +100,25 @@ def test_curator_edit_through_the_api_rescores_drafts_using_the_item(
     with django_capture_on_commit_callbacks(execute=True):
         draft = make_draft(team=team, author=analyst)  # uses monetary aid
     with django_capture_on_commit_callbacks(execute=True):
-        curator_api.patch(f"{ITEMS}monetary-aid-governments/", {"v": 0.2}, format="json")
+        patch_entry(curator_api, f"{ITEMS}monetary-aid-governments/", {"v": 0.2})
     runs = list(ScoreRun.objects.filter(agreement=draft).order_by("pk"))
     assert [(r.stale, r.reason) for r in runs] == [(True, "revision"), (False, "catalog_changed")]
+
+
+def test_curator_writes_must_name_the_version_they_edit(curator_api, curator):
+    url = f"{ITEMS}datasets/"
+    etag = curator_api.get(url)["ETag"]
+    missing = curator_api.patch(url, {"v": 0.3}, format="json")
+    assert missing.status_code == 428
+    assert "If-Match" in missing.json()["detail"]
+
+    other = UserFactory(username="bea")
+    curator_grant(user=other)
+    first = APIClient()
+    first.force_authenticate(other)
+    assert first.patch(url, {"v": 0.2}, format="json", HTTP_IF_MATCH=etag).status_code == 200
+
+    stale = curator_api.patch(url, {"v": 0.9}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert "was changed by bea" in stale.json()["detail"]
+    assert BenefitItem.objects.get(slug="datasets").v == 0.2
