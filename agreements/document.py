@@ -19,7 +19,7 @@ from catalog.choices import LEVER_CHOICES, Alignment
 from catalog.models import lever_settings_errors
 
 DOCUMENT_FORMAT = "windfall.agreement/1"
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # whole string: use fullmatch
 LIMITS = {"parties": 60, "phases": 20, "lines": 300, "conditions": 200, "mechanisms": 50}
 SECTIONS = ("parties", "phases", "lines", "conditions", "mechanisms")
 LEVER_NAMES = (*LEVER_CHOICES, "generation_lag")
@@ -216,7 +216,7 @@ class _Validator:
                 self.error(path, "Must be an object.")
                 continue
             key = row.get("key")
-            if not isinstance(key, str) or not KEY_PATTERN.match(key):
+            if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
                 self.error(f"{path}.key", "Must be 1-32 lowercase letters, digits, - or _.")
                 continue
             if key in seen:

@@ -43,8 +43,10 @@ class CatalogEntryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = entry_version(self.instance)
+        if self.instance.pk:  # the row as stored: the history view passes an old record
+            stored = type(self.instance).objects.filter(pk=self.instance.pk).first()
+            if stored is not None:
+                self.fields["loaded_version"].initial = entry_version(stored)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -23,4 +23,6 @@ def whole_number(value: object) -> int | None:
     ``str.isdigit`` alone accepts characters such as "²" that ``int`` refuses.
     """
     text = str(value)
-    return int(text) if text.isascii() and text.isdigit() else None
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # beyond any id; int()
+        return None  # refuses strings over 4,300 digits
+    return int(text)

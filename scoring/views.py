@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -19,6 +18,7 @@ from django_htmx.http import HttpResponseStopPolling
 from accounts.selectors import can_edit_team
 from agreements import selectors as agreement_selectors
 from catalog.choices import PowerLabel
+from core.exports import SafeWriter
 from core.http import HtmxHttpRequest, whole_number
 from scoring import charts, engine
 from scoring.models import ScoreRun
@@ -101,15 +101,21 @@ def score_panel_context(
     return context
 
 
+def _warning_anchor(warning: dict[str, Any]) -> str:
+    """The builder element a warning's "Show the cause" link points to ("" for none)."""
+    kind, key = warning["subject_kind"], warning["subject_key"]
+    if kind == "mechanism" and key == engine.DEFAULT_PARAMETERS.phased_slug:
+        return "phases"  # the derived mechanism has no row: its cause is the timeline
+    return f"{kind}-{key}" if kind in LINKABLE else ""
+
+
 def _result_context(run: ScoreRun, *, analysis: bool) -> dict[str, Any]:
     """The panel's numbers; with ``analysis``, also the charts of the analysis section."""
     result: dict[str, Any] = run.result or {}
     warnings = [
         {
             **w,
-            "anchor": f"{w['subject_kind']}-{w['subject_key']}"
-            if w["subject_kind"] in LINKABLE
-            else "",
+            "anchor": _warning_anchor(w),
         }
         for w in result["warnings"]
     ]
@@ -264,7 +270,7 @@ def _comparison_export(result: dict[str, Any], export: str) -> HttpResponse:
         )
     else:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeWriter(out)
         writer.writerow(["draft_id", "draft", "revision", "measure", "value", "p5", "p50", "p95"])
         for meta, draft, odds in zip(
             result["agreements"], result["drafts"], result["overall_winning_odds"], strict=True

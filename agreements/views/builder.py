@@ -66,6 +66,11 @@ class FailedEdit:
     def marker(self) -> str:
         return f"{self.section}:{self.key}"
 
+    @property
+    def focus(self) -> str:
+        """The first field with an error ("" when the errors are not about one field)."""
+        return next((name for name in self.errors if name != "__all__"), "")
+
 
 def _show_typed(document: dict[str, Any], edit: FailedEdit) -> None:
     """Give the edited row a ``typed`` copy (its Edit form's values) and ``errors``."""
@@ -86,6 +91,8 @@ def _show_typed(document: dict[str, Any], edit: FailedEdit) -> None:
             continue
         typed[name] = value
     typed["lever_errors"] = [e for name in f.LEVER_LABELS for e in edit.errors.get(name, [])]
+    typed["form_errors"] = edit.errors.get("__all__", [])
+    typed["focus"] = edit.focus
     row["typed"] = typed
 
 
@@ -101,8 +108,13 @@ def builder_context(
     *,
     bound: dict[str, forms.Form] | None = None,
     failed_edit: FailedEdit | None = None,
+    focus: str = "",
 ) -> dict[str, Any]:
-    """Everything the builder page shows, in a constant number of queries."""
+    """Everything the builder page shows, in a constant number of queries.
+
+    ``focus`` says where an htmx response moves the keyboard focus: ``revision`` (the
+    new revision line, after a save) or ``messages`` (a refusal not tied to a field).
+    """
     revision = selectors.revision_latest(agreement=agreement)
     document = selectors.document_for_display(revision.document)
     if failed_edit is not None:
@@ -133,6 +145,7 @@ def builder_context(
         "lever_options": LEVER_OPTIONS,
         "lag_options": range(4),
         "failed_edit": failed_edit.marker if failed_edit else "",
+        "focus": focus,
         "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
         **score_panel_context(agreement, user=request.user),
     }
@@ -150,11 +163,30 @@ def _respond(
     agreement.refresh_from_db()
     if outcome is not None and outcome.ok and not request.htmx:
         return redirect(agreement)
-    context = builder_context(request, agreement, bound=bound, failed_edit=failed_edit)
+    focus = _focus(outcome, bound, failed_edit) if request.htmx else ""
+    context = builder_context(request, agreement, bound=bound, failed_edit=failed_edit, focus=focus)
     if request.htmx:
         return render(request, "agreements/builder.html#builder", {**context, "oob_score": True})
     status = 200 if outcome is None or outcome.ok else 409 if outcome.stale else 400
     return render(request, "agreements/builder.html", context, status=status)
+
+
+def _focus(
+    outcome: WriteOutcome | None,
+    bound: dict[str, forms.Form] | None,
+    failed_edit: FailedEdit | None,
+) -> str:
+    """Where focus goes after an htmx write; an invalid field gets ``autofocus`` itself."""
+    if outcome is not None and outcome.ok:
+        return "revision"
+    if failed_edit is not None and failed_edit.focus:
+        return ""  # the Edit form marks the field (see _show_typed)
+    for form in (bound or {}).values():
+        field = next((name for name in form.errors if name in form.fields), None)
+        if field is not None:
+            form.fields[field].widget.attrs["autofocus"] = True
+            return ""
+    return "messages"
 
 
 @require_GET

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -17,6 +16,7 @@ from agreements.briefing import agreement_articles
 from agreements.diff import catalog_names
 from agreements.models import Agreement
 from agreements.views.common import draft_for
+from core.exports import SafeWriter
 from scoring.views import score_panel_context
 
 
@@ -45,7 +45,7 @@ def export_scores_csv(request: HttpRequest, pk: int) -> HttpResponse:
     context = score_panel_context(agreement, analysis=False)
     score = context["score"]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(
         [
             "draft",

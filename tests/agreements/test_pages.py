@@ -420,6 +420,7 @@ def test_bad_input_never_gives_a_server_error(analyst_client, draft, path, data)
         "/catalog/?tangibility=extreme&label=",
         "/drafts/999999/",
         "/compare/?ids=%C2%B2&ids={pk}",
+        "/compare/?ids={pk}&ids=" + "9" * 5000,
         "/drafts/{pk}/history/?from=%C2%B2&to=%C2%B3",
         "/catalog/?q=%00&cluster=%00",
         "/drafts/{pk}/catalog-search/?q=a%00b",
@@ -474,3 +475,78 @@ def test_the_score_panel_says_why_the_current_revision_has_no_score(analyst_clie
     panel = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX).content.decode()
     assert "Add a provider party to get a score." in panel
     assert "outdated" in panel  # the last scores stay visible, marked as older
+
+
+def test_exported_csv_cells_never_start_a_spreadsheet_formula(
+    analyst_client, team, analyst, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # scored
+        risky = make_draft(team=team, author=analyst, title='=HYPERLINK("http://x.example")')
+        other = make_draft(team=team, author=analyst, title="-2+3")
+    rows = list(
+        csv.reader(
+            io.StringIO(analyst_client.get(f"/drafts/{risky.pk}/scores.csv").content.decode())
+        )
+    )
+    assert rows[1][0] == '\'=HYPERLINK("http://x.example")'
+    compared = analyst_client.get(f"/compare/?ids={risky.pk}&ids={other.pk}&format=csv")
+    titles = {row[1] for row in list(csv.reader(io.StringIO(compared.content.decode())))[1:]}
+    assert titles == {'\'=HYPERLINK("http://x.example")', "'-2+3"}
+
+
+def _autofocused(page: str) -> list[str]:
+    """The tags carrying autofocus in an htmx response."""
+    return re.findall(r"<[^>]*\bautofocus\b[^>]*>", page)
+
+
+def test_focus_after_an_htmx_edit_goes_to_what_the_analyst_needs_next(
+    analyst_client, draft, analyst
+):
+    saved = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/l1/edit/", {"version": 1, "magnitude": 0.6}, **HTMX
+    ).content.decode()
+    (tag,) = _autofocused(saved)
+    assert 'id="revision-line"' in tag
+
+    refused_add = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/add/",
+        {"version": 2, "item": "datasets", "recipient": "jp", "magnitude": 7},
+        **HTMX,
+    ).content.decode()
+    (tag,) = _autofocused(refused_add)
+    assert 'name="magnitude"' in tag and 'aria-invalid="true"' in tag
+
+    refused_edit = analyst_client.post(
+        f"/drafts/{draft.pk}/parties/jp/edit/",
+        {"version": 2, "role": "recipient", "trust": "3", "security": "9"},
+        **HTMX,
+    ).content.decode()
+    (tag,) = _autofocused(refused_edit)  # one field only: the first invalid one
+    assert 'id="party-jp-trust"' in tag
+
+    stale = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/l1/edit/", {"version": 1, "magnitude": 0.2}, **HTMX
+    ).content.decode()
+    (tag,) = _autofocused(stale)
+    assert 'id="builder-messages"' in tag
+
+
+def test_a_refused_lever_combination_is_explained_inside_the_edit_form(
+    analyst_client, draft, analyst
+):
+    services.part_add(
+        agreement_id=draft.pk,
+        expected_version=1,
+        author=analyst,
+        section="lines",
+        data={"key": "w", "item": "model-weights", "recipient": "jp", "magnitude": 0.4},
+    )
+    response = analyst_client.post(
+        f"/drafts/{draft.pk}/lines/w/edit/",
+        {"version": 2, "magnitude": 0.4, "access_mode": "weights", "monitoring": "realtime"},
+        **HTMX,
+    )
+    form = _edit_form(response.content.decode(), "line-w")
+    assert "<details open>" in form
+    assert 'class="form-errors"' in form and "cannot be monitored or throttled" in form
+    assert re.search(r'value="realtime"\s+selected', form)

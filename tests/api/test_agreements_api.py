@@ -207,6 +207,7 @@ def test_import_of_a_bad_document_is_a_400_with_paths(api_client, team):
         (lambda d: d["scenario"].update(dsa=-(10**400)), "scenario.dsa"),
         (lambda d: d["parties"][0].update(note="nul \x00 inside"), "parties[0].note"),
         (lambda d: d.update(title="\x00"), "title"),
+        (lambda d: d["lines"][0].update(key="l1\n"), "lines[0].key"),
     ],
 )
 def test_import_with_wrong_types_or_extreme_values_is_a_400_naming_the_field(
@@ -253,6 +254,9 @@ def test_oversized_body_is_a_413_in_json(api_client, team, settings):
         ("patch", "/api/v1/agreements/{pk}/", {"HTTP_IF_MATCH": '"\u00b2"'}, 400),
         ("delete", "/api/v1/agreements/{pk}/?version=%C2%B2", {}, 400),
         ("delete", "/api/v1/agreements/{pk}/lines/l1/?version=%C2%B2", {}, 400),
+        ("get", "/api/v1/agreements/" + "9" * 5000 + "/", {}, 404),
+        ("get", "/api/v1/score-runs/" + "9" * 5000 + "/", {}, 404),
+        ("patch", "/api/v1/agreements/{pk}/", {"HTTP_IF_MATCH": '"' + "7" * 5000 + '"'}, 400),
     ],
 )
 def test_non_ascii_digits_in_ids_and_versions_are_refused_cleanly(

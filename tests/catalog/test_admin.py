@@ -114,3 +114,21 @@ def test_export_csv_has_every_item(client, curator):
     body = response.content.decode()
     assert body.count("\n") >= BenefitItem.objects.count()
     assert "model-weights" in body
+
+
+def test_reverting_to_an_older_record_from_the_history_works(client, curator):
+    client.force_login(curator)
+    item = BenefitItem.objects.get(slug="datasets")
+    for v in (0.21, 0.22):
+        item.refresh_from_db()
+        response = client.post(CHANGE_URL.format(item.pk) + "change/", _form_data(item, v=v))
+        assert response.status_code == 302
+    item.refresh_from_db()
+    older = item.history.get(v=0.21)
+    url = CHANGE_URL.format(item.pk) + f"history/{older.history_id}/"
+    page = client.get(url).content.decode()
+    assert f'name="loaded_version" value="{entry_version(item)}"' in page
+    response = client.post(url, _form_data(item, v=0.21))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert item.v == 0.21

@@ -9,7 +9,7 @@ from catalog.services import catalog_entry_save_curated
 from scoring import engine
 from scoring.models import RunStatus, ScoreRun
 from scoring.services import score_run_execute, score_runs_sweep
-from tests.factories import make_draft
+from tests.factories import draft_document, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,11 @@ def test_changing_the_phased_mechanism_row_rescores_phased_drafts(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         phased = make_draft(team=team, author=analyst, lines=2)
-        unphased = services.agreement_create(team=team, author=analyst, title="No phases")
+        document = draft_document(lines=2)
+        document["phases"] = []
+        for row in (*document["lines"], *document["conditions"]):
+            row["phase"] = None
+        unphased = services.agreement_import(team=team, author=analyst, document=document)
     assert len(phased.revisions.get().document["phases"]) >= 2
     row = MechanismType.objects.get(slug=engine.DEFAULT_PARAMETERS.phased_slug)
     row.effectiveness = 0.9
@@ -177,4 +181,4 @@ def test_changing_the_phased_mechanism_row_rescores_phased_drafts(
     assert [(r.stale, r.reason) for r in runs] == [(True, "revision"), (False, "catalog_changed")]
     supply = [r.result["scores"]["supply_provider"]["value"] for r in runs]
     assert supply[1] > supply[0]
-    assert not ScoreRun.objects.filter(agreement=unphased).exists()
+    assert [r.reason for r in ScoreRun.objects.filter(agreement=unphased)] == ["revision"]
