@@ -18,18 +18,24 @@ SINGULAR = {
 
 
 def catalog_names(*documents: Mapping[str, Any]) -> dict[str, str]:
-    """Display names of every catalog slug the documents mention (four queries)."""
+    """Display names of every catalog slug the documents mention (up to four queries)."""
     from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 
-    slugs: set[str] = set()
+    wanted: dict[Any, set[str]] = {
+        BenefitItem: set(),
+        Commitment: set(),
+        MechanismType: set(),
+        Actor: set(),
+    }
     for document in documents:
-        slugs |= {line["item"] for line in document.get("lines", [])}
-        slugs |= {c["commitment"] for c in document.get("conditions", [])}
-        slugs |= {m["type"] for m in document.get("mechanisms", [])}
-        slugs |= {p["actor"] for p in document.get("parties", []) if p.get("actor")}
+        wanted[BenefitItem] |= {line["item"] for line in document.get("lines", [])}
+        wanted[Commitment] |= {c["commitment"] for c in document.get("conditions", [])}
+        wanted[MechanismType] |= {m["type"] for m in document.get("mechanisms", [])}
+        wanted[Actor] |= {p["actor"] for p in document.get("parties", []) if p.get("actor")}
     names: dict[str, str] = {}
-    for model in (Actor, BenefitItem, Commitment, MechanismType):
-        names.update(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    for model, slugs in wanted.items():
+        if slugs:  # one query per kind of entry the documents mention
+            names.update(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
     return names
 
 

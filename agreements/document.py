@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agreements.choices import RISK_KINDS, Covers, Purpose, Role, Status
@@ -35,7 +35,7 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class CatalogIndex:
-    """What validation needs to know about catalog slugs."""
+    """What validation and storage need to know about the catalog slugs of a document."""
 
     items: Mapping[str, bool]
     """Item slug -> whether frontier-AI levers apply."""
@@ -43,6 +43,8 @@ class CatalogIndex:
     mechanism_types: Mapping[str, bool]
     """Mechanism type slug -> derived (never attached by hand)."""
     actors: frozenset[str]
+    ids: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Section (``lines``, ``conditions``, ``mechanisms``, ``parties``) -> slug -> row id."""
 
     @classmethod
     def from_db(cls, document: Mapping[str, Any]) -> CatalogIndex:
@@ -57,27 +59,25 @@ class CatalogIndex:
                 r[field] for r in rows if isinstance(r, Mapping) and isinstance(r.get(field), str)
             }
 
+        items = BenefitItem.objects.filter(slug__in=slugs("lines", "item"))
+        commitments = Commitment.objects.filter(slug__in=slugs("conditions", "commitment"))
+        types = MechanismType.objects.filter(slug__in=slugs("mechanisms", "type"))
+        actors = Actor.objects.filter(slug__in=slugs("parties", "actor"))
+        item_rows = list(items.values_list("slug", "pk", "levers_apply"))
+        type_rows = list(types.values_list("slug", "pk", "derived"))
+        commitment_ids = dict(commitments.values_list("slug", "pk"))
+        actor_ids = dict(actors.values_list("slug", "pk"))
         return cls(
-            items=dict(
-                BenefitItem.objects.filter(slug__in=slugs("lines", "item")).values_list(
-                    "slug", "levers_apply"
-                )
-            ),
-            commitments=frozenset(
-                Commitment.objects.filter(slug__in=slugs("conditions", "commitment")).values_list(
-                    "slug", flat=True
-                )
-            ),
-            mechanism_types=dict(
-                MechanismType.objects.filter(slug__in=slugs("mechanisms", "type")).values_list(
-                    "slug", "derived"
-                )
-            ),
-            actors=frozenset(
-                Actor.objects.filter(slug__in=slugs("parties", "actor")).values_list(
-                    "slug", flat=True
-                )
-            ),
+            items={slug: applies for slug, _, applies in item_rows},
+            commitments=frozenset(commitment_ids),
+            mechanism_types={slug: derived for slug, _, derived in type_rows},
+            actors=frozenset(actor_ids),
+            ids={
+                "lines": {slug: pk for slug, pk, _ in item_rows},
+                "conditions": commitment_ids,
+                "mechanisms": {slug: pk for slug, pk, _ in type_rows},
+                "parties": actor_ids,
+            },
         )
 
 

@@ -25,6 +25,7 @@ from accounts.models import Team
 from agreements.document import (
     DOCUMENT_FORMAT,
     SECTIONS,
+    CatalogIndex,
     DocumentError,
     next_key,
     validate_document,
@@ -155,8 +156,9 @@ def _commit(
             )
             document = copy.deepcopy(current)
             default_message = mutate(document)
+            catalog = CatalogIndex.from_db(document)
             try:
-                document = validate_document(document)
+                document = validate_document(document, catalog)
             except DocumentError as exc:
                 # Errors of the part being edited are named by field (``magnitude``).
                 section, indexes = error_part or (None, [])
@@ -164,7 +166,7 @@ def _commit(
                 raise _document_errors(exc, section=section, index=index) from None
             if expected_version and document == current:
                 raise NoChange
-            document_write(agreement, document)
+            document_write(agreement, document, catalog)
             revision = Revision.objects.create(
                 agreement=agreement,
                 number=agreement.version,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agreements.document import DOCUMENT_FORMAT
+from agreements.document import DOCUMENT_FORMAT, CatalogIndex
 from agreements.models import Agreement, Condition, Line, Mechanism, Party, Phase
-from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 
 SCENARIO_FIELDS = (
     "dsa",
@@ -93,10 +92,13 @@ def document_read(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def document_write(agreement: Agreement, document: dict[str, Any]) -> None:
+def document_write(
+    agreement: Agreement, document: dict[str, Any], catalog: CatalogIndex | None = None
+) -> None:
     """Replace the draft's fields and rows with a *validated* document.
 
-    Runs inside the caller's transaction; a constant number of queries.
+    Runs inside the caller's transaction; a constant number of queries. ``catalog`` is the
+    index validation used (it carries the row ids of the slugs); without it, it is read.
     """
     agreement.title = document["title"]
     agreement.purpose = document["purpose"]
@@ -108,13 +110,9 @@ def document_write(agreement: Agreement, document: dict[str, Any]) -> None:
     for model in (Mechanism, Condition, Line, Phase, Party):
         model.objects.filter(agreement=agreement).delete()
 
-    def ids(model: Any, slugs: set[str]) -> dict[str, int]:
-        return dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-
-    actors = ids(Actor, {p["actor"] for p in document["parties"] if p["actor"]})
-    items = ids(BenefitItem, {line["item"] for line in document["lines"]})
-    commitments = ids(Commitment, {c["commitment"] for c in document["conditions"]})
-    mechanism_types = ids(MechanismType, {m["type"] for m in document["mechanisms"]})
+    ids = (catalog or CatalogIndex.from_db(document)).ids
+    actors, items = ids["parties"], ids["lines"]
+    commitments, mechanism_types = ids["conditions"], ids["mechanisms"]
 
     parties = Party.objects.bulk_create(
         Party(

@@ -300,6 +300,22 @@ def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
     assert all(a["latest_score"]["current"] for a in body["results"])
 
 
+def test_a_line_edit_runs_a_constant_number_of_queries(
+    api_client, team, analyst, django_assert_max_num_queries
+):
+    """Whatever the draft's size: claim the version, validate against the catalog once,
+    rewrite the rows in bulk, record the revision and queue its score run."""
+    for lines in (1, 40):
+        draft = make_draft(team=team, author=analyst, lines=lines)
+        with django_assert_max_num_queries(33):
+            response = api_client.patch(
+                f"/api/v1/agreements/{draft.pk}/lines/l1/",
+                {"magnitude": 0.77, "version": 1},
+                format="json",
+            )
+        assert response.status_code == 200
+
+
 def test_teams_endpoint_lists_my_roles(api_client, team):
     body = api_client.get("/api/v1/teams/").json()
     assert body["results"] == [{"team": team.slug, "name": team.name, "role": "analyst"}]
