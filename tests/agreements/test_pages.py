@@ -193,16 +193,21 @@ def _edit_form(page: str, part_id: str) -> str:
     return page[start : page.index("</tbody>", start)]
 
 
-def test_a_refused_inline_edit_keeps_what_was_typed_with_the_error_beside_the_field(
-    analyst_client, draft, analyst
-):
+def _add_frontier_line(draft, analyst, *, key: str, item: str) -> None:
+    """Revision 2 of ``draft``: a frontier-AI line (it has levers) for Japan."""
     services.part_add(
         agreement_id=draft.pk,
         expected_version=1,
         author=analyst,
         section="lines",
-        data={"key": "api", "item": "monitored-api-access", "recipient": "jp", "magnitude": 0.4},
+        data={"key": key, "item": item, "recipient": "jp", "magnitude": 0.4},
     )
+
+
+def test_a_refused_inline_edit_keeps_what_was_typed_with_the_error_beside_the_field(
+    analyst_client, draft, analyst
+):
+    _add_frontier_line(draft, analyst, key="api", item="monitored-api-access")
     typed = {"version": 2, "magnitude": "1.5", "phase": "p2", "monitoring": "periodic_audit"}
     for headers in ({}, HTMX):
         response = analyst_client.post(f"/drafts/{draft.pk}/lines/api/edit/", typed, **headers)
@@ -534,13 +539,7 @@ def test_focus_after_an_htmx_edit_goes_to_what_the_analyst_needs_next(
 def test_a_refused_lever_combination_is_explained_inside_the_edit_form(
     analyst_client, draft, analyst
 ):
-    services.part_add(
-        agreement_id=draft.pk,
-        expected_version=1,
-        author=analyst,
-        section="lines",
-        data={"key": "w", "item": "model-weights", "recipient": "jp", "magnitude": 0.4},
-    )
+    _add_frontier_line(draft, analyst, key="w", item="model-weights")
     response = analyst_client.post(
         f"/drafts/{draft.pk}/lines/w/edit/",
         {"version": 2, "magnitude": 0.4, "access_mode": "weights", "monitoring": "realtime"},
