@@ -69,6 +69,42 @@ def test_keyboard_alone_adds_a_benefit_from_the_catalog_search(
     expect(rows.last).to_contain_text("Disaster insurance")
 
 
+# Clicks the add button of a search result in the same task that inserts it into the page.
+CLICK_ADD_ON_ARRIVAL = """
+(label) => {
+  const observer = new MutationObserver(() => {
+    const button = document.querySelector(`button[aria-label="${label}"]`);
+    if (button) { observer.disconnect(); button.click(); }
+  });
+  observer.observe(document.getElementById("builder"), { childList: true, subtree: true });
+}
+"""
+
+
+def test_a_search_result_can_be_added_the_moment_it_appears(
+    page: Page, live_server, catalog, team, analyst, sign_in
+):
+    """No window in which a result shows but htmx has not yet taken over its form.
+
+    With htmx's default 20 ms settle delay, a quick keyboard user's Enter posted the form as a
+    plain page load: the line was added, but the page reloaded and focus was lost.
+    """
+    draft = make_draft(team=team, author=analyst, lines=1)
+    sign_in(page)
+    page.goto(f"{live_server.url}{draft.get_absolute_url()}")
+    posts: list[str | None] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r.headers.get("hx-request")) if r.method == "POST" else None,
+    )
+    page.evaluate(CLICK_ADD_ON_ARRIVAL, "Add Disaster insurance")
+    page.locator("#catalog-search").fill("insurance")
+
+    expect(page.locator("#current-revision")).to_have_text("2")
+    expect(page.locator("#revision-line")).to_be_focused()
+    assert posts == ["true"]  # one htmx request, not a page load
+
+
 def test_every_input_on_the_builder_has_an_accessible_label(
     page: Page, live_server, chips_draft, sign_in
 ):
