@@ -17,6 +17,7 @@ from typing import Any
 from agreements.choices import RISK_KINDS, Covers, Purpose, Role, Status
 from catalog.choices import LEVER_CHOICES, Alignment
 from catalog.models import lever_settings_errors
+from core.text import UNENCODABLE_MESSAGE, is_encodable
 
 DOCUMENT_FORMAT = "windfall.agreement/1"
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # whole string: use fullmatch
@@ -108,6 +109,9 @@ class _Validator:
             self.error(f"{path}.{name}", "Must be text.")
             return ""
         value = value.strip()
+        if not is_encodable(value):
+            self.error(f"{path}.{name}", UNENCODABLE_MESSAGE)
+            return ""
         if "\x00" in value:
             self.error(f"{path}.{name}", "Null characters are not allowed.")
         if required and not value:

@@ -14,6 +14,7 @@ from agreements.choices import Covers, Purpose, Status
 from agreements.choices import Role as PartyRole
 from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG, Alignment
 from catalog.models import Actor, BenefitItem, Commitment, MechanismType
+from core.text import UNENCODABLE_MESSAGE, unencodable_path
 
 LEVER_LABELS = {
     "scope": "Scope",
@@ -39,6 +40,25 @@ def unit_field(label: str, *, required: bool = True, help_text: str = "") -> for
 
 def _humanise(value: str) -> str:
     return "API" if value == "api" else value.replace("_", " ").capitalize()
+
+
+CATALOG_DEFAULT = "— the item's default —"
+
+
+def lever_field(name: str, *, blank: str | None = None) -> forms.ChoiceField:
+    """A select for one frontier-AI lever; ``blank`` adds a first option meaning "not
+    chosen here" (a new line then takes the catalog item's default for this lever)."""
+    if name == "generation_lag":
+        choices = [(str(n), str(n)) for n in range(MAX_GENERATION_LAG + 1)]
+    else:
+        choices = [(c, _humanise(c)) for c in LEVER_CHOICES[name]]
+    return forms.TypedChoiceField(
+        label=LEVER_LABELS.get(name, name.replace("_", " ").capitalize()),
+        choices=[("", blank), *choices] if blank is not None else choices,
+        coerce=int if name == "generation_lag" else str,
+        empty_value="",
+        required=False,
+    )
 
 
 class VersionedForm(forms.Form):
@@ -122,6 +142,9 @@ class ImportForm(forms.Form):
             raise ValidationError("This JSON file is nested too deeply.") from None
         if not isinstance(document, dict):
             raise ValidationError("The file must hold one JSON object (an exported draft).")
+        path = unencodable_path(document)
+        if path is not None:
+            raise ValidationError(f"{path or 'The file'}: {UNENCODABLE_MESSAGE}")
         return document
 
 
@@ -223,32 +246,13 @@ class LineForm(VersionedForm):
         help_text="Share of the full benefit, from 0.05 to 1.",
     )
     phase = forms.ChoiceField(required=False)
-    scope = forms.ChoiceField(
-        choices=[(c, _humanise(c)) for c in LEVER_CHOICES["scope"]], required=False
-    )
-    generation_lag = forms.TypedChoiceField(
-        label=LEVER_LABELS["generation_lag"],
-        coerce=int,
-        required=False,
-        choices=[(str(n), str(n)) for n in range(MAX_GENERATION_LAG + 1)],
-    )
-    output_controls = forms.ChoiceField(
-        choices=[(c, _humanise(c)) for c in LEVER_CHOICES["output_controls"]], required=False
-    )
-    monitoring = forms.ChoiceField(
-        choices=[(c, _humanise(c)) for c in LEVER_CHOICES["monitoring"]], required=False
-    )
-    access_mode = forms.ChoiceField(
-        choices=[(c, _humanise(c)) for c in LEVER_CHOICES["access_mode"]], required=False
-    )
-    throttling = forms.ChoiceField(
-        choices=[(c, _humanise(c)) for c in LEVER_CHOICES["throttling"]], required=False
-    )
-    disclosure = forms.ChoiceField(
-        label=LEVER_LABELS["disclosure"],
-        choices=[(c, _humanise(c)) for c in LEVER_CHOICES["disclosure"]],
-        required=False,
-    )
+    scope = lever_field("scope", blank=CATALOG_DEFAULT)
+    generation_lag = lever_field("generation_lag", blank=CATALOG_DEFAULT)
+    output_controls = lever_field("output_controls", blank=CATALOG_DEFAULT)
+    monitoring = lever_field("monitoring", blank=CATALOG_DEFAULT)
+    access_mode = lever_field("access_mode", blank=CATALOG_DEFAULT)
+    throttling = lever_field("throttling", blank=CATALOG_DEFAULT)
+    disclosure = lever_field("disclosure", blank=CATALOG_DEFAULT)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     lever_names = tuple(LEVER_LABELS)
@@ -271,10 +275,9 @@ class LineForm(VersionedForm):
         levers = {name: data.pop(name) for name in self.lever_names}
         data["item"] = item.slug
         data["phase"] = data.get("phase") or None
-        if item.levers_apply:
-            data["levers"] = {k: v for k, v in levers.items() if v not in ("", None)}
-        else:
-            data["levers"] = None
+        # Only the levers chosen here: the service fills the others from the catalog item.
+        chosen = {k: v for k, v in levers.items() if v not in ("", None)}
+        data["levers"] = chosen if item.levers_apply else None
         return data
 
 
@@ -364,13 +367,13 @@ class LineUpdateForm(VersionedForm):
 
     magnitude = LineForm.base_fields["magnitude"]
     phase = forms.CharField(required=False, max_length=32)
-    scope = LineForm.base_fields["scope"]
-    generation_lag = LineForm.base_fields["generation_lag"]
-    output_controls = LineForm.base_fields["output_controls"]
-    monitoring = LineForm.base_fields["monitoring"]
-    access_mode = LineForm.base_fields["access_mode"]
-    throttling = LineForm.base_fields["throttling"]
-    disclosure = LineForm.base_fields["disclosure"]
+    scope = lever_field("scope")
+    generation_lag = lever_field("generation_lag")
+    output_controls = lever_field("output_controls")
+    monitoring = lever_field("monitoring")
+    access_mode = lever_field("access_mode")
+    throttling = lever_field("throttling")
+    disclosure = lever_field("disclosure")
 
     def changes(self, *, levers_apply: bool) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -10,7 +10,7 @@ document is validated, and only then are rows rewritten, all in one transaction.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,7 +197,10 @@ def _create(
     message: str,
     template_slug: str = "",
     forked_from: Revision | None = None,
+    apply_lever_defaults: bool = True,
 ) -> Agreement:
+    if apply_lever_defaults:
+        document = _with_lever_defaults(document)
     try:
         clean = validate_document(document)
     except DocumentError as exc:
@@ -220,6 +223,24 @@ def _create(
         )
         agreement.refresh_from_db()
         return agreement
+
+
+def _with_lever_defaults(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Lines of frontier-AI items that name no levers take the item's defaults."""
+    lines = document.get("lines") if isinstance(document, Mapping) else None
+    if not isinstance(lines, list):
+        return document
+    bare = [row for row in lines if isinstance(row, Mapping) and row.get("levers") is None]
+    defaults = lever_defaults(row.get("item") for row in bare)
+    if not defaults:
+        return document
+    filled = [
+        {**row, "levers": levers_with_defaults(None, defaults.get(row.get("item")))}
+        if isinstance(row, Mapping) and row.get("levers") is None
+        else row
+        for row in lines
+    ]
+    return {**document, "lines": filled}
 
 
 def agreement_create(
@@ -264,6 +285,7 @@ def agreement_fork(*, agreement: Agreement, author: Any, title: str = "") -> Agr
         document=document,
         message=f"Forked from “{agreement.title}” revision {source.number}",
         forked_from=source,
+        apply_lever_defaults=False,
     )
 
 
@@ -364,8 +386,10 @@ def part_add(
     def mutate(document: dict[str, Any]) -> str:
         row = dict(data)
         row["key"] = row.get("key") or next_key(document, section, KEY_PREFIX[section])
-        if section == "lines" and "levers" not in row:
-            row["levers"] = _default_levers(row.get("item"))
+        if section == "lines":
+            row["levers"] = levers_with_defaults(
+                row.get("levers"), lever_defaults([row.get("item")]).get(row.get("item"))
+            )
         if section == "phases":
             row.setdefault("order", len(document["phases"]) + 1)
         index_box.append(len(document[section]))
@@ -495,14 +519,30 @@ def phase_move(
     )
 
 
-def _default_levers(item_slug: Any) -> dict[str, Any] | None:
-    """A new line of a frontier-AI item starts with the item's default levers."""
+def lever_defaults(item_slugs: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Default lever settings of the frontier-AI items among ``item_slugs`` (one query)."""
     from catalog.models import BenefitItem
 
-    item = (
-        BenefitItem.objects.filter(slug=item_slug, levers_apply=True).only("default_levers").first()
+    slugs = {slug for slug in item_slugs if isinstance(slug, str)}
+    rows = BenefitItem.objects.filter(slug__in=slugs, levers_apply=True).values_list(
+        "slug", "default_levers"
     )
-    return copy.deepcopy(item.default_levers) or {} if item else None
+    return {slug: dict(levers or {}) for slug, levers in rows}
+
+
+def levers_with_defaults(given: Any, defaults: Mapping[str, Any] | None) -> Any:
+    """The levers a new line stores: the item's defaults (``None`` for an item without
+    levers), overridden by the ones the writer chose. Choosing shared weights drops the
+    default monitoring and throttling, which weights cannot have."""
+    if defaults is None or (given is not None and not isinstance(given, Mapping)):
+        return given  # no levers on this item, or not a mapping: validation decides
+    chosen = dict(given or {})
+    merged = {**defaults, **chosen}
+    if merged.get("access_mode") == "weights":
+        for name in ("monitoring", "throttling"):
+            if name not in chosen:
+                merged[name] = "none"
+    return merged
 
 
 def _check_section(section: str) -> None:
