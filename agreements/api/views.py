@@ -32,6 +32,7 @@ from accounts.selectors import can_edit_team, scope_to_teams
 from agreements import selectors, services
 from agreements.api import serializers as s
 from agreements.diff import document_diff
+from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
 from core.api import validated
 from core.http import whole_number
@@ -143,7 +144,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     """Drafts of your teams."""
 
     serializer_class = s.AgreementListSerializer
-    filterset_fields = ["status", "purpose", "team__slug"]
+    filterset_class = AgreementFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:

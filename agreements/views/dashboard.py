@@ -5,25 +5,61 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Membership
 from agreements import selectors, services
+from agreements.choices import Purpose, Status
+from agreements.filters import AgreementFilterSet
 from agreements.forms import DraftCreateForm, ImportForm, TemplateStartForm, attach_errors
 from agreements.views.common import writable_teams
+from catalog.choices import PowerLabel
 from scoring.selectors import score_runs_by_id
+
+PAGE_SIZE = 25
+
+
+def _filter_params(request: HttpRequest) -> QueryDict:
+    """The dashboard hides archived drafts unless the analyst asks for them."""
+    params = request.GET.copy()
+    params.setdefault("archived", "false")
+    return params
 
 
 def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, object]:
     teams = writable_teams(request.user)
-    agreements = list(selectors.agreement_list_for_user(user=request.user))
+    filters = AgreementFilterSet(
+        _filter_params(request), queryset=selectors.agreement_list_for_user(user=request.user)
+    )
+    queryset = filters.qs if filters.is_valid() else filters.queryset.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    agreements = list(page.object_list)
     scores = score_runs_by_id([a.latest_score_id for a in agreements])
     for agreement in agreements:
         agreement.latest_score = scores.get(agreement.latest_score_id)
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return {
         "agreements": agreements,
+        "page": page,
+        "filters": filters,
+        "filtering": any(v for k, v in request.GET.items() if k != "page"),
+        "query_string": kept.urlencode(),
+        "filter_selects": [
+            {
+                "name": name,
+                "label": label,
+                "options": [(v, text, v in request.GET.getlist(name)) for v, text in choices],
+            }
+            for name, label, choices in (
+                ("status", "Status", Status.choices),
+                ("purpose", "Purpose", Purpose.choices),
+                ("label", "Label", PowerLabel.choices),
+            )
+        ],
         "templates": selectors.template_list(),
         "create_form": forms.get("create_form") or DraftCreateForm(teams=teams),
         "teams": list(teams),

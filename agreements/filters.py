@@ -1,0 +1,62 @@
+"""One FilterSet for the list of drafts, shared by the dashboard and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from agreements.choices import Purpose, Status
+from agreements.models import Agreement
+from catalog.choices import PowerLabel
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    """Search and filters of the draft list. Repeating a filter ORs its values."""
+
+    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    purpose = django_filters.MultipleChoiceFilter(choices=Purpose.choices)
+    template = django_filters.CharFilter(
+        field_name="template_slug", label="Reference template", max_length=80
+    )
+    label = django_filters.MultipleChoiceFilter(
+        choices=PowerLabel.choices, method="filter_label", label="Label of the latest score"
+    )
+    archived = django_filters.BooleanFilter(
+        method="filter_archived", label="Archived (true: only archived; false: hide them)"
+    )
+    team__slug = django_filters.CharFilter(field_name="team__slug", label="Team", max_length=80)
+
+    class Meta:
+        model = Agreement
+        fields = ["q", "status", "purpose", "template", "label", "archived", "team__slug"]
+
+    def filter_search(
+        self, queryset: QuerySet[Agreement], name: str, value: str
+    ) -> QuerySet[Agreement]:
+        condition = Q()
+        for word in value.split()[:8]:
+            condition &= Q(title__icontains=word) | Q(notes__icontains=word)
+        return queryset.filter(condition)
+
+    def filter_label(
+        self, queryset: QuerySet[Agreement], name: str, value: list[str]
+    ) -> QuerySet[Agreement]:
+        if not value:
+            return queryset
+        from scoring.models import RunStatus, ScoreRun
+
+        latest = ScoreRun.objects.filter(agreement=OuterRef("pk"), status=RunStatus.DONE).order_by(
+            "-revision_number", "-finished_at"
+        )
+        return queryset.alias(latest_label=Subquery(latest.values("label")[:1])).filter(
+            latest_label__in=value
+        )
+
+    def filter_archived(
+        self, queryset: QuerySet[Agreement], name: str, value: bool | None
+    ) -> QuerySet[Agreement]:
+        if value is None:
+            return queryset
+        archived = Q(status=Status.ARCHIVED)
+        return queryset.filter(archived) if value else queryset.exclude(archived)
