@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions, status
+from rest_framework import exceptions, pagination, permissions, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -82,3 +83,13 @@ def validated(serializer_class: Any, data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+class AnalysisThrottle(throttling.ScopedRateThrottle):
+    """Per-user limit on endpoints that cost seconds of CPU (comparisons, analyses,
+    suggestions): ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["analysis"]``, read per
+    request so a settings change applies at once. Answers 429 with ``Retry-After``."""
+
+    def get_rate(self) -> str | None:
+        rates: dict[str, str] = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
+        return rates.get(self.scope)

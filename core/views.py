@@ -1,14 +1,18 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes, and the last-resort error page."""
 
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.db import is_outage, outage_response
 
 logger = logging.getLogger(__name__)
 
@@ -23,24 +27,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """The database is reachable and, when configured, the broker too."""
+    """Ready when the database answers (within the connect timeout).
+
+    The broker is reported but does not decide: without it edits still save and their
+    scores wait for the sweep, so a load balancer should keep sending traffic.
+    """
     checks: dict[str, str] = {"database": _check_database()}
     if settings.REDIS_URL:
         checks["broker"] = _check_broker(settings.REDIS_URL)
-    ready = all(value == "ok" for value in checks.values())
+    if checks["database"] != "ok":
+        status = "unavailable"
+    elif checks.get("broker", "ok") != "ok":
+        status = "degraded"
+    else:
+        status = "ok"
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+        {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
     )
 
 
 def _check_database() -> str:
+    """Run ``SELECT 1`` on a fresh connection, so a hung pooled one cannot hang the probe:
+    a new connection is bounded by the connect and statement timeouts."""
+    probe = connections.create_connection("default")
     try:
-        with connection.cursor() as cursor:
+        with probe.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any driver error means "not ready"
         logger.warning("readyz: database unreachable: %s", exc)
         return "unreachable"
+    finally:
+        probe.close()
     return "ok"
 
 
@@ -54,3 +72,13 @@ def _check_broker(url: str) -> str:
         logger.warning("readyz: broker unreachable: %s", exc)
         return "unreachable"
     return "ok"
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: a database outage outside a view is still a 503; other errors get a
+    page (or JSON under ``/api/``) that renders without the database."""
+    if is_outage(sys.exc_info()[1]):
+        return outage_response(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error; it was logged."}, status=500)
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

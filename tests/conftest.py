@@ -20,6 +20,14 @@ from tests.workers import WorkerPool
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle, lockout and chart caches start empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped catalog once per test database."""

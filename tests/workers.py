@@ -32,7 +32,7 @@ def _child_pids(pid: int) -> list[int]:
     return children
 
 
-def _database_url() -> str:
+def database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -57,7 +57,7 @@ class CeleryWorker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "windfall.settings.test",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": self.redis_url,
             "CELERY_QUEUE": self.queue,
             "CELERY_EAGER": "0",

@@ -9,9 +9,21 @@ local settings themselves.
 import os
 
 from celery import Celery
+from celery.signals import celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "windfall.settings.production")
 
 app = Celery("windfall")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@celeryd_init.connect
+def _worker_statement_timeout(**_: object) -> None:
+    """Workers run longer queries than web requests: give their connections the worker
+    statement timeout (``DB_WORKER_STATEMENT_TIMEOUT_MS``) before any is opened."""
+    from django.conf import settings
+
+    from core.db import use_statement_timeout
+
+    use_statement_timeout(settings.DB_WORKER_STATEMENT_TIMEOUT_MS)

@@ -108,6 +108,36 @@ def env_database(name: str, default: str) -> dict[str, Any]:
     return config
 
 
+def postgres_options(*, connect_timeout: int, statement_timeout_ms: int) -> dict[str, Any]:
+    """libpq options for every PostgreSQL connection the app opens."""
+    return {
+        "connect_timeout": connect_timeout,
+        "options": f"-c statement_timeout={statement_timeout_ms} -c jit=off",
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+        "tcp_user_timeout": connect_timeout * 1000,
+    }
+
+
+def database_settings(
+    config: dict[str, Any], *, connect_timeout: int, statement_timeout_ms: int
+) -> dict[str, Any]:
+    """``config`` (one ``DATABASES`` entry) with the outage settings for PostgreSQL:
+    connect and statement timeouts, keepalives, JIT off, and a health check of a reused
+    connection before each request (so a restarted database costs no request)."""
+    if "postgresql" not in config.get("ENGINE", ""):
+        return config
+    options = {
+        **config.get("OPTIONS", {}),
+        **postgres_options(
+            connect_timeout=connect_timeout, statement_timeout_ms=statement_timeout_ms
+        ),
+    }
+    return {**config, "CONN_HEALTH_CHECKS": True, "OPTIONS": options}
+
+
 def env_redis_url(name: str) -> str | None:
     """Return a redis:// URL, ``None`` when unset; anything else is an error."""
     url = env_optional(name)

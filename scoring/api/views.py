@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements import selectors as agreement_selectors
-from core.api import validated
+from core.api import AnalysisThrottle, validated
 from core.http import whole_number
 from scoring import engine
 from scoring.api import serializers as s
@@ -52,6 +52,9 @@ class ScoreRunViewSet(viewsets.ViewSet):
 class ComparisonView(APIView):
     """Compare 2 to 6 drafts (their latest revisions) with common random numbers."""
 
+    throttle_classes = [AnalysisThrottle]
+    throttle_scope = "analysis"
+
     @extend_schema(request=s.ComparisonRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = validated(s.ComparisonRequestSerializer, request.data)
@@ -69,6 +72,9 @@ class ComparisonView(APIView):
 @extend_schema(**ANALYSIS_TAG)
 class SmaaView(APIView):
     """SMAA on a raw alternatives x criteria matrix: rank acceptability, central weights, odds."""
+
+    throttle_classes = [AnalysisThrottle]
+    throttle_scope = "analysis"
 
     @extend_schema(request=s.SmaaRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
@@ -90,6 +96,9 @@ class SmaaView(APIView):
 class DominanceView(APIView):
     """Which alternatives another beats or ties on every criterion and beats on one."""
 
+    throttle_classes = [AnalysisThrottle]
+    throttle_scope = "analysis"
+
     @extend_schema(request=s.MatrixSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         data = validated(s.MatrixSerializer, request.data)
@@ -103,6 +112,9 @@ class DominanceView(APIView):
 @extend_schema(**ANALYSIS_TAG)
 class CoalitionView(APIView):
     """Stable coalitions of the abstract model (Barrett 1994) for up to 16 players."""
+
+    throttle_classes = [AnalysisThrottle]
+    throttle_scope = "analysis"
 
     @extend_schema(request=s.CoalitionRequestSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from django.utils.csp import CSP
+
 from windfall.env import (
+    database_settings,
     env_bool,
     env_database,
     env_int,
@@ -15,6 +19,7 @@ from windfall.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+REDIS_URL = env_redis_url("REDIS_URL")  # broker, results and the shared cache; unset: none
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="")  # overridden per environment
@@ -37,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "axes",
     "core",
     "accounts",
     "catalog",
@@ -46,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.db.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers locked-out sign-ins
 ]
 
 ROOT_URLCONF = "windfall.urls"
@@ -76,9 +85,23 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# PostgreSQL: a hung or restarted database is answered in seconds (docs/operations.md).
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3, minimum=2, maximum=60)
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 10_000, minimum=100)
+DB_WORKER_STATEMENT_TIMEOUT_MS = env_int("DB_WORKER_STATEMENT_TIMEOUT_MS", 60_000, minimum=100)
+DATABASES = {
+    "default": database_settings(
+        env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        connect_timeout=DB_CONNECT_TIMEOUT,
+        statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS,
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins first
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -102,13 +125,57 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# One cache shared by every web and worker process when Redis is configured (throttles,
+# sign-in lockouts and chart caches hold across gunicorn workers); memory otherwise.
+CACHES = {
+    "default": {
+        "BACKEND": "core.cache.TolerantRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "windfall",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "windfall"}
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 
+# Content Security Policy (Django's middleware): scripts and styles from this site only,
+# no inline script or handler anywhere. The API docs pages relax it for themselves.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Sign-in throttling (django-axes): after WINDFALL_LOGIN_FAILURES failed sign-ins for one
+# account or from one address, further attempts (even with the right password) are
+# refused with a 429 until WINDFALL_LOGIN_LOCKOUT_SECONDS pass without another failure.
+WINDFALL_LOGIN_FAILURES = env_int("WINDFALL_LOGIN_FAILURES", 20, minimum=1)
+AXES_FAILURE_LIMIT = WINDFALL_LOGIN_FAILURES + 1
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("WINDFALL_LOGIN_LOCKOUT_SECONDS", 60, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Counters live where every web process sees them: Redis when configured, else the database.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
+
 # --- Celery -----------------------------------------------------------------
 # With REDIS_URL unset, tasks run in-process (eager), so the app needs no broker.
-REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=REDIS_URL is None)
@@ -157,6 +224,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Per-user limits on the endpoints that cost seconds of CPU (core.api.AnalysisThrottle).
+    "DEFAULT_THROTTLE_RATES": {
+        "analysis": env_str("WINDFALL_ANALYSIS_RATE", default="60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Windfall API",

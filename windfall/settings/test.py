@@ -11,6 +11,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Each test process keeps its own cache (cleared before every test), so throttle and
+# sign-in counters never leak between tests or between parallel test processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # tests also run the cache one
 
 # Unit tests run tasks in-process; integration tests start a real worker and
 # switch this off for their duration (see tests/workers.py).
