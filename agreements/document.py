@@ -11,18 +11,32 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from agreements.choices import RISK_KINDS, Covers, Purpose, Role, Status
-from catalog.choices import LEVER_CHOICES, Alignment
+from agreements.choices import Role
+from agreements.shape import (
+    CONDITIONS,
+    DOCUMENT_FORMAT,
+    DRAFT,
+    KEY_PATTERN,
+    LINES,
+    MECHANISMS,
+    PARTIES,
+    PHASES,
+    SCENARIO,
+    Field,
+    Kind,
+    Section,
+    Target,
+)
+from agreements.shape import SECTIONS as SECTION_SHAPES
+from catalog.choices import LEVER_CHOICES
 from catalog.models import lever_settings_errors
 from core.text import UNENCODABLE_MESSAGE, is_encodable
 
-DOCUMENT_FORMAT = "windfall.agreement/1"
-KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")  # whole string: use fullmatch
-LIMITS = {"parties": 60, "phases": 20, "lines": 300, "conditions": 200, "mechanisms": 50}
-SECTIONS = ("parties", "phases", "lines", "conditions", "mechanisms")
+KEY_RE = re.compile(KEY_PATTERN)  # whole string: use fullmatch
+SECTIONS = tuple(SECTION_SHAPES)
 LEVER_NAMES = (*LEVER_CHOICES, "generation_lag")
 
 
@@ -83,7 +97,12 @@ class CatalogIndex:
 
 
 class _Validator:
-    """Collects every problem of a document, keyed by path, and a normalised copy."""
+    """Collects every problem of a document, keyed by path, and a normalised copy.
+
+    Fields are read as ``agreements.shape`` declares them; the rules that tie fields
+    together (a custom party needs its values, levers only on frontier-AI items, one
+    provider, references to recipients and phases) are spelled out below.
+    """
 
     def __init__(self, catalog: CatalogIndex) -> None:
         self.catalog = catalog
@@ -92,16 +111,40 @@ class _Validator:
     def error(self, path: str, message: str) -> None:
         self.errors.setdefault(path, []).append(message)
 
-    # -- typed readers: return a clean value or None after recording the problem --
-    def text(
+    def read(
         self,
         row: Mapping[str, Any],
-        name: str,
+        spec: Field,
         path: str,
         *,
-        max_length: int,
-        required: bool = False,
-    ) -> str:
+        allowed: Collection[str] = (),
+        required: bool | None = None,
+    ) -> Any:
+        """The clean value of ``spec`` in ``row`` (``None`` after recording a problem).
+
+        ``required`` overrides the declaration (a custom party's values are required).
+        """
+        if required is not None:
+            spec = replace(spec, required=required, nullable=not required and spec.nullable)
+        if spec.kind is Kind.TEXT:
+            return self.text(row, spec, path)
+        if spec.kind is Kind.NUMBER:
+            return self.number(row, spec, path)
+        if spec.kind is Kind.INTEGER:
+            return self.integer(row, spec, path)
+        if spec.kind is Kind.CHOICE:
+            return self.choice(row, spec, path)
+        if spec.kind is Kind.FLAG:
+            return self.flag(row, spec, path)
+        if spec.kind is Kind.REF:
+            return self.reference(row, spec, path, allowed)
+        if spec.kind is Kind.WEIGHTS:
+            return self.weights(row, spec, path)
+        raise ValueError(f"{spec.name}: {spec.kind} fields are read by their section")
+
+    # -- typed readers: return a clean value or None after recording the problem --
+    def text(self, row: Mapping[str, Any], spec: Field, path: str) -> str:
+        name = spec.name
         value = row.get(name, "")
         if value is None:
             value = ""
@@ -114,27 +157,17 @@ class _Validator:
             return ""
         if "\x00" in value:
             self.error(f"{path}.{name}", "Null characters are not allowed.")
-        if required and not value:
+        if spec.required and not value:
             self.error(f"{path}.{name}", "This field is required.")
-        if len(value) > max_length:
-            self.error(f"{path}.{name}", f"Must be at most {max_length} characters.")
+        if len(value) > spec.max_length:
+            self.error(f"{path}.{name}", f"Must be at most {spec.max_length} characters.")
         return value
 
-    def number(
-        self,
-        row: Mapping[str, Any],
-        name: str,
-        path: str,
-        *,
-        low: float = 0.0,
-        high: float = 1.0,
-        low_open: bool = False,
-        nullable: bool = False,
-        default: float | None = None,
-    ) -> float | None:
-        value = row.get(name, default)
+    def number(self, row: Mapping[str, Any], spec: Field, path: str) -> float | None:
+        name = spec.name
+        value = row.get(name, spec.default)
         if value is None:
-            if not nullable:
+            if not spec.nullable:
                 self.error(f"{path}.{name}", "This field is required.")
             return None
         try:
@@ -148,87 +181,147 @@ class _Validator:
         if not finite:
             self.error(f"{path}.{name}", "Must be a number.")
             return None
-        low_ok = value > low if low_open else value >= low
+        low, high = float(spec.low), float(spec.high)
+        low_ok = value > low if spec.low_open else value >= low
         if not (low_ok and value <= high):
-            interval = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
+            interval = f"({low}, {high}]" if spec.low_open else f"[{low}, {high}]"
             self.error(f"{path}.{name}", f"Must be in {interval}, got {value}.")
             return None
         return float(value)
 
-    def choice(
-        self,
-        row: Mapping[str, Any],
-        name: str,
-        path: str,
-        choices: list[str],
-        *,
-        default: str | None = None,
-        nullable: bool = False,
-    ) -> str | None:
-        value = row.get(name, default)
-        if value in (None, "") and nullable:
+    def integer(self, row: Mapping[str, Any], spec: Field, path: str) -> int | None:
+        name = spec.name
+        value = row.get(name)
+        if value is None:
+            if spec.default is None and not spec.nullable:
+                self.error(f"{path}.{name}", "This field is required.")
+            return spec.default
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not spec.low <= value <= spec.high
+        ):
+            self.error(
+                f"{path}.{name}", f"Must be a whole number from {spec.low:g} to {spec.high:g}."
+            )
             return None
-        if value not in choices:
-            self.error(f"{path}.{name}", f"Must be one of {', '.join(choices)}; got {value!r}.")
+        return value
+
+    def choice(self, row: Mapping[str, Any], spec: Field, path: str) -> str | None:
+        name = spec.name
+        value = row.get(name, spec.default)
+        if value in (None, "") and spec.nullable:
+            return None
+        if value not in spec.values:
+            self.error(f"{path}.{name}", f"Must be one of {', '.join(spec.values)}; got {value!r}.")
             return None
         return str(value)
 
-    def known(
-        self,
-        row: Mapping[str, Any],
-        name: str,
-        path: str,
-        allowed: Collection[str],
-        message: str,
-        *,
-        nullable: bool = False,
+    def flag(self, row: Mapping[str, Any], spec: Field, path: str) -> bool:
+        value = row.get(spec.name, spec.default)
+        if not isinstance(value, bool):
+            self.error(f"{path}.{spec.name}", "Must be true or false.")
+            return bool(spec.default)
+        return value
+
+    def reference(
+        self, row: Mapping[str, Any], spec: Field, path: str, allowed: Collection[str]
     ) -> str | None:
-        """A slug or key that must be one of ``allowed``; ``message`` names what it refers
-        to and may use ``{value!r}``."""
-        value = row.get(name)
-        if value in (None, "") and nullable:
+        """A slug or key that must be one of ``allowed``."""
+        value = row.get(spec.name)
+        if value in (None, "") and spec.nullable:
             return None
         if not isinstance(value, str) or value not in allowed:
-            self.error(f"{path}.{name}", message.format(value=value))
+            assert spec.target is not None
+            self.error(f"{path}.{spec.name}", REFERENCE_ERRORS[spec.target].format(value=value))
             return None
         return value
 
-    def flag(self, row: Mapping[str, Any], name: str, path: str, *, default: bool) -> bool:
-        value = row.get(name, default)
-        if not isinstance(value, bool):
-            self.error(f"{path}.{name}", "Must be true or false.")
-            return default
-        return value
+    def weights(self, row: Mapping[str, Any], spec: Field, path: str) -> dict[str, float] | None:
+        weights = row.get(spec.name)
+        if weights is None:
+            return None
+        kinds = spec.values
+        if not isinstance(weights, Mapping) or set(weights) - set(kinds):
+            self.error(
+                f"{path}.{spec.name}", f"Must map risk kinds ({', '.join(kinds)}) to weights."
+            )
+            return None
+        weight = replace(spec, kind=Kind.NUMBER, nullable=True)
+        clean = {
+            k: self.number(weights, replace(weight, name=k), f"{path}.{spec.name}") for k in weights
+        }
+        values = {k: v for k, v in clean.items() if v is not None}
+        if values and sum(values.values()) <= 0:
+            self.error(f"{path}.{spec.name}", "At least one weight must be positive.")
+        return values or None
 
     def rows(
-        self, document: Mapping[str, Any], section: str
+        self, document: Mapping[str, Any], section: Section
     ) -> list[tuple[str, Mapping[str, Any]]]:
-        value = document.get(section, [])
+        name = section.name
+        value = document.get(name, [])
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(section, "Must be a list.")
+            self.error(name, "Must be a list.")
             return []
-        if len(value) > LIMITS[section]:
-            self.error(section, f"At most {LIMITS[section]} entries.")
+        if len(value) > section.limit:
+            self.error(name, f"At most {section.limit} entries.")
             return []
         out = []
         seen: set[str] = set()
         for index, row in enumerate(value):
-            path = f"{section}[{index}]"
+            path = f"{name}[{index}]"
             if not isinstance(row, Mapping):
                 self.error(path, "Must be an object.")
                 continue
             key = row.get("key")
-            if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+            if not isinstance(key, str) or not KEY_RE.fullmatch(key):
                 self.error(f"{path}.key", "Must be 1-32 lowercase letters, digits, - or _.")
                 continue
             if key in seen:
                 self.error(f"{path}.key", f"Key {key!r} is used twice.")
                 continue
+            if key in section.reserved_keys:
+                self.error(f"{path}.key", f"The key {key!r} is reserved; choose another.")
             seen.add(key)
             out.append((path, row))
         return out
+
+    def part(
+        self,
+        section: Section,
+        path: str,
+        row: Mapping[str, Any],
+        allowed: Mapping[Target, Collection[str]],
+        *,
+        required: Mapping[str, bool] | None = None,
+    ) -> dict[str, Any]:
+        """Every declared field of one part, read generically (levers excepted)."""
+        out: dict[str, Any] = {"key": row["key"]}
+        for spec in section.fields[1:]:
+            if spec.kind is Kind.LEVERS:
+                out[spec.name] = row.get(spec.name)
+                continue
+            out[spec.name] = self.read(
+                row,
+                spec,
+                path,
+                allowed=allowed.get(spec.target, ()) if spec.target else (),
+                required=(required or {}).get(spec.name),
+            )
+        return out
+
+
+REFERENCE_ERRORS: dict[Target, str] = {
+    Target.ACTOR: "Unknown actor {value!r}.",
+    Target.ITEM: "Unknown benefit item {value!r}.",
+    Target.COMMITMENT: "Unknown commitment {value!r}.",
+    Target.MECHANISM_TYPE: "Unknown mechanism type {value!r}.",
+    Target.RECIPIENT: "Must be the key of a recipient party; got {value!r}.",
+    Target.PHASE: "Must be the key of a phase; got {value!r}.",
+}
 
 
 def validate_document(raw: Any, catalog: CatalogIndex | None = None) -> dict[str, Any]:
@@ -243,205 +336,99 @@ def validate_document(raw: Any, catalog: CatalogIndex | None = None) -> dict[str
     if not isinstance(scenario_raw, Mapping):
         check.error("scenario", "Must be an object.")
         scenario_raw = {}
-    document: dict[str, Any] = {
-        "format": DOCUMENT_FORMAT,
-        "title": check.text(raw, "title", "document", max_length=200, required=True),
-        "purpose": check.choice(raw, "purpose", "document", Purpose.values, default=Purpose.OTHER),
-        "status": check.choice(raw, "status", "document", Status.values, default=Status.DRAFT),
-        "notes": check.text(raw, "notes", "document", max_length=20000),
-        "scenario": _scenario(check, scenario_raw),
+    document: dict[str, Any] = {"format": DOCUMENT_FORMAT}
+    for spec in DRAFT:
+        document[spec.name] = check.read(raw, spec, "document")
+    document["scenario"] = {
+        spec.name: check.read(scenario_raw, spec, "scenario") for spec in SCENARIO
     }
-    parties = _parties(check, raw)
-    phases = _phases(check, raw)
-    document["parties"] = parties
-    document["phases"] = phases
-    recipients = {p["key"] for p in parties if p["role"] == Role.RECIPIENT}
-    phase_keys = {p["key"] for p in phases}
-    document["lines"] = _lines(check, raw, recipients, phase_keys)
-    document["conditions"] = _conditions(check, raw, recipients, phase_keys)
-    document["mechanisms"] = _mechanisms(check, raw)
+    cat = check.catalog
+    allowed: dict[Target, Collection[str]] = {
+        Target.ACTOR: cat.actors,
+        Target.ITEM: cat.items,
+        Target.COMMITMENT: cat.commitments,
+        Target.MECHANISM_TYPE: cat.mechanism_types,
+    }
+    document["parties"] = _parties(check, raw, allowed)
+    document["phases"] = _phases(check, raw, allowed)
+    allowed[Target.RECIPIENT] = {
+        p["key"] for p in document["parties"] if p["role"] == Role.RECIPIENT
+    }
+    allowed[Target.PHASE] = {p["key"] for p in document["phases"]}
+    document["lines"] = _lines(check, raw, allowed)
+    document["conditions"] = [
+        check.part(CONDITIONS, path, row, allowed) for path, row in check.rows(raw, CONDITIONS)
+    ]
+    document["mechanisms"] = _mechanisms(check, raw, allowed)
     if check.errors:
         raise DocumentError({k.removeprefix("document."): v for k, v in check.errors.items()})
     return document
 
 
-def _scenario(check: _Validator, raw: Mapping[str, Any]) -> dict[str, Any]:
-    path = "scenario"
-    weights = raw.get("risk_weights")
-    if weights is not None:
-        if not isinstance(weights, Mapping) or set(weights) - set(RISK_KINDS):
-            check.error(
-                f"{path}.risk_weights", f"Must map risk kinds ({', '.join(RISK_KINDS)}) to weights."
-            )
-            weights = None
-        else:
-            weights = {
-                k: check.number(weights, k, f"{path}.risk_weights", nullable=True) for k in weights
-            }
-            weights = {k: v for k, v in weights.items() if v is not None}
-            if weights and sum(weights.values()) <= 0:
-                check.error(f"{path}.risk_weights", "At least one weight must be positive.")
-    participation = raw.get("min_participation", 0) or 0
-    if (
-        isinstance(participation, bool)
-        or not isinstance(participation, int)
-        or not 0 <= participation <= 60
-    ):
-        check.error(f"{path}.min_participation", "Must be a whole number from 0 to 60.")
-        participation = 0
-    return {
-        "dsa": check.number(raw, "dsa", path, default=0.3),
-        "dsa_uncertainty": check.number(raw, "dsa_uncertainty", path, high=0.5, nullable=True),
-        "omega": check.number(raw, "omega", path, nullable=True),
-        "omega_uncertainty": check.number(raw, "omega_uncertainty", path, high=0.5, nullable=True),
-        "min_participation": participation,
-        "risk_weights": weights or None,
-    }
+CUSTOM_PARTY_FIELDS = ("name", "alignment", "trust", "capability", "security")
+"""What a party without an actor profile must state itself."""
 
 
-def _parties(check: _Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _parties(
+    check: _Validator, raw: Mapping[str, Any], allowed: Mapping[Target, Collection[str]]
+) -> list[dict[str, Any]]:
     parties = []
-    for path, row in check.rows(raw, "parties"):
-        actor = check.known(
-            row, "actor", path, check.catalog.actors, "Unknown actor {value!r}.", nullable=True
-        )
+    for path, row in check.rows(raw, PARTIES):
         custom = not row.get("actor")
-        party = {
-            "key": row["key"],
-            "actor": actor,
-            "name": check.text(row, "name", path, max_length=120, required=custom),
-            "role": check.choice(row, "role", path, Role.values),
-            "alignment": check.choice(
-                row, "alignment", path, Alignment.values, nullable=not custom
-            ),
-            "trust": check.number(row, "trust", path, nullable=not custom),
-            "capability": check.number(row, "capability", path, nullable=not custom),
-            "security": check.number(row, "security", path, nullable=not custom),
-            "note": check.text(row, "note", path, max_length=2000),
-        }
-        parties.append(party)
+        required = dict.fromkeys(CUSTOM_PARTY_FIELDS, True) if custom else None
+        parties.append(check.part(PARTIES, path, row, allowed, required=required))
     providers = [p for p in parties if p["role"] == Role.PROVIDER]
     if len(providers) > 1:
         check.error("parties", "A draft has exactly one provider.")
     return parties
 
 
-def _phases(check: _Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _phases(
+    check: _Validator, raw: Mapping[str, Any], allowed: Mapping[Target, Collection[str]]
+) -> list[dict[str, Any]]:
     phases = []
-    for path, row in check.rows(raw, "phases"):
-        if row["key"] == "order":  # reserved: /phases/order/ reorders the timeline
-            check.error(f"{path}.key", "The key 'order' is reserved; choose another.")
-        order = row.get("order", len(phases) + 1)
-        if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-            check.error(f"{path}.order", "Must be a whole number from 1.")
-            order = len(phases) + 1
-        phases.append(
-            {
-                "key": row["key"],
-                "order": order,
-                "name": check.text(row, "name", path, max_length=120, required=True),
-                "reversible": check.flag(row, "reversible", path, default=True),
-                "description": check.text(row, "description", path, max_length=2000),
-            }
-        )
+    for path, row in check.rows(raw, PHASES):
+        phase = check.part(PHASES, path, {"order": len(phases) + 1, **row}, allowed)
+        if phase["order"] is None:
+            phase["order"] = len(phases) + 1
+        phases.append(phase)
     phases.sort(key=lambda p: p["order"])
     for number, phase in enumerate(phases, start=1):
         phase["order"] = number
     return phases
 
 
-def _reference(
-    check: _Validator,
-    row: Mapping[str, Any],
-    path: str,
-    name: str,
-    allowed: set[str],
-    what: str,
-    *,
-    nullable: bool = False,
-) -> str | None:
-    return check.known(
-        row, name, path, allowed, f"Must be the key of {what}; got {{value!r}}.", nullable=nullable
-    )
-
-
 def _lines(
-    check: _Validator, raw: Mapping[str, Any], recipients: set[str], phases: set[str]
+    check: _Validator, raw: Mapping[str, Any], allowed: Mapping[Target, Collection[str]]
 ) -> list[dict[str, Any]]:
     lines = []
-    for path, row in check.rows(raw, "lines"):
-        item = check.known(
-            row, "item", path, check.catalog.items, "Unknown benefit item {value!r}."
-        )
-        levers = row.get("levers")
+    for path, row in check.rows(raw, LINES):
+        line = check.part(LINES, path, row, allowed)
+        levers, item = line["levers"], line["item"]
         if levers is not None:
             if item is not None and not check.catalog.items[item]:
                 check.error(f"{path}.levers", "Levers apply only to frontier-AI access items.")
             for message in lever_settings_errors(levers):
                 check.error(f"{path}.levers", message)
             if isinstance(levers, Mapping):
-                levers = {name: levers[name] for name in LEVER_NAMES if name in levers}
-        lines.append(
-            {
-                "key": row["key"],
-                "item": item,
-                "recipient": _reference(
-                    check, row, path, "recipient", recipients, "a recipient party"
-                ),
-                "magnitude": check.number(row, "magnitude", path, low_open=True),
-                "phase": _reference(check, row, path, "phase", phases, "a phase", nullable=True),
-                "levers": levers,
-                "note": check.text(row, "note", path, max_length=2000),
-            }
-        )
+                line["levers"] = {name: levers[name] for name in LEVER_NAMES if name in levers}
+        lines.append(line)
     return lines
 
 
-def _conditions(
-    check: _Validator, raw: Mapping[str, Any], recipients: set[str], phases: set[str]
+def _mechanisms(
+    check: _Validator, raw: Mapping[str, Any], allowed: Mapping[Target, Collection[str]]
 ) -> list[dict[str, Any]]:
-    conditions = []
-    for path, row in check.rows(raw, "conditions"):
-        commitment = check.known(
-            row, "commitment", path, check.catalog.commitments, "Unknown commitment {value!r}."
-        )
-        conditions.append(
-            {
-                "key": row["key"],
-                "commitment": commitment,
-                "recipient": _reference(
-                    check, row, path, "recipient", recipients, "a recipient party"
-                ),
-                "burden": check.number(row, "burden", path, nullable=True),
-                "verifiability": check.number(row, "verifiability", path, nullable=True),
-                "reversible": check.flag(row, "reversible", path, default=False),
-                "phase": _reference(check, row, path, "phase", phases, "a phase", nullable=True),
-                "note": check.text(row, "note", path, max_length=2000),
-            }
-        )
-    return conditions
-
-
-def _mechanisms(check: _Validator, raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     mechanisms = []
-    for path, row in check.rows(raw, "mechanisms"):
-        kind = check.known(
-            row, "type", path, check.catalog.mechanism_types, "Unknown mechanism type {value!r}."
-        )
+    for path, row in check.rows(raw, MECHANISMS):
+        mechanism = check.part(MECHANISMS, path, row, allowed)
+        kind = mechanism["type"]
         if kind is not None and check.catalog.mechanism_types[kind]:
             check.error(
                 f"{path}.type",
                 "This mechanism is derived from the phases; it cannot be added by hand.",
             )
-        mechanisms.append(
-            {
-                "key": row["key"],
-                "type": kind,
-                "strength": check.number(row, "strength", path),
-                "covers": check.choice(row, "covers", path, Covers.values, default=Covers.BOTH),
-                "note": check.text(row, "note", path, max_length=2000),
-            }
-        )
+        mechanisms.append(mechanism)
     return mechanisms
 
 

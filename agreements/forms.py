@@ -8,11 +8,24 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import BaseValidator
 
 from accounts.models import Team
-from agreements.choices import Covers, Purpose, Status
+from agreements.choices import Purpose
 from agreements.choices import Role as PartyRole
-from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG, Alignment
+from agreements.shape import (
+    CONDITIONS,
+    DRAFT_FIELDS,
+    LINES,
+    MECHANISMS,
+    PARTIES,
+    PHASES,
+    SCENARIO_FIELDS,
+    Field,
+    Kind,
+    Target,
+)
+from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG
 from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 from core.text import UNENCODABLE_MESSAGE, unencodable_path
 
@@ -27,15 +40,75 @@ LEVER_LABELS = {
 }
 
 
-def unit_field(label: str, *, required: bool = True, help_text: str = "") -> forms.FloatField:
-    return forms.FloatField(
-        label=label,
-        min_value=0.0,
-        max_value=1.0,
-        required=required,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
-    )
+def widget_attrs(spec: Field) -> dict[str, str]:
+    """HTML attributes of a number input for ``spec`` (the page templates use them too)."""
+    step = "1" if spec.kind is Kind.INTEGER else spec.step
+    return {"step": step, "min": f"{spec.low:g}", "max": f"{spec.high:g}"}
+
+
+def form_field(
+    spec: Field,
+    *,
+    required: bool | None = None,
+    label: str | None = None,
+    blank: str | None = None,
+    initial: Any = None,
+) -> forms.Field:
+    """The form field of a declared document field: same bounds, length and choices.
+
+    ``blank`` adds an empty first choice (a nullable choice, or "from the profile").
+    References to recipients and phases get their choices per draft (``set_part_choices``).
+    """
+    required = spec.required if required is None else required
+    common: dict[str, Any] = {
+        "label": label or spec.label,
+        "help_text": spec.help,
+        "required": required,
+        "initial": spec.default if initial is None else initial,
+    }
+    if spec.kind is Kind.NUMBER:
+        return forms.FloatField(
+            min_value=None if spec.low_open else spec.low,
+            max_value=spec.high,
+            validators=[MinValueExclusive(spec.low)] if spec.low_open else [],
+            widget=forms.NumberInput(attrs=widget_attrs(spec)),
+            **common,
+        )
+    if spec.kind is Kind.INTEGER:
+        return forms.IntegerField(
+            min_value=int(spec.low),
+            max_value=int(spec.high),
+            widget=forms.NumberInput(attrs=widget_attrs(spec)),
+            **common,
+        )
+    if spec.kind is Kind.TEXT:
+        widget = forms.Textarea(attrs={"rows": spec.widget_rows}) if spec.widget_rows else None
+        return forms.CharField(max_length=spec.max_length, widget=widget, **common)
+    if spec.kind is Kind.CHOICE:
+        choices = list(spec.choices)
+        if spec.default is not None and not blank:
+            common["required"] = True  # the select always holds one of its choices
+        return forms.ChoiceField(choices=[("", blank), *choices] if blank else choices, **common)
+    if spec.kind is Kind.FLAG:
+        return forms.BooleanField(**{**common, "required": False})
+    if spec.kind is Kind.REF and spec.target in (Target.RECIPIENT, Target.PHASE):
+        return forms.ChoiceField(**common)
+    raise ValueError(f"{spec.name}: no generic form field for {spec.kind} {spec.target}")
+
+
+FIELD_ATTRS: dict[str, dict[str, dict[str, str]]] = {
+    section.name: {f.name: widget_attrs(f) for f in section.fields if f.kind is Kind.NUMBER}
+    for section in (PARTIES, PHASES, LINES, CONDITIONS, MECHANISMS)
+}
+"""Number-input attributes of every part's fields, for the hand-written Edit forms."""
+
+
+class MinValueExclusive(BaseValidator):
+    message = "Ensure this value is greater than %(limit_value)s."
+    code = "min_value_exclusive"
+
+    def compare(self, a: Any, b: Any) -> bool:
+        return bool(a <= b)
 
 
 def _humanise(value: str) -> str:
@@ -149,29 +222,14 @@ class ImportForm(forms.Form):
 
 
 class DraftSettingsForm(VersionedForm):
-    title = forms.CharField(max_length=200)
-    purpose = forms.ChoiceField(choices=Purpose.choices)
-    status = forms.ChoiceField(choices=Status.choices)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    dsa = unit_field(
-        "Decisive strategic advantage (dsa)",
-        help_text="0: the provider surely gains no decisive advantage; 1: it surely does.",
-    )
-    dsa_uncertainty = forms.FloatField(
-        label="dsa uncertainty (±)",
-        min_value=0.0,
-        max_value=0.5,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-    )
-    omega = unit_field(
-        "Safety value of restraint (omega)",
-        required=False,
-        help_text="Coalition drafts: what each unit of members' restraint is worth to every state.",
-    )
-    min_participation = forms.IntegerField(
-        label="Minimum members to enter into force", min_value=0, max_value=60, required=False
-    )
+    title = form_field(DRAFT_FIELDS["title"])
+    purpose = form_field(DRAFT_FIELDS["purpose"])
+    status = form_field(DRAFT_FIELDS["status"])
+    notes = form_field(DRAFT_FIELDS["notes"])
+    dsa = form_field(SCENARIO_FIELDS["dsa"], required=True)
+    dsa_uncertainty = form_field(SCENARIO_FIELDS["dsa_uncertainty"])
+    omega = form_field(SCENARIO_FIELDS["omega"])
+    min_participation = form_field(SCENARIO_FIELDS["min_participation"], required=False)
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -187,23 +245,13 @@ class PartyForm(VersionedForm):
         required=False,
         empty_label="— another state (describe it below) —",
     )
-    role = forms.ChoiceField(choices=PartyRole.choices, initial=PartyRole.RECIPIENT)
-    name = forms.CharField(
-        max_length=120, required=False, help_text="Leave blank to use the profile's name."
-    )
-    alignment = forms.ChoiceField(
-        choices=[("", "— from the profile —"), *Alignment.choices], required=False
-    )
-    trust = unit_field(
-        "Trust in the provider", required=False, help_text="Blank: the profile's value."
-    )
-    capability = unit_field(
-        "AI capability", required=False, help_text="Blank: the profile's value."
-    )
-    security = unit_field(
-        "Security posture", required=False, help_text="Blank: the profile's value."
-    )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    role = form_field(PARTIES["role"], initial=PartyRole.RECIPIENT)
+    name = form_field(PARTIES["name"])
+    alignment = form_field(PARTIES["alignment"], blank="— from the profile —")
+    trust = form_field(PARTIES["trust"])
+    capability = form_field(PARTIES["capability"])
+    security = form_field(PARTIES["security"])
+    note = form_field(PARTIES["note"])
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -215,11 +263,9 @@ class PartyForm(VersionedForm):
 
 
 class PhaseForm(VersionedForm):
-    name = forms.CharField(max_length=120)
-    reversible = forms.BooleanField(
-        required=False, initial=True, help_text="Can its steps be undone?"
-    )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = form_field(PHASES["name"])
+    reversible = form_field(PHASES["reversible"])
+    description = form_field(PHASES["description"])
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -238,14 +284,9 @@ class LineForm(VersionedForm):
     item = forms.ModelChoiceField(
         queryset=BenefitItem.objects.order_by("name"), to_field_name="slug"
     )
-    recipient = forms.ChoiceField()
-    magnitude = forms.FloatField(
-        min_value=0.01,
-        max_value=1.0,
-        widget=forms.NumberInput(attrs={"step": "0.05", "min": "0.05", "max": "1"}),
-        help_text="Share of the full benefit, from 0.05 to 1.",
-    )
-    phase = forms.ChoiceField(required=False)
+    recipient = form_field(LINES["recipient"])
+    magnitude = form_field(LINES["magnitude"])
+    phase = form_field(LINES["phase"])
     scope = lever_field("scope", blank=CATALOG_DEFAULT)
     generation_lag = lever_field("generation_lag", blank=CATALOG_DEFAULT)
     output_controls = lever_field("output_controls", blank=CATALOG_DEFAULT)
@@ -253,7 +294,7 @@ class LineForm(VersionedForm):
     access_mode = lever_field("access_mode", blank=CATALOG_DEFAULT)
     throttling = lever_field("throttling", blank=CATALOG_DEFAULT)
     disclosure = lever_field("disclosure", blank=CATALOG_DEFAULT)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = form_field(LINES["note"])
 
     lever_names = tuple(LEVER_LABELS)
     lever_group = lever_names
@@ -285,16 +326,12 @@ class ConditionForm(VersionedForm):
     commitment = forms.ModelChoiceField(
         queryset=Commitment.objects.order_by("name"), to_field_name="slug"
     )
-    recipient = forms.ChoiceField()
-    burden = unit_field("Burden", required=False, help_text="Blank: the catalog's default.")
-    verifiability = unit_field(
-        "Verifiability", required=False, help_text="Blank: the catalog's default."
-    )
-    reversible = forms.BooleanField(
-        required=False, help_text="Can the step be undone (e.g. halt, not dismantle)?"
-    )
-    phase = forms.ChoiceField(required=False)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    recipient = form_field(CONDITIONS["recipient"])
+    burden = form_field(CONDITIONS["burden"])
+    verifiability = form_field(CONDITIONS["verifiability"])
+    reversible = form_field(CONDITIONS["reversible"])
+    phase = form_field(CONDITIONS["phase"])
+    note = form_field(CONDITIONS["note"])
 
     def __init__(self, *args: Any, document: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -320,11 +357,9 @@ class MechanismForm(VersionedForm):
         queryset=MechanismType.objects.filter(derived=False).order_by("name"),
         to_field_name="slug",
     )
-    strength = unit_field(
-        "Strength", help_text="0 to 1; for escrow, the escrowed share of bundle value."
-    )
-    covers = forms.ChoiceField(choices=Covers.choices, initial=Covers.BOTH)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    strength = form_field(MECHANISMS["strength"])
+    covers = form_field(MECHANISMS["covers"])
+    note = form_field(MECHANISMS["note"])
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -365,7 +400,7 @@ class CompareForm(forms.Form):
 class LineUpdateForm(VersionedForm):
     """Change a line's magnitude, phase and levers (item and recipient stay)."""
 
-    magnitude = LineForm.base_fields["magnitude"]
+    magnitude = form_field(LINES["magnitude"])
     phase = forms.CharField(required=False, max_length=32)
     scope = lever_field("scope")
     generation_lag = lever_field("generation_lag")
@@ -386,9 +421,9 @@ class LineUpdateForm(VersionedForm):
 
 
 class ConditionUpdateForm(VersionedForm):
-    burden = unit_field("Burden", required=False)
-    verifiability = unit_field("Verifiability", required=False)
-    reversible = forms.BooleanField(required=False)
+    burden = form_field(CONDITIONS["burden"])
+    verifiability = form_field(CONDITIONS["verifiability"])
+    reversible = form_field(CONDITIONS["reversible"], initial=False)
     phase = forms.CharField(required=False, max_length=32)
 
     def changes(self) -> dict[str, Any]:
@@ -399,8 +434,8 @@ class ConditionUpdateForm(VersionedForm):
 
 
 class MechanismUpdateForm(VersionedForm):
-    strength = unit_field("Strength")
-    covers = forms.ChoiceField(choices=Covers.choices)
+    strength = form_field(MECHANISMS["strength"])
+    covers = form_field(MECHANISMS["covers"])
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -409,10 +444,10 @@ class MechanismUpdateForm(VersionedForm):
 
 
 class PartyUpdateForm(VersionedForm):
-    role = forms.ChoiceField(choices=PartyRole.choices)
-    trust = unit_field("Trust", required=False)
-    capability = unit_field("Capability", required=False)
-    security = unit_field("Security", required=False)
+    role = form_field(PARTIES["role"])
+    trust = form_field(PARTIES["trust"])
+    capability = form_field(PARTIES["capability"])
+    security = form_field(PARTIES["security"])
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -421,8 +456,8 @@ class PartyUpdateForm(VersionedForm):
 
 
 class PhaseUpdateForm(VersionedForm):
-    name = forms.CharField(max_length=120)
-    reversible = forms.BooleanField(required=False)
+    name = form_field(PHASES["name"])
+    reversible = form_field(PHASES["reversible"], initial=False)
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -31,6 +31,7 @@ from agreements.document import (
     validate_document,
 )
 from agreements.models import Agreement, ReferenceTemplate, Revision
+from agreements.shape import DRAFT_FIELDS, SCENARIO_FIELDS
 from agreements.storage import document_write
 
 KEY_PREFIX = {"parties": "party", "phases": "p", "lines": "l", "conditions": "c", "mechanisms": "m"}
@@ -41,15 +42,7 @@ SINGULAR = {
     "conditions": "condition",
     "mechanisms": "mechanism",
 }
-AGREEMENT_FIELDS = ("title", "purpose", "status", "notes")
-SCENARIO_FIELDS = (
-    "dsa",
-    "dsa_uncertainty",
-    "omega",
-    "omega_uncertainty",
-    "min_participation",
-    "risk_weights",
-)
+AGREEMENT_FIELDS = tuple(DRAFT_FIELDS)
 
 
 def empty_document(*, title: str, purpose: str = "other") -> dict[str, Any]:

@@ -1,95 +1,93 @@
-"""Map an agreement's rows to its document and back (constant queries either way)."""
+"""Map an agreement's rows to its document and back (constant queries either way).
+
+Columns follow the declarations of ``agreements.shape``: a plain field is the column of
+the same name; a reference is a foreign key (catalog entries by slug, recipients and
+phases by key); a nullable choice is stored as ``""``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agreements.document import DOCUMENT_FORMAT, CatalogIndex
-from agreements.models import Agreement, Condition, Line, Mechanism, Party, Phase
+from django.db import models
 
-SCENARIO_FIELDS = (
-    "dsa",
-    "dsa_uncertainty",
-    "omega",
-    "omega_uncertainty",
-    "min_participation",
-    "risk_weights",
-)
+from agreements.document import CatalogIndex
+from agreements.models import Agreement, Condition, Line, Mechanism, Party, Phase
+from agreements.shape import DOCUMENT_FORMAT, DRAFT, SCENARIO, SECTIONS, Field, Kind, Target
+
+MODELS: dict[str, type[models.Model]] = {
+    "parties": Party,
+    "phases": Phase,
+    "lines": Line,
+    "conditions": Condition,
+    "mechanisms": Mechanism,
+}
+CATALOG_COLUMNS: dict[Target, tuple[str, str]] = {
+    Target.ACTOR: ("actor", "parties"),
+    Target.ITEM: ("item", "lines"),
+    Target.COMMITMENT: ("commitment", "conditions"),
+    Target.MECHANISM_TYPE: ("mechanism_type", "mechanisms"),
+}
+"""Catalog reference -> (foreign key on the part, section of ``CatalogIndex.ids``)."""
+PART_COLUMNS: dict[Target, str] = {Target.RECIPIENT: "recipient", Target.PHASE: "phase"}
+
+
+def _rows(agreement: Agreement, section: str) -> list[Any]:
+    related = [
+        CATALOG_COLUMNS[f.target][0]
+        for f in SECTIONS[section].fields
+        if f.target in CATALOG_COLUMNS
+    ]
+    return list(MODELS[section].objects.filter(agreement=agreement).select_related(*related))
+
+
+def _read_value(row: Any, spec: Field, keys: dict[Target, dict[int, str]]) -> Any:
+    if spec.target in CATALOG_COLUMNS:
+        entry = getattr(row, CATALOG_COLUMNS[spec.target][0])
+        return entry.slug if entry is not None else None
+    if spec.target in PART_COLUMNS:
+        return keys[spec.target].get(getattr(row, f"{PART_COLUMNS[spec.target]}_id"))
+    value = getattr(row, spec.name)
+    return None if spec.kind is Kind.CHOICE and spec.nullable and value == "" else value
 
 
 def document_read(agreement: Agreement) -> dict[str, Any]:
     """The document of the draft's current rows (five queries)."""
-    parties = list(Party.objects.filter(agreement=agreement).select_related("actor"))
-    phases = list(Phase.objects.filter(agreement=agreement))
-    party_keys = {p.pk: p.key for p in parties}
-    phase_keys = {p.pk: p.key for p in phases}
-    return {
-        "format": DOCUMENT_FORMAT,
-        "title": agreement.title,
-        "purpose": agreement.purpose,
-        "status": agreement.status,
-        "notes": agreement.notes,
-        "scenario": {name: getattr(agreement, name) for name in SCENARIO_FIELDS},
-        "parties": [
-            {
-                "key": p.key,
-                "actor": p.actor.slug if p.actor else None,
-                "name": p.name,
-                "role": p.role,
-                "alignment": p.alignment or None,
-                "trust": p.trust,
-                "capability": p.capability,
-                "security": p.security,
-                "note": p.note,
-            }
-            for p in parties
-        ],
-        "phases": [
-            {
-                "key": p.key,
-                "order": p.order,
-                "name": p.name,
-                "reversible": p.reversible,
-                "description": p.description,
-            }
-            for p in phases
-        ],
-        "lines": [
-            {
-                "key": line.key,
-                "item": line.item.slug,
-                "recipient": party_keys[line.recipient_id],
-                "magnitude": line.magnitude,
-                "phase": phase_keys.get(line.phase_id),
-                "levers": line.levers,
-                "note": line.note,
-            }
-            for line in Line.objects.filter(agreement=agreement).select_related("item")
-        ],
-        "conditions": [
-            {
-                "key": c.key,
-                "commitment": c.commitment.slug,
-                "recipient": party_keys[c.recipient_id],
-                "burden": c.burden,
-                "verifiability": c.verifiability,
-                "reversible": c.reversible,
-                "phase": phase_keys.get(c.phase_id),
-                "note": c.note,
-            }
-            for c in Condition.objects.filter(agreement=agreement).select_related("commitment")
-        ],
-        "mechanisms": [
-            {
-                "key": m.key,
-                "type": m.mechanism_type.slug,
-                "strength": m.strength,
-                "covers": m.covers,
-                "note": m.note,
-            }
-            for m in Mechanism.objects.filter(agreement=agreement).select_related("mechanism_type")
-        ],
+    rows = {section: _rows(agreement, section) for section in SECTIONS}
+    keys = {
+        Target.RECIPIENT: {p.pk: p.key for p in rows["parties"]},
+        Target.PHASE: {p.pk: p.key for p in rows["phases"]},
     }
+    document: dict[str, Any] = {"format": DOCUMENT_FORMAT}
+    document.update({spec.name: getattr(agreement, spec.name) for spec in DRAFT})
+    document["scenario"] = {spec.name: getattr(agreement, spec.name) for spec in SCENARIO}
+    for section, shape in SECTIONS.items():
+        document[section] = [
+            {spec.name: _read_value(row, spec, keys) for spec in shape.fields}
+            for row in rows[section]
+        ]
+    return document
+
+
+def _columns(
+    row: dict[str, Any],
+    fields: tuple[Field, ...],
+    catalog_ids: dict[str, Any],
+    part_ids: dict[Target, dict[str, int]],
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for spec in fields:
+        value = row[spec.name]
+        if spec.target in CATALOG_COLUMNS:
+            column, kind = CATALOG_COLUMNS[spec.target]
+            values[f"{column}_id"] = catalog_ids[kind].get(value or "")
+        elif spec.target in PART_COLUMNS:
+            values[f"{PART_COLUMNS[spec.target]}_id"] = part_ids[spec.target].get(value or "")
+        elif spec.kind is Kind.CHOICE and spec.nullable:
+            values[spec.name] = value or ""
+        else:
+            values[spec.name] = value
+    return values
 
 
 def document_write(
@@ -100,88 +98,26 @@ def document_write(
     Runs inside the caller's transaction; a constant number of queries. ``catalog`` is the
     index validation used (it carries the row ids of the slugs); without it, it is read.
     """
-    agreement.title = document["title"]
-    agreement.purpose = document["purpose"]
-    agreement.status = document["status"]
-    agreement.notes = document["notes"]
-    for name in SCENARIO_FIELDS:
-        setattr(agreement, name, document["scenario"][name])
+    for spec in DRAFT:
+        setattr(agreement, spec.name, document[spec.name])
+    for spec in SCENARIO:
+        setattr(agreement, spec.name, document["scenario"][spec.name])
     agreement.save()
-    for model in (Mechanism, Condition, Line, Phase, Party):
-        model.objects.filter(agreement=agreement).delete()
+    for section in reversed(SECTIONS):
+        MODELS[section].objects.filter(agreement=agreement).delete()
 
-    ids = (catalog or CatalogIndex.from_db(document)).ids
-    actors, items = ids["parties"], ids["lines"]
-    commitments, mechanism_types = ids["conditions"], ids["mechanisms"]
-
-    parties = Party.objects.bulk_create(
-        Party(
-            agreement=agreement,
-            key=p["key"],
-            actor_id=actors.get(p["actor"] or ""),
-            name=p["name"],
-            role=p["role"],
-            alignment=p["alignment"] or "",
-            trust=p["trust"],
-            capability=p["capability"],
-            security=p["security"],
-            note=p["note"],
-            position=position,
+    catalog_ids = dict((catalog or CatalogIndex.from_db(document)).ids)
+    part_ids: dict[Target, dict[str, int]] = {}
+    for section, shape in SECTIONS.items():
+        created = MODELS[section].objects.bulk_create(
+            MODELS[section](
+                agreement=agreement,
+                position=position,
+                **_columns(row, shape.fields, catalog_ids, part_ids),
+            )
+            for position, row in enumerate(document[section])
         )
-        for position, p in enumerate(document["parties"])
-    )
-    phases = Phase.objects.bulk_create(
-        Phase(
-            agreement=agreement,
-            key=p["key"],
-            order=p["order"],
-            name=p["name"],
-            reversible=p["reversible"],
-            description=p["description"],
-            position=position,
-        )
-        for position, p in enumerate(document["phases"])
-    )
-    party_ids = {p.key: p.pk for p in parties}
-    phase_ids = {p.key: p.pk for p in phases}
-    Line.objects.bulk_create(
-        Line(
-            agreement=agreement,
-            key=line["key"],
-            item_id=items[line["item"]],
-            recipient_id=party_ids[line["recipient"]],
-            magnitude=line["magnitude"],
-            phase_id=phase_ids.get(line["phase"] or ""),
-            levers=line["levers"],
-            note=line["note"],
-            position=position,
-        )
-        for position, line in enumerate(document["lines"])
-    )
-    Condition.objects.bulk_create(
-        Condition(
-            agreement=agreement,
-            key=c["key"],
-            commitment_id=commitments[c["commitment"]],
-            recipient_id=party_ids[c["recipient"]],
-            burden=c["burden"],
-            verifiability=c["verifiability"],
-            reversible=c["reversible"],
-            phase_id=phase_ids.get(c["phase"] or ""),
-            note=c["note"],
-            position=position,
-        )
-        for position, c in enumerate(document["conditions"])
-    )
-    Mechanism.objects.bulk_create(
-        Mechanism(
-            agreement=agreement,
-            key=m["key"],
-            mechanism_type_id=mechanism_types[m["type"]],
-            strength=m["strength"],
-            covers=m["covers"],
-            note=m["note"],
-            position=position,
-        )
-        for position, m in enumerate(document["mechanisms"])
-    )
+        if section == "parties":
+            part_ids[Target.RECIPIENT] = {p.key: p.pk for p in created}
+        elif section == "phases":
+            part_ids[Target.PHASE] = {p.key: p.pk for p in created}

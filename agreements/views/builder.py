@@ -143,6 +143,7 @@ def builder_context(
         "settings_form": settings_form,
         "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
         "lever_options": LEVER_OPTIONS,
+        "field_attrs": f.FIELD_ATTRS,
         "lag_options": range(4),
         "failed_edit": failed_edit.marker if failed_edit else "",
         "focus": focus,

@@ -19,7 +19,10 @@ def _drafts(team, author, count: int, **changes) -> list[Agreement]:
         draft = make_draft(team=team, author=author, title=f"Draft {n:03d}")
         if changes:
             services.agreement_update(
-                agreement_id=draft.pk, expected_version=draft.version, author=author, changes=changes
+                agreement_id=draft.pk,
+                expected_version=draft.version,
+                author=author,
+                changes=changes,
             )
         drafts.append(draft)
     return drafts
