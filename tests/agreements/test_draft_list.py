@@ -84,9 +84,7 @@ def test_search_status_purpose_template_and_label(analyst_client, api_client, te
         agreement_id=other.pk, expected_version=1, author=analyst, changes={"purpose": "welfare"}
     )
     ScoreRun.objects.filter(agreement=chips).update(status=RunStatus.DONE, label="borderline")
-    ScoreRun.objects.filter(agreement=other).update(
-        status=RunStatus.DONE, label="benefit_sharing"
-    )
+    ScoreRun.objects.filter(agreement=other).update(status=RunStatus.DONE, label="benefit_sharing")
     cases = {
         "q=india+chips": ["Chips deal for India"],
         "q=nothing+like+this": [],
