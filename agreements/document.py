@@ -32,7 +32,7 @@ from agreements.shape import (
 )
 from agreements.shape import SECTIONS as SECTION_SHAPES
 from catalog.choices import LEVER_CHOICES
-from catalog.models import lever_settings_errors
+from catalog.models import Actor, BenefitItem, Commitment, MechanismType, lever_settings_errors
 from core.text import UNENCODABLE_MESSAGE, is_encodable
 
 KEY_RE = re.compile(KEY_PATTERN)  # whole string: use fullmatch
@@ -50,7 +50,8 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class CatalogIndex:
-    """What validation and storage need to know about the catalog slugs of a document."""
+    """What validation, edits and storage need to know about the catalog slugs of a
+    document: which exist, their names, their row ids and the defaults they bring."""
 
     items: Mapping[str, bool]
     """Item slug -> whether frontier-AI levers apply."""
@@ -60,38 +61,54 @@ class CatalogIndex:
     actors: frozenset[str]
     ids: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     """Section (``lines``, ``conditions``, ``mechanisms``, ``parties``) -> slug -> row id."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Slug of any entry above -> its display name."""
+    lever_defaults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Slug of a frontier-AI item -> its default lever settings."""
 
     @classmethod
-    def from_db(cls, document: Mapping[str, Any]) -> CatalogIndex:
-        """Look up the slugs ``document`` mentions (four queries)."""
-        from catalog.models import Actor, BenefitItem, Commitment, MechanismType
+    def from_db(cls, *documents: Any) -> CatalogIndex:
+        """Look up every slug the documents mention (four queries, whatever their size).
+
+        A partial document such as ``{"lines": [row]}`` adds the slugs an edit brings.
+        """
 
         def slugs(section: str, field: str) -> set[str]:
-            rows = document.get(section) if isinstance(document, Mapping) else None
-            if not isinstance(rows, list):
-                return set()
-            return {
-                r[field] for r in rows if isinstance(r, Mapping) and isinstance(r.get(field), str)
-            }
+            found: set[str] = set()
+            for document in documents:
+                rows = document.get(section) if isinstance(document, Mapping) else None
+                if isinstance(rows, list):
+                    found |= {
+                        r[field]
+                        for r in rows
+                        if isinstance(r, Mapping) and isinstance(r.get(field), str)
+                    }
+            return found
 
         items = BenefitItem.objects.filter(slug__in=slugs("lines", "item"))
         commitments = Commitment.objects.filter(slug__in=slugs("conditions", "commitment"))
         types = MechanismType.objects.filter(slug__in=slugs("mechanisms", "type"))
         actors = Actor.objects.filter(slug__in=slugs("parties", "actor"))
-        item_rows = list(items.values_list("slug", "pk", "levers_apply"))
-        type_rows = list(types.values_list("slug", "pk", "derived"))
-        commitment_ids = dict(commitments.values_list("slug", "pk"))
-        actor_ids = dict(actors.values_list("slug", "pk"))
+        item_rows = list(items.values_list("slug", "pk", "levers_apply", "name", "default_levers"))
+        type_rows = list(types.values_list("slug", "pk", "derived", "name"))
+        commitment_rows = list(commitments.values_list("slug", "pk", "name"))
+        actor_rows = list(actors.values_list("slug", "pk", "name"))
+        names = {row[0]: row[-1] for row in (*type_rows, *commitment_rows, *actor_rows)}
+        names.update({slug: name for slug, _, _, name, _ in item_rows})
         return cls(
-            items={slug: applies for slug, _, applies in item_rows},
-            commitments=frozenset(commitment_ids),
-            mechanism_types={slug: derived for slug, _, derived in type_rows},
-            actors=frozenset(actor_ids),
+            items={slug: applies for slug, _, applies, _, _ in item_rows},
+            commitments=frozenset(slug for slug, _, _ in commitment_rows),
+            mechanism_types={slug: derived for slug, _, derived, _ in type_rows},
+            actors=frozenset(slug for slug, _, _ in actor_rows),
             ids={
-                "lines": {slug: pk for slug, pk, _ in item_rows},
-                "conditions": commitment_ids,
-                "mechanisms": {slug: pk for slug, pk, _ in type_rows},
-                "parties": actor_ids,
+                "lines": {slug: pk for slug, pk, *_ in item_rows},
+                "conditions": {slug: pk for slug, pk, _ in commitment_rows},
+                "mechanisms": {slug: pk for slug, pk, *_ in type_rows},
+                "parties": {slug: pk for slug, pk, _ in actor_rows},
+            },
+            names=names,
+            lever_defaults={
+                slug: dict(levers or {}) for slug, _, applies, _, levers in item_rows if applies
             },
         )
 

@@ -1,16 +1,18 @@
 """Every write to a draft: each produces an immutable, numbered revision.
 
-A write names the version it edits. The version is advanced with a conditional
-UPDATE (compare-and-swap) before anything else, so of two writes against the same
-version exactly one wins; the other gets :class:`StaleVersion`, which says who
-changed what since. The change is applied to the current document, the *whole*
-document is validated, and only then are rows rewritten, all in one transaction.
+A write names the version it edits. The service loads that (immutable) revision,
+applies a pure edit from ``agreements.edits`` with the catalog facts it needs, and
+validates the *whole* resulting document; only then, in one transaction, it advances
+the version with a conditional UPDATE (compare-and-swap: of two writes against the
+same version exactly one wins, the other gets :class:`StaleVersion` saying who changed
+what since), rewrites the rows, records the revision and tells the listeners
+(scoring) that a revision was recorded.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,39 +24,32 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Team
-from agreements.document import (
-    DOCUMENT_FORMAT,
-    SECTIONS,
-    CatalogIndex,
-    DocumentError,
-    next_key,
-    validate_document,
-)
+from agreements import edits
+from agreements.document import CatalogIndex, DocumentError, validate_document
+from agreements.edits import Edit, empty_document
 from agreements.models import Agreement, ReferenceTemplate, Revision
-from agreements.shape import DRAFT_FIELDS, SCENARIO_FIELDS
+from agreements.shape import SECTIONS
 from agreements.storage import document_write
 
-KEY_PREFIX = {"parties": "party", "phases": "p", "lines": "l", "conditions": "c", "mechanisms": "m"}
-SINGULAR = {
-    "parties": "party",
-    "phases": "phase",
-    "lines": "line",
-    "conditions": "condition",
-    "mechanisms": "mechanism",
-}
-AGREEMENT_FIELDS = tuple(DRAFT_FIELDS)
-
-
-def empty_document(*, title: str, purpose: str = "other") -> dict[str, Any]:
-    return {
-        "format": DOCUMENT_FORMAT,
-        "title": title,
-        "purpose": purpose,
-        "status": "draft",
-        "notes": "",
-        "scenario": {"dsa": 0.3, "dsa_uncertainty": 0.1},
-        **{section: [] for section in SECTIONS},
-    }
+__all__ = [
+    "NoChange",
+    "StaleVersion",
+    "agreement_create",
+    "agreement_delete",
+    "agreement_fork",
+    "agreement_import",
+    "agreement_restore",
+    "agreement_start_from_template",
+    "agreement_update",
+    "empty_document",
+    "on_revision_recorded",
+    "part_add",
+    "part_remove",
+    "part_update",
+    "phase_move",
+    "phases_reorder",
+    "templates_load",
+]
 
 
 @dataclass(frozen=True)
@@ -85,8 +80,20 @@ class NoChange(Exception):
     """The edit would leave the draft exactly as it is."""
 
 
-Mutation = Callable[[dict[str, Any]], str]
-"""Changes a document in place and returns a default revision message."""
+RevisionListener = Callable[[Revision, Any], None]
+"""Called with each recorded revision and its author, inside the write's transaction."""
+_revision_listeners: list[RevisionListener] = []
+
+
+def on_revision_recorded(listener: RevisionListener) -> RevisionListener:
+    """Register ``listener`` for every recorded revision (scoring queues a score run).
+
+    The one place where drafts tell a higher layer that something happened: agreements
+    never imports scoring. Registered once, at app start (``ScoringConfig.ready``).
+    """
+    if listener not in _revision_listeners:
+        _revision_listeners.append(listener)
+    return listener
 
 
 def _changes_since(agreement_id: int, expected: int) -> list[ChangeSummary]:
@@ -111,17 +118,29 @@ def _stale(agreement_id: int, expected: int) -> StaleVersion:
     )
 
 
-def _document_errors(
-    exc: DocumentError, *, section: str | None = None, index: int | None = None
-) -> ValidationError:
-    """Turn document paths into form/API field names for the part being edited."""
-    prefix = f"{section}[{index}]." if section is not None and index is not None else None
+def _document_errors(exc: DocumentError, *, part: tuple[str, int] | None) -> ValidationError:
+    """Turn document paths into form/API field names: the edited part's fields by name
+    (``magnitude``), a draft edit's scenario fields without ``scenario.``."""
+    prefix = f"{part[0]}[{part[1]}]." if part else None
     errors: dict[str, list[str]] = {}
     for path, messages in exc.errors.items():
         field = path.removeprefix(prefix) if prefix and path.startswith(prefix) else path
-        field = field.removeprefix("scenario.") if section is None else field
+        field = field.removeprefix("scenario.") if part is None else field
         errors.setdefault(field, []).extend(messages)
     return ValidationError(errors)
+
+
+def _current(agreement_id: int, expected_version: int) -> tuple[Agreement, dict[str, Any]]:
+    """The draft and its document at ``expected_version``; stale if it moved on."""
+    agreement = Agreement.objects.filter(pk=agreement_id).first()
+    if agreement is None or agreement.version != expected_version:
+        raise _stale(agreement_id, expected_version)
+    if not expected_version:
+        return agreement, empty_document(title=agreement.title, purpose=agreement.purpose)
+    revision = Revision.objects.filter(agreement_id=agreement_id, number=expected_version).first()
+    if revision is None:
+        raise _stale(agreement_id, expected_version)
+    return agreement, revision.document
 
 
 def _commit(
@@ -129,54 +148,42 @@ def _commit(
     agreement_id: int,
     expected_version: int,
     author: Any,
-    mutate: Mutation,
+    edit: Callable[[dict[str, Any], CatalogIndex], Edit],
+    brings: Mapping[str, Any] | None = None,
     message: str = "",
-    error_part: tuple[str, list[int]] | None = None,
 ) -> Revision:
-    """Apply ``mutate`` to the draft at ``expected_version`` and record a revision."""
+    """Apply ``edit`` to the draft at ``expected_version`` and record a revision.
+
+    ``brings`` is a partial document with the catalog slugs the edit adds (a new line's
+    item), so one catalog lookup serves the edit, validation and storage.
+    """
+    agreement, current = _current(agreement_id, expected_version)
+    catalog = CatalogIndex.from_db(current, brings or {})
+    change = edit(current, catalog)
     try:
-        with transaction.atomic():
-            claimed = Agreement.objects.filter(pk=agreement_id, version=expected_version).update(
-                version=F("version") + 1, updated_by=author, updated_at=timezone.now()
-            )
-            if not claimed:
-                raise _stale(agreement_id, expected_version)
-            agreement = Agreement.objects.get(pk=agreement_id)
-            current = (
-                Revision.objects.get(agreement=agreement, number=expected_version).document
-                if expected_version
-                else empty_document(title=agreement.title, purpose=agreement.purpose)
-            )
-            document = copy.deepcopy(current)
-            default_message = mutate(document)
-            catalog = CatalogIndex.from_db(document)
-            try:
-                document = validate_document(document, catalog)
-            except DocumentError as exc:
-                # Errors of the part being edited are named by field (``magnitude``).
-                section, indexes = error_part or (None, [])
-                index = indexes[0] if indexes else None
-                raise _document_errors(exc, section=section, index=index) from None
-            if expected_version and document == current:
-                raise NoChange
-            document_write(agreement, document, catalog)
-            revision = Revision.objects.create(
-                agreement=agreement,
-                number=agreement.version,
-                document=document,
-                author=author,
-                message=(message or default_message)[:300],
-            )
-            _request_scoring(revision, author)
-            return revision
-    except NoChange:
+        document = validate_document(change.document, catalog)
+    except DocumentError as exc:
+        raise _document_errors(exc, part=change.part) from None
+    if expected_version and document == current:
         return Revision.objects.get(agreement_id=agreement_id, number=expected_version)
-
-
-def _request_scoring(revision: Revision, author: Any) -> None:
-    from scoring.services import score_run_request
-
-    score_run_request(revision=revision, requested_by=author)
+    with transaction.atomic():
+        claimed = Agreement.objects.filter(pk=agreement_id, version=expected_version).update(
+            version=F("version") + 1, updated_by=author, updated_at=timezone.now()
+        )
+        if not claimed:
+            raise _stale(agreement_id, expected_version)
+        agreement.version = expected_version + 1
+        document_write(agreement, document, catalog)
+        revision = Revision.objects.create(
+            agreement=agreement,
+            number=agreement.version,
+            document=document,
+            author=author,
+            message=(message or change.message)[:300],
+        )
+        for listener in _revision_listeners:
+            listener(revision, author)
+        return revision
 
 
 # --- Drafts ---------------------------------------------------------------------------
@@ -192,10 +199,11 @@ def _create(
     forked_from: Revision | None = None,
     apply_lever_defaults: bool = True,
 ) -> Agreement:
+    catalog = CatalogIndex.from_db(document)
     if apply_lever_defaults:
-        document = _with_lever_defaults(document)
+        document = edits.with_lever_defaults(document, catalog)
     try:
-        clean = validate_document(document)
+        clean = validate_document(document, catalog)
     except DocumentError as exc:
         raise ValidationError(exc.errors) from None
     with transaction.atomic():
@@ -212,28 +220,11 @@ def _create(
             agreement_id=agreement.pk,
             expected_version=0,
             author=author,
-            mutate=lambda doc: doc.update(copy.deepcopy(clean)) or message,
+            edit=lambda _current, _catalog: edits.document_replaced(clean, message=message),
+            brings=clean,
         )
         agreement.refresh_from_db()
         return agreement
-
-
-def _with_lever_defaults(document: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Lines of frontier-AI items that name no levers take the item's defaults."""
-    lines = document.get("lines") if isinstance(document, Mapping) else None
-    if not isinstance(lines, list):
-        return document
-    bare = [row for row in lines if isinstance(row, Mapping) and row.get("levers") is None]
-    defaults = lever_defaults(row.get("item") for row in bare)
-    if not defaults:
-        return document
-    filled = [
-        {**row, "levers": levers_with_defaults(None, defaults.get(row.get("item")))}
-        if isinstance(row, Mapping) and row.get("levers") is None
-        else row
-        for row in lines
-    ]
-    return {**document, "lines": filled}
 
 
 def agreement_create(
@@ -246,7 +237,8 @@ def agreement_create(
 
 
 def agreement_import(*, team: Team, author: Any, document: Mapping[str, Any]) -> Agreement:
-    """Create a draft from an exported document (round-trips exactly)."""
+    """Create a draft from an exported document (round-trips exactly; frontier-AI lines
+    that name no levers take their item's defaults)."""
     return _create(team=team, author=author, document=document, message="Imported from JSON")
 
 
@@ -291,24 +283,12 @@ def agreement_update(
     message: str = "",
 ) -> Revision:
     """Change the title, purpose, status, notes or scenario of a draft."""
-    unknown = set(changes) - {*AGREEMENT_FIELDS, *SCENARIO_FIELDS}
-    if unknown:
-        raise ValidationError({name: ["Not a field of a draft."] for name in sorted(unknown)})
-
-    def mutate(document: dict[str, Any]) -> str:
-        changed = []
-        for name, value in changes.items():
-            target = document["scenario"] if name in SCENARIO_FIELDS else document
-            if target.get(name) != value:
-                target[name] = value
-                changed.append(name.replace("_", " "))
-        return "Changed " + ", ".join(changed) if changed else "No change"
-
+    edits.draft_changed({"scenario": {}}, changes=changes)  # unknown fields: refuse first
     return _commit(
         agreement_id=agreement_id,
         expected_version=expected_version,
         author=author,
-        mutate=mutate,
+        edit=lambda document, _catalog: edits.draft_changed(document, changes=changes),
         message=message,
     )
 
@@ -317,18 +297,17 @@ def agreement_restore(
     *, agreement_id: int, expected_version: int, author: Any, number: int
 ) -> Revision:
     """Make an old revision current again, as a new revision."""
-    try:
-        old = Revision.objects.get(agreement_id=agreement_id, number=number)
-    except Revision.DoesNotExist:
-        raise ValidationError({"revision": [f"There is no revision {number}."]}) from None
-
-    def mutate(document: dict[str, Any]) -> str:
-        document.clear()
-        document.update(copy.deepcopy(old.document))
-        return f"Restored revision {number}"
-
+    old = Revision.objects.filter(agreement_id=agreement_id, number=number).first()
+    if old is None:
+        raise ValidationError({"revision": [f"There is no revision {number}."]})
     return _commit(
-        agreement_id=agreement_id, expected_version=expected_version, author=author, mutate=mutate
+        agreement_id=agreement_id,
+        expected_version=expected_version,
+        author=author,
+        edit=lambda _document, _catalog: edits.document_replaced(
+            old.document, message=f"Restored revision {number}"
+        ),
+        brings=old.document,
     )
 
 
@@ -343,24 +322,9 @@ def agreement_delete(*, agreement_id: int, expected_version: int) -> None:
 # --- Parts of a draft ----------------------------------------------------------------
 
 
-def _find(document: dict[str, Any], section: str, key: str) -> int:
-    for index, row in enumerate(document[section]):
-        if row["key"] == key:
-            return index
-    raise ValidationError({"key": [f"This draft has no {SINGULAR[section]} {key!r}."]})
-
-
-def _describe(section: str, row: Mapping[str, Any], document: Mapping[str, Any]) -> str:
-    """A part in words for revision messages: "line l4 (Datasets for Japan)"."""
-    from agreements.diff import catalog_names, part_label, party_names
-
-    mentioned = {"parties": document.get("parties", []), section: [row]}
-    names = catalog_names(mentioned)
-    try:
-        label = part_label(section, row, names, party_names(mentioned, names))
-    except (KeyError, TypeError):  # an invalid row: validation will name the problem
-        label = str(row.get("key"))
-    return f"{SINGULAR[section]} {row['key']} ({label})"
+def _check_section(section: str) -> None:
+    if section not in SECTIONS:
+        raise ValueError(f"unknown section {section!r}")
 
 
 def part_add(
@@ -374,28 +338,15 @@ def part_add(
 ) -> Revision:
     """Add a party, phase, line, condition or mechanism (a key is chosen when absent)."""
     _check_section(section)
-    index_box: list[int] = []
-
-    def mutate(document: dict[str, Any]) -> str:
-        row = dict(data)
-        row["key"] = row.get("key") or next_key(document, section, KEY_PREFIX[section])
-        if section == "lines":
-            row["levers"] = levers_with_defaults(
-                row.get("levers"), lever_defaults([row.get("item")]).get(row.get("item"))
-            )
-        if section == "phases":
-            row.setdefault("order", len(document["phases"]) + 1)
-        index_box.append(len(document[section]))
-        document[section].append(row)
-        return f"Added {_describe(section, row, document)}"
-
     return _commit(
         agreement_id=agreement_id,
         expected_version=expected_version,
         author=author,
-        mutate=mutate,
+        edit=lambda document, catalog: edits.part_added(
+            document, section=section, data=data, catalog=catalog
+        ),
+        brings={section: [data]},
         message=message,
-        error_part=(section, index_box),
     )
 
 
@@ -413,23 +364,15 @@ def part_update(
     _check_section(section)
     if "key" in changes and changes["key"] != key:
         raise ValidationError({"key": ["The key of a part cannot change."]})
-    index_box: list[int] = []
-
-    def mutate(document: dict[str, Any]) -> str:
-        index = _find(document, section, key)
-        index_box.append(index)
-        row = document[section][index]
-        changed = [name for name, value in changes.items() if row.get(name) != value]
-        row.update(changes)
-        return f"Changed {', '.join(changed) or 'nothing'} of {_describe(section, row, document)}"
-
     return _commit(
         agreement_id=agreement_id,
         expected_version=expected_version,
         author=author,
-        mutate=mutate,
+        edit=lambda document, catalog: edits.part_changed(
+            document, section=section, key=key, changes=changes, catalog=catalog
+        ),
+        brings={section: [changes]},
         message=message,
-        error_part=(section, index_box),
     )
 
 
@@ -445,31 +388,13 @@ def part_remove(
     """Remove one part. Removing a party removes its lines and conditions; removing a
     phase moves its lines and conditions to no phase."""
     _check_section(section)
-
-    def mutate(document: dict[str, Any]) -> str:
-        row = document[section][_find(document, section, key)]
-        summary = f"Removed {_describe(section, row, document)}"
-        document[section].remove(row)
-        if section == "parties":
-            for dependent in ("lines", "conditions"):
-                before = len(document[dependent])
-                document[dependent] = [r for r in document[dependent] if r.get("recipient") != key]
-                if removed := before - len(document[dependent]):
-                    summary += (
-                        f" and its {removed} {dependent if removed > 1 else SINGULAR[dependent]}"
-                    )
-        if section == "phases":
-            for dependent in ("lines", "conditions"):
-                for r in document[dependent]:
-                    if r.get("phase") == key:
-                        r["phase"] = None
-        return summary
-
     return _commit(
         agreement_id=agreement_id,
         expected_version=expected_version,
         author=author,
-        mutate=mutate,
+        edit=lambda document, catalog: edits.part_removed(
+            document, section=section, key=key, catalog=catalog
+        ),
         message=message,
     )
 
@@ -478,19 +403,11 @@ def phases_reorder(
     *, agreement_id: int, expected_version: int, author: Any, keys: list[str]
 ) -> Revision:
     """Put the phases in the order of ``keys`` (every phase key exactly once)."""
-
-    def mutate(document: dict[str, Any]) -> str:
-        current = [p["key"] for p in document["phases"]]
-        if sorted(keys) != sorted(current):
-            raise ValidationError({"keys": ["Name every phase of the draft exactly once."]})
-        by_key = {p["key"]: p for p in document["phases"]}
-        document["phases"] = [by_key[k] for k in keys]
-        for order, phase in enumerate(document["phases"], start=1):
-            phase["order"] = order
-        return "Reordered phases: " + ", ".join(by_key[k]["name"] for k in keys)
-
     return _commit(
-        agreement_id=agreement_id, expected_version=expected_version, author=author, mutate=mutate
+        agreement_id=agreement_id,
+        expected_version=expected_version,
+        author=author,
+        edit=lambda document, _catalog: edits.phases_reordered(document, keys=keys),
     )
 
 
@@ -498,49 +415,12 @@ def phase_move(
     *, agreement_id: int, expected_version: int, author: Any, key: str, offset: int
 ) -> Revision:
     """Move one phase earlier (``offset`` -1) or later (+1) in the timeline."""
-    revision = Revision.objects.filter(agreement_id=agreement_id, number=expected_version).first()
-    if revision is None:
-        raise _stale(agreement_id, expected_version)
-    keys = [p["key"] for p in revision.document["phases"]]
-    if key not in keys:
-        raise ValidationError({"key": [f"This draft has no phase {key!r}."]})
-    index = keys.index(key)
-    target = min(max(index + offset, 0), len(keys) - 1)
-    keys.insert(target, keys.pop(index))
-    return phases_reorder(
-        agreement_id=agreement_id, expected_version=expected_version, author=author, keys=keys
+    return _commit(
+        agreement_id=agreement_id,
+        expected_version=expected_version,
+        author=author,
+        edit=lambda document, _catalog: edits.phase_moved(document, key=key, offset=offset),
     )
-
-
-def lever_defaults(item_slugs: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    """Default lever settings of the frontier-AI items among ``item_slugs`` (one query)."""
-    from catalog.models import BenefitItem
-
-    slugs = {slug for slug in item_slugs if isinstance(slug, str)}
-    rows = BenefitItem.objects.filter(slug__in=slugs, levers_apply=True).values_list(
-        "slug", "default_levers"
-    )
-    return {slug: dict(levers or {}) for slug, levers in rows}
-
-
-def levers_with_defaults(given: Any, defaults: Mapping[str, Any] | None) -> Any:
-    """The levers a new line stores: the item's defaults (``None`` for an item without
-    levers), overridden by the ones the writer chose. Choosing shared weights drops the
-    default monitoring and throttling, which weights cannot have."""
-    if defaults is None or (given is not None and not isinstance(given, Mapping)):
-        return given  # no levers on this item, or not a mapping: validation decides
-    chosen = dict(given or {})
-    merged = {**defaults, **chosen}
-    if merged.get("access_mode") == "weights":
-        for name in ("monitoring", "throttling"):
-            if name not in chosen:
-                merged[name] = "none"
-    return merged
-
-
-def _check_section(section: str) -> None:
-    if section not in SECTIONS:
-        raise ValueError(f"unknown section {section!r}")
 
 
 # --- Reference templates ---------------------------------------------------------------

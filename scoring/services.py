@@ -67,6 +67,11 @@ def score_run_request(
     return run
 
 
+def score_run_request_for_revision(revision: Revision, author: Any) -> None:
+    """Listener of ``agreements.services.on_revision_recorded``: score the new revision."""
+    score_run_request(revision=revision, requested_by=author)
+
+
 def _enqueue_on_commit(run_id: int) -> None:
     from scoring.tasks import score_run_task
 

@@ -26,6 +26,7 @@ from agreements import forms as f
 from agreements import selectors, services
 from agreements.document import SECTIONS
 from agreements.models import Agreement
+from agreements.shape import SECTIONS as SECTION_SHAPES
 from agreements.views.common import WriteOutcome, attempt, draft_for
 from catalog.choices import LEVER_CHOICES
 from catalog.selectors import benefit_item_list
@@ -323,7 +324,9 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
             for name, value in changes.items()
             if value not in (None, "", {})
         )
-        messages.info(request, f"What you entered for {services.SINGULAR[section]} {key}: {typed}.")
+        messages.info(
+            request, f"What you entered for {SECTION_SHAPES[section].singular} {key}: {typed}."
+        )
     return _respond(
         request,
         agreement,
@@ -349,7 +352,7 @@ def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key
             prefix = f"{label}: " if label else ""
             messages.error(
                 request,
-                f"{services.SINGULAR[section].capitalize()} {key} not saved. {prefix}{error}",
+                f"{SECTION_SHAPES[section].singular.capitalize()} {key} not saved. {prefix}{error}",
             )
 
 
