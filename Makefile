@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run test screenshots lint fix worker beat sweep migrate data schema schema-check bench bench-engine bench-web lock clean
+.PHONY: help run test test-quick screenshots lint fix worker beat sweep migrate data schema schema-check bench bench-engine bench-web lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,8 +33,13 @@ run: $(VENV)/.runtime ## Run the app on a fresh machine (SQLite, in-process task
 	@echo "Windfall is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev ## Run the test suite
-	$(PY) -m pytest $(PYTEST_ARGS)
+TEST_WORKERS ?= auto
+
+test: $(VENV)/.dev ## Run the test suite (in parallel: TEST_WORKERS=auto, one process per core)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+test-quick: $(VENV)/.dev ## The tests without the slow, browser and service ones (a quick check)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow and not browser and not services" $(PYTEST_ARGS)
 
 screenshots: $(VENV)/.dev ## Refresh docs/screenshots from the browser tests
 	WINDFALL_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser/test_analyst_flow.py
