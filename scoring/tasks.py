@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
@@ -16,7 +16,6 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 @shared_task(
-    bind=True,
     name="scoring.score_run",
     acks_late=True,
     reject_on_worker_lost=True,
@@ -26,12 +25,10 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
     retry_jitter=True,
     max_retries=5,
 )
-def score_run_task(self: Task, run_id: int) -> str:
+def score_run_task(run_id: int) -> str:
     """Score one run. Retries only on transient database errors; anything else fails the run."""
-    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    retrying = self.request.retries > 0
     try:
-        return services.score_run_execute(run_id=run_id, redelivered=redelivered or retrying)
+        return services.score_run_execute(run_id=run_id)
     except TRANSIENT_ERRORS:
         raise
     except SoftTimeLimitExceeded:
@@ -47,5 +44,5 @@ def score_run_task(self: Task, run_id: int) -> str:
 
 @shared_task(name="scoring.sweep", acks_late=True)
 def score_runs_sweep_task() -> dict[str, int]:
-    """Periodic: re-queue stuck runs and re-score drafts scored with old parameters."""
+    """Periodic: hand over runs whose worker died, re-send stuck ones, re-score old ones."""
     return services.score_runs_sweep()

@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from django.db import connection
 
@@ -39,8 +40,8 @@ def _database_url() -> str:
 
 
 @dataclass
-class CeleryWorker:
-    """One ``celery worker`` subprocess (main process plus one pool child)."""
+class CeleryProcess:
+    """One ``celery`` subprocess on the test database, logging to ``log_dir``."""
 
     redis_url: str
     queue: str
@@ -48,12 +49,17 @@ class CeleryWorker:
     name: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}")
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    ready_marker = "ready."
 
     @property
     def log_path(self) -> Path:
         return self.log_dir / f"{self.name}.log"
 
-    def start(self, timeout: float = 60) -> CeleryWorker:
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self, timeout: float = 60, *, wait: bool = True) -> Self:
+        """Start the process; with ``wait``, return once it is ready (else see ``wait_ready``)."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "windfall.settings.test",
@@ -63,39 +69,34 @@ class CeleryWorker:
             "CELERY_EAGER": "0",
             **self.extra_env,
         }
-        command = [
-            sys.executable, "-m", "celery", "-A", "windfall", "worker",
-            "--loglevel=INFO", "--concurrency=1", "--pool=prefork",
-            "--without-mingle", "--without-gossip",
-            "-Q", self.queue, "-n", f"{self.name}@%h",
-        ]  # fmt: skip
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        self._wait_ready(timeout)
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log, stderr=log)
+        if wait:
+            self.wait_ready(timeout)
         return self
 
-    def _wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early; log:\n{self.log_path.read_text()}")
-            if "ready." in self.log_path.read_text(errors="replace"):
+                raise RuntimeError(f"{self.name} exited early; log:\n{self.log()}")
+            if self.ready_marker in self.log():
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"worker not ready in {timeout}s; log:\n{self.log_path.read_text()}")
+        raise RuntimeError(f"{self.name} not ready in {timeout}s; log:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     @property
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
 
-    def pool_pids(self) -> list[int]:
-        return _child_pids(self.pid)
-
     def kill(self) -> None:
-        """SIGKILL the main process and its pool: a whole-worker crash."""
-        pids = [self.pid, *self.pool_pids()]
+        """SIGKILL the process and its children: a crash."""
+        pids = [self.pid, *_child_pids(self.pid)]
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -104,13 +105,41 @@ class CeleryWorker:
 
     def stop(self, timeout: float = 30) -> None:
         """Warm shutdown; SIGKILL if it does not stop in time."""
+        self.request_stop()
+        self.wait_stopped(timeout)
+
+    def request_stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait_stopped(self, timeout: float = 30) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+@dataclass
+class CeleryWorker(CeleryProcess):
+    """One ``celery worker`` subprocess (main process plus one pool child)."""
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "celery", "-A", "windfall", "worker",
+            "--loglevel=INFO", "--concurrency=1", "--pool=prefork",
+            "--without-mingle", "--without-gossip",
+            "-Q", self.queue, "-n", f"{self.name}@%h",
+        ]  # fmt: skip
+
+    def pool_pids(self) -> list[int]:
+        return _child_pids(self.pid)
+
+    def kill_pool_child(self) -> None:
+        """SIGKILL only the pool child (as the OOM killer would); the main process lives on."""
+        (child,) = self.pool_pids()
+        os.kill(child, signal.SIGKILL)
 
 
 class WorkerPool:
@@ -120,21 +149,26 @@ class WorkerPool:
         self.redis_url = redis_url
         self.log_dir = log_dir
         self.queue = f"windfall-test-{uuid.uuid4().hex[:8]}"
-        self.workers: list[CeleryWorker] = []
+        self.workers: list[CeleryProcess] = []
         self._saved = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
         celery_app.conf.task_always_eager = False
         celery_app.conf.task_default_queue = self.queue
 
-    def start(self, **extra_env: str) -> CeleryWorker:
+    def start(self, *, wait: bool = True, **extra_env: str) -> CeleryWorker:
         worker = CeleryWorker(
             redis_url=self.redis_url, queue=self.queue, log_dir=self.log_dir, extra_env=extra_env
         )
         self.workers.append(worker)
-        return worker.start()
+        return worker.start(wait=wait)
+
+    def logs(self) -> str:
+        return "".join(worker.log() for worker in self.workers)
 
     def close(self) -> None:
+        for worker in self.workers:  # warm shutdowns, in parallel
+            worker.request_stop()
         for worker in self.workers:
-            worker.stop()
+            worker.wait_stopped()
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = self._saved
         with celery_app.connection_for_write() as conn:
             conn.default_channel.queue_purge(self.queue)

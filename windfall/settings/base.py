@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from windfall.env import (
+    ConfigError,
     env_bool,
     env_database,
     env_int,
@@ -131,6 +132,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Recovery of score runs (docs/operations.md, "Background scoring"). A worker touches
+# its run's heartbeat every WINDFALL_HEARTBEAT_SECONDS; the sweep hands a running run
+# whose heartbeat is older than WINDFALL_STALE_HEARTBEAT_SECONDS to another worker, and
+# sends a run queued longer than WINDFALL_STUCK_AFTER_SECONDS again.
+WINDFALL_HEARTBEAT_SECONDS = env_int("WINDFALL_HEARTBEAT_SECONDS", 5, minimum=1)
+WINDFALL_STALE_HEARTBEAT_SECONDS = env_int("WINDFALL_STALE_HEARTBEAT_SECONDS", 30, minimum=3)
+if WINDFALL_STALE_HEARTBEAT_SECONDS < 3 * WINDFALL_HEARTBEAT_SECONDS:
+    raise ConfigError(
+        f"WINDFALL_STALE_HEARTBEAT_SECONDS ({WINDFALL_STALE_HEARTBEAT_SECONDS}) must be at "
+        f"least 3 x WINDFALL_HEARTBEAT_SECONDS ({3 * WINDFALL_HEARTBEAT_SECONDS})"
+    )
+WINDFALL_STUCK_AFTER_SECONDS = env_int("WINDFALL_STUCK_AFTER_SECONDS", 300, minimum=10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-score-runs": {"task": "scoring.sweep", "schedule": 60.0},
 }
@@ -182,8 +196,6 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True  # a bad row imports nothing
 # --- Windfall -------------------------------------------------------------------
 WINDFALL_CURATOR_GROUP = "curators"
 WINDFALL_SCORE_SAMPLES = env_int("WINDFALL_SCORE_SAMPLES", 2000, minimum=100, maximum=100_000)
-# A run still queued or running after this many seconds is handed to a worker again.
-WINDFALL_STUCK_AFTER_SECONDS = env_int("WINDFALL_STUCK_AFTER_SECONDS", 300, minimum=10)
 WINDFALL_DEMO_USERNAME = "demo"
 
 LOGGING = {
