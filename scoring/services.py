@@ -4,8 +4,8 @@ Pattern: a service creates the ``ScoreRun`` row and enqueues ``score_run_task`` 
 its id on commit; the task claims the row with a conditional UPDATE (to running), so
 however many messages name a run, one delivery runs it. While it runs, the worker's
 heartbeat thread touches ``heartbeat_at``; a running run is taken over only once its
-worker stopped beating, and the sweep sends a run again when its worker died or it is
-stuck in the queue. Pages read state from the database, never the broker.
+worker stopped beating, and the sweep sends a run again when its message is lost or its
+worker died. Pages read state from the database, never the broker.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _send(task: Any, run_id: int) -> None:
     try:
         task.delay(run_id)
     except Exception:  # the broker is down: the run stays queued for the sweep
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if task.app.conf.task_always_eager:  # an error of the run itself, not of a broker
             raise
         logger.exception("could not enqueue score run %s; the sweep will retry", run_id)
 
@@ -290,14 +290,16 @@ def _refresh(agreement_ids: list[int], reason: str) -> int:
 
 
 def score_runs_sweep() -> dict[str, int]:
-    """Hand abandoned and stuck runs to a worker again; re-score drafts on old parameters.
+    """Hand abandoned and lost runs to a worker again; re-score drafts on old parameters.
 
     - A **running** run whose worker stopped beating (``heartbeat_at`` older than
       ``WINDFALL_STALE_HEARTBEAT_SECONDS``) goes back to the queue and is sent again; one
       with no heartbeat (claimed by an older version that does not beat) after
       ``WINDFALL_STUCK_AFTER_SECONDS``.
-    - A **queued** run older than ``WINDFALL_STUCK_AFTER_SECONDS`` (a lost message, a
-      broker outage) is sent again.
+    - A **queued** run last handed to the broker (``updated_at``) more than
+      ``WINDFALL_RESEND_QUEUED_AFTER_SECONDS`` ago is sent again when no message waits in
+      the queue: its message is lost. While messages wait it may be behind them, so it is
+      sent again only after ``WINDFALL_STUCK_AFTER_SECONDS``.
     - A draft whose newest score used another parameter version is queued for re-scoring.
 
     Every step is a conditional UPDATE, and an extra message is harmless: the claim lets
@@ -305,8 +307,17 @@ def score_runs_sweep() -> dict[str, int]:
     """
     now = timezone.now()
     requeued = _requeue(_abandoned(now), now, "its worker stopped beating; handing it on")
+    resend = now - timedelta(seconds=settings.WINDFALL_RESEND_QUEUED_AFTER_SECONDS)
     stuck = now - timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
-    requeued += _requeue(Q(status=RunStatus.QUEUED, updated_at__lt=stuck), now, "still queued")
+    due = Q(status=RunStatus.QUEUED, updated_at__lt=resend)
+    if ScoreRun.objects.filter(due).exists():
+        from scoring.tasks import waiting_messages
+
+        waiting = waiting_messages()  # None: the broker does not answer, nothing can be sent
+        if waiting:  # messages wait, and a run may be waiting behind them
+            due &= Q(updated_at__lt=stuck)
+        if waiting is not None:
+            requeued += _requeue(due, now, f"queued, not picked up ({waiting} waiting); resending")
     outdated = _agreements_with_outdated_parameters()
     return {"requeued": requeued, "rescored": _refresh(outdated, RunReason.PARAMETERS_CHANGED)}
 

@@ -1,10 +1,11 @@
-"""Start real Celery worker processes against Redis and the test database."""
+"""Start real Celery worker (and beat) processes against Redis and the test database."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
+import kombu.exceptions
+import redis
 from django.db import connection
 
 from windfall.celery import app as celery_app
@@ -142,17 +145,36 @@ class CeleryWorker(CeleryProcess):
         os.kill(child, signal.SIGKILL)
 
 
+@dataclass
+class CeleryBeat(CeleryProcess):
+    """One ``celery beat`` subprocess: sends ``scoring.sweep`` every WINDFALL_SWEEP_SECONDS."""
+
+    ready_marker = "beat: Starting..."
+
+    def command(self) -> list[str]:
+        schedule = self.log_dir / f"{self.name}-schedule"
+        return [
+            sys.executable, "-m", "celery", "-A", "windfall", "beat",
+            "--loglevel=INFO", f"--schedule={schedule}",
+        ]  # fmt: skip
+
+
 class WorkerPool:
-    """Starts workers on demand and stops them all at teardown."""
+    """Starts workers (and beat) on demand and stops them all at teardown.
+
+    The test process sends its tasks to ``redis_url`` too, on a queue of its own.
+    """
 
     def __init__(self, *, redis_url: str, log_dir: Path) -> None:
         self.redis_url = redis_url
         self.log_dir = log_dir
         self.queue = f"windfall-test-{uuid.uuid4().hex[:8]}"
         self.workers: list[CeleryProcess] = []
-        self._saved = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-        celery_app.conf.task_always_eager = False
-        celery_app.conf.task_default_queue = self.queue
+        conf = celery_app.conf
+        self._saved = (conf.task_always_eager, conf.task_default_queue, conf.broker_url)
+        conf.task_always_eager = False
+        conf.task_default_queue = self.queue
+        _use_broker(redis_url)
 
     def start(self, *, wait: bool = True, **extra_env: str) -> CeleryWorker:
         worker = CeleryWorker(
@@ -160,6 +182,13 @@ class WorkerPool:
         )
         self.workers.append(worker)
         return worker.start(wait=wait)
+
+    def start_beat(self, *, wait: bool = True, **extra_env: str) -> CeleryBeat:
+        beat = CeleryBeat(
+            redis_url=self.redis_url, queue=self.queue, log_dir=self.log_dir, extra_env=extra_env
+        )
+        self.workers.append(beat)
+        return beat.start(wait=wait)
 
     def logs(self) -> str:
         return "".join(worker.log() for worker in self.workers)
@@ -169,9 +198,63 @@ class WorkerPool:
             worker.request_stop()
         for worker in self.workers:
             worker.wait_stopped()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = self._saved
-        with celery_app.connection_for_write() as conn:
+        broker_down = (kombu.exceptions.OperationalError, redis.RedisError)
+        with contextlib.suppress(*broker_down), celery_app.connection_for_write() as conn:
             conn.default_channel.queue_purge(self.queue)
+        conf = celery_app.conf
+        conf.task_always_eager, conf.task_default_queue, broker_url = self._saved
+        _use_broker(broker_url)
+
+
+def _use_broker(url: str) -> None:
+    """Point the test process's Celery app at ``url`` (its connection pools are per URL)."""
+    if celery_app.conf.broker_url != url:
+        celery_app.conf.broker_url = url
+        celery_app._pool = None  # the cached pools hold connections to the old URL
+        celery_app.amqp._producer_pool = None
+
+
+@dataclass
+class RedisServer:
+    """A private ``redis-server`` the test may stop and start again (an outage)."""
+
+    directory: Path
+    port: int = field(default_factory=lambda: _free_port())
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> RedisServer:
+        command = [
+            "redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
+            "--save", "", "--appendonly", "no", "--dir", str(self.directory),
+        ]  # fmt: skip
+        log = (self.directory / f"redis-{self.port}.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        wait_until(lambda: _answers(client), timeout=timeout, what=f"redis on port {self.port}")
+        return self
+
+    def stop(self) -> None:
+        """Stop the server; it keeps nothing (no persistence), as in Compose."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def wait_until(condition, *, timeout: float = 60, interval: float = 0.25, what: str = "condition"):

@@ -1,6 +1,6 @@
-"""Recovery decisions without workers: claims, heartbeats, the sweep.
+"""Recovery decisions without workers: claims, heartbeats, the sweep, the worker-start sweep.
 
-The real-worker versions (kill -9, a slow but healthy run) are in
+The real-worker versions (kill -9, a lost message, a Redis outage) are in
 ``test_worker_recovery.py``.
 """
 
@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from celery.signals import worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
-from scoring import engine, services
+from scoring import engine, services, tasks
 from scoring.models import RunStatus, ScoreRun
 from scoring.services import score_run_execute, score_runs_sweep
 from tests.factories import make_draft
@@ -193,6 +194,81 @@ def test_the_heartbeat_never_revives_a_run_that_is_no_longer_its_own(
     assert ScoreRun.objects.get(pk=run.pk).heartbeat_at == beat_at
 
 
+# --- Queued runs: lost messages ------------------------------------------------------------
+
+
+def test_a_queued_run_whose_message_is_lost_is_sent_again(
+    run, settings, django_capture_on_commit_callbacks
+):
+    _set(run, updated_at=_ago(settings.WINDFALL_RESEND_QUEUED_AFTER_SECONDS + 1))
+    counts, sent = _sweep(django_capture_on_commit_callbacks)
+    assert (counts["requeued"], sent) == (1, 1)
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (RunStatus.DONE, 1)
+
+
+def test_a_run_queued_moments_ago_is_not_sent_again(
+    run, settings, django_capture_on_commit_callbacks
+):
+    _set(run, updated_at=_ago(settings.WINDFALL_RESEND_QUEUED_AFTER_SECONDS - 5))
+    assert _sweep(django_capture_on_commit_callbacks) == ({"requeued": 0, "rescored": 0}, 0)
+
+
+def test_while_messages_wait_a_queued_run_is_sent_again_only_once_stuck(
+    team, analyst, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A busy queue: a run queued a while ago may be waiting behind other messages."""
+    monkeypatch.setattr(tasks, "waiting_messages", lambda: 3)
+    behind, stuck = (
+        ScoreRun.objects.get(agreement=make_draft(team=team, author=analyst)) for _ in range(2)
+    )
+    _set(behind, updated_at=_ago(settings.WINDFALL_RESEND_QUEUED_AFTER_SECONDS + 60))
+    _set(stuck, updated_at=_ago(settings.WINDFALL_STUCK_AFTER_SECONDS + 1))
+    counts, sent = _sweep(django_capture_on_commit_callbacks, execute=False)
+    assert (counts["requeued"], sent) == (1, 1)
+    assert ScoreRun.objects.get(pk=behind.pk).updated_at == behind.updated_at
+    assert ScoreRun.objects.get(pk=stuck.pk).updated_at > stuck.updated_at
+
+
+def test_with_the_broker_down_no_queued_run_is_resent(
+    run, running, settings, team, analyst, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(tasks, "waiting_messages", lambda: None)
+    queued = ScoreRun.objects.get(agreement=make_draft(team=team, author=analyst))
+    _set(queued, updated_at=_ago(settings.WINDFALL_STUCK_AFTER_SECONDS + 1))
+    _set(running, heartbeat_at=_ago(settings.WINDFALL_STALE_HEARTBEAT_SECONDS + 1))
+    counts, sent = _sweep(django_capture_on_commit_callbacks, execute=False)
+    # The abandoned run is queued again (its send fails and is logged); the queued one waits.
+    assert (counts["requeued"], sent) == (1, 1)
+    assert ScoreRun.objects.get(pk=running.pk).status == RunStatus.QUEUED
+    assert ScoreRun.objects.get(pk=queued.pk).updated_at == queued.updated_at
+
+
+# --- The worker-start sweep -----------------------------------------------------------------
+
+
+def test_a_starting_worker_sends_one_sweep_at_once(monkeypatch):
+    sent = []
+
+    class Sweep:
+        def delay(self):
+            sent.append("now")
+
+    monkeypatch.setattr(tasks, "score_runs_sweep_task", Sweep())
+    worker_ready.send(sender=None)
+    assert sent == ["now"]
+
+
+def test_a_starting_worker_picks_up_an_abandoned_run(
+    running, settings, django_capture_on_commit_callbacks
+):
+    _set(running, heartbeat_at=_ago(settings.WINDFALL_STALE_HEARTBEAT_SECONDS + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        worker_ready.send(sender=None)  # in-process: the sweep runs at once
+    running.refresh_from_db()
+    assert (running.status, running.attempts) == (RunStatus.DONE, 2)
+
+
 # --- Settings -------------------------------------------------------------------------------
 
 
@@ -218,3 +294,8 @@ def test_recovery_settings_that_would_double_or_lose_runs_stop_the_process(env, 
     )
     assert result.returncode == 78
     assert result.stderr.strip() == f"windfall: configuration error: {expected}"
+
+
+def test_beat_sweeps_every_windfall_sweep_seconds(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-score-runs"]
+    assert entry == {"task": "scoring.sweep", "schedule": float(settings.WINDFALL_SWEEP_SECONDS)}

@@ -1,13 +1,15 @@
-"""Scores come back after crashes, against real workers, Redis and PostgreSQL (CI).
+"""Scores come back after crashes, against real workers, beat, Redis and PostgreSQL (CI).
 
-The workers run with short recovery settings (``FAST``) so the suite stays quick. Each
-test prints how long recovery took (``pytest -s``).
+The workers and beat run with short recovery settings (``FAST``) so the suite stays
+quick; docs/operations.md gives the times the defaults give. Each test prints how long
+recovery took (``pytest -s``).
 """
 
 import time
 
 import pytest
 
+from scoring import services
 from scoring.models import PENDING, RunStatus, ScoreRun
 from scoring.services import score_runs_sweep
 from tests.factories import make_draft
@@ -18,6 +20,8 @@ pytestmark = pytest.mark.services
 FAST = {
     "WINDFALL_HEARTBEAT_SECONDS": "1",
     "WINDFALL_STALE_HEARTBEAT_SECONDS": "3",
+    "WINDFALL_RESEND_QUEUED_AFTER_SECONDS": "2",
+    "WINDFALL_SWEEP_SECONDS": "1",
 }
 SLOW_RUN = {**FAST, "WINDFALL_TEST_SCORE_DELAY": "3"}  # seconds inside each run, to kill it
 
@@ -48,7 +52,7 @@ def _scored_to_the_end(pool) -> int:
 def test_a_killed_workers_run_is_finished_once_by_another_worker(
     celery_workers, catalog, team, analyst, settings, victim
 ):
-    """This process plays beat (a sweep a second)."""
+    """This process plays beat here (a sweep a second); the other tests run a real beat."""
     settings.WINDFALL_STALE_HEARTBEAT_SECONDS = int(FAST["WINDFALL_STALE_HEARTBEAT_SECONDS"])
     count = 2 if victim == "worker" else 1  # a killed pool child's own worker lives on
     workers = _start(*(celery_workers.start(wait=False, **SLOW_RUN) for _ in range(count)))
@@ -78,6 +82,22 @@ def test_a_killed_workers_run_is_finished_once_by_another_worker(
     assert _scored_to_the_end(celery_workers) == 1
 
 
+def test_a_lost_message_is_sent_again_by_the_sweep(
+    celery_workers, catalog, team, analyst, monkeypatch
+):
+    _start(celery_workers.start(wait=False, **FAST), celery_workers.start_beat(wait=False, **FAST))
+    with monkeypatch.context() as lost:
+        lost.setattr(services, "_send", lambda task, run_id: None)  # the message never arrives
+        draft = make_draft(team=team, author=analyst)
+    requested = time.monotonic()
+    run = ScoreRun.objects.get(agreement=draft)
+    wait_until(lambda: _done(run.pk), timeout=90, what="the sweep to send the run again")
+    print(f"\nlost message: run finished {time.monotonic() - requested:.1f} s after the request")
+    run.refresh_from_db()
+    assert (run.attempts, run.result["seed"]) == (1, run.seed)
+    assert _scored_to_the_end(celery_workers) == 1
+
+
 def test_a_slow_run_whose_worker_beats_is_not_taken_over(
     celery_workers, catalog, team, analyst, settings
 ):
@@ -99,3 +119,26 @@ def test_a_slow_run_whose_worker_beats_is_not_taken_over(
     assert (run.status, run.attempts) == (RunStatus.DONE, 1)
     assert len(beats) >= 3  # about one a second over 5 s
     assert _scored_to_the_end(celery_workers) == 1
+
+
+def test_runs_requested_while_redis_is_down_finish_once_it_is_back(
+    private_redis, private_redis_workers, catalog, team, analyst, caplog
+):
+    _start(
+        private_redis_workers.start(wait=False, **FAST),
+        private_redis_workers.start_beat(wait=False, **FAST),
+    )
+    private_redis.stop()
+    drafts = [make_draft(team=team, author=analyst, title=f"Outage {n}") for n in (1, 2)]
+    runs = list(ScoreRun.objects.filter(agreement__in=drafts).values_list("pk", flat=True))
+    assert len(runs) == 2  # the edits were saved, their runs queued
+    assert ScoreRun.objects.filter(pk__in=runs, status=RunStatus.QUEUED).count() == 2
+    assert caplog.text.count("could not enqueue score run") == 2
+    time.sleep(3)  # the outage goes on; workers and beat keep trying to reconnect
+
+    private_redis.start()  # empty: nothing was kept
+    back = time.monotonic()
+    wait_until(lambda: _done(*runs), timeout=90, what="the runs to finish after the outage")
+    print(f"\nRedis outage: runs finished {time.monotonic() - back:.1f} s after Redis returned")
+    assert list(ScoreRun.objects.filter(pk__in=runs).values_list("attempts", flat=True)) == [1, 1]
+    assert _scored_to_the_end(private_redis_workers) == 2

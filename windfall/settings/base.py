@@ -134,9 +134,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Recovery of score runs (docs/operations.md, "Background scoring"). A worker touches
-# its run's heartbeat every WINDFALL_HEARTBEAT_SECONDS; the sweep hands a running run
-# whose heartbeat is older than WINDFALL_STALE_HEARTBEAT_SECONDS to another worker, and
-# sends a run queued longer than WINDFALL_STUCK_AFTER_SECONDS again.
+# its run's heartbeat every WINDFALL_HEARTBEAT_SECONDS; the sweep, every
+# WINDFALL_SWEEP_SECONDS (and at worker start), hands a running run whose heartbeat is
+# older than WINDFALL_STALE_HEARTBEAT_SECONDS to another worker, and sends a queued run
+# again after WINDFALL_RESEND_QUEUED_AFTER_SECONDS when no message waits in the queue
+# (after WINDFALL_STUCK_AFTER_SECONDS when messages wait: it may be behind them).
 WINDFALL_HEARTBEAT_SECONDS = env_int("WINDFALL_HEARTBEAT_SECONDS", 5, minimum=1)
 WINDFALL_STALE_HEARTBEAT_SECONDS = env_int("WINDFALL_STALE_HEARTBEAT_SECONDS", 30, minimum=3)
 if WINDFALL_STALE_HEARTBEAT_SECONDS < 3 * WINDFALL_HEARTBEAT_SECONDS:
@@ -144,9 +146,13 @@ if WINDFALL_STALE_HEARTBEAT_SECONDS < 3 * WINDFALL_HEARTBEAT_SECONDS:
         f"WINDFALL_STALE_HEARTBEAT_SECONDS ({WINDFALL_STALE_HEARTBEAT_SECONDS}) must be at "
         f"least 3 x WINDFALL_HEARTBEAT_SECONDS ({3 * WINDFALL_HEARTBEAT_SECONDS})"
     )
+WINDFALL_RESEND_QUEUED_AFTER_SECONDS = env_int(
+    "WINDFALL_RESEND_QUEUED_AFTER_SECONDS", 30, minimum=1
+)
 WINDFALL_STUCK_AFTER_SECONDS = env_int("WINDFALL_STUCK_AFTER_SECONDS", 300, minimum=10)
+WINDFALL_SWEEP_SECONDS = env_int("WINDFALL_SWEEP_SECONDS", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-score-runs": {"task": "scoring.sweep", "schedule": 60.0},
+    "sweep-score-runs": {"task": "scoring.sweep", "schedule": float(WINDFALL_SWEEP_SECONDS)},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
