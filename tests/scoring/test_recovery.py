@@ -280,6 +280,10 @@ def test_a_starting_worker_picks_up_an_abandoned_run(
             "WINDFALL_STALE_HEARTBEAT_SECONDS (30) must be at least 3 x "
             "WINDFALL_HEARTBEAT_SECONDS (60)",
         ),
+        (
+            {"CELERY_VISIBILITY_TIMEOUT": "150"},
+            "CELERY_VISIBILITY_TIMEOUT (150) must be longer than CELERY_TASK_TIME_LIMIT (150)",
+        ),
     ],
 )
 def test_recovery_settings_that_would_double_or_lose_runs_stop_the_process(env, expected):

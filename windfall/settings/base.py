@@ -124,10 +124,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 150, minimum=2)
-# Longer than the hard time limit, so a healthy long task is never redelivered;
-# frequent restores, so a dead worker's job comes back within seconds of the timeout.
+# Longer than the hard time limit, so a healthy long task is never redelivered (a
+# redelivered copy of a running task would only be skipped, but would hold a worker).
+# Recovery from a dead worker does not wait for it: the heartbeat and the sweep do that.
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
+if _visibility_timeout <= CELERY_TASK_TIME_LIMIT:
+    raise ConfigError(
+        f"CELERY_VISIBILITY_TIMEOUT ({_visibility_timeout}) must be longer than "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})"
+    )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1),
+    "visibility_timeout": _visibility_timeout,
     "unacked_restore_interval": 2,
     "unacked_restore_throttle": 2,
 }
