@@ -1,22 +1,27 @@
 """Score runs: request, execute (in a worker), sweep, and refresh after catalog changes.
 
 Pattern: a service creates the ``ScoreRun`` row and enqueues ``score_run_task`` with
-its id on commit; the task claims the row with a conditional UPDATE, so a duplicate
-delivery cannot run it twice, while a *redelivered* message (its worker died) may
-take over a run left ``running``. Pages read state from the database, never the broker.
+its id on commit; the task claims the row with a conditional UPDATE (to running), so
+however many messages name a run, one delivery runs it. While it runs, the worker's
+heartbeat thread touches ``heartbeat_at``; a running run is taken over only once its
+worker stopped beating, and the sweep sends a run again when its message is lost or its
+worker died. Pages read state from the database, never the broker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from agreements.document import scoreable_problem
@@ -83,49 +88,111 @@ def _send(task: Any, run_id: int) -> None:
     try:
         task.delay(run_id)
     except Exception:  # the broker is down: the run stays queued for the sweep
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if task.app.conf.task_always_eager:  # an error of the run itself, not of a broker
             raise
         logger.exception("could not enqueue score run %s; the sweep will retry", run_id)
 
 
-def _claim(run_id: int, *, redelivered: bool) -> bool:
-    """Mark the run running; True when this worker now owns it.
+def _claim(run: ScoreRun) -> bool:
+    """Mark the run running; True when this delivery now owns it.
 
-    A queued run is claimed by exactly one delivery. A running run is taken over only
-    by a redelivered message (its worker died) or once it has run past the hard time
-    limit (its worker must be dead).
+    A queued run is claimable, and so is an abandoned one (its worker stopped beating),
+    never a run whose worker still beats. The UPDATE matches only while the row still
+    has the attempt count read with it, so exactly one delivery wins however many
+    messages name the run; the new count is the owner's token: beats and results are
+    written only while the row is running with it.
     """
     now = timezone.now()
-    # A run "running" for longer than the hard time limit has certainly lost its worker.
-    abandoned_before = now - timezone.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimable = Q(status=RunStatus.QUEUED) | Q(
-        status=RunStatus.RUNNING, updated_at__lt=abandoned_before
+    claimed = ScoreRun.objects.filter(
+        Q(status=RunStatus.QUEUED) | _abandoned(now), pk=run.pk, attempts=run.attempts
+    ).update(
+        status=RunStatus.RUNNING,
+        attempts=run.attempts + 1,
+        started_at=now,
+        heartbeat_at=now,
+        updated_at=now,
     )
-    if redelivered:
-        claimable |= Q(status=RunStatus.RUNNING)
-    return bool(
-        ScoreRun.objects.filter(claimable, pk=run_id).update(
-            status=RunStatus.RUNNING, started_at=now, updated_at=now, attempts=F("attempts") + 1
-        )
+    if claimed:
+        run.attempts += 1
+    return bool(claimed)
+
+
+def _abandoned(now: datetime) -> Q:
+    """Running, and its worker stopped beating ``WINDFALL_STALE_HEARTBEAT_SECONDS`` ago;
+    a run that never beat (claimed by an older version) after ``WINDFALL_STUCK_AFTER_SECONDS``.
+    """
+    stale = now - timedelta(seconds=settings.WINDFALL_STALE_HEARTBEAT_SECONDS)
+    stuck = now - timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
+    return Q(status=RunStatus.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at=None, updated_at__lt=stuck)
     )
 
 
-def score_run_execute(*, run_id: int, redelivered: bool = False) -> str:
+def _owned(run_id: int, attempt: int) -> QuerySet[ScoreRun]:
+    """The run's row while attempt ``attempt`` still owns it (running, with that count)."""
+    return ScoreRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, attempts=attempt)
+
+
+def score_run_execute(*, run_id: int) -> str:
     """Score one run (called by the Celery task). Returns what happened, for logs."""
-    if not _claim(run_id, redelivered=redelivered):
-        return "skipped: not claimable (done, superseded, gone, or owned by a live worker)"
-    run = ScoreRun.objects.select_related("revision").get(pk=run_id)
+    run = ScoreRun.objects.select_related("revision").filter(pk=run_id).first()
+    if run is None or not _claim(run):
+        return "skipped: not claimable (done, superseded, gone, or owned by another worker)"
     started = time.perf_counter()
     try:
-        document = run.revision.document
-        snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
-        _test_delay()
-        result = engine.simulate(snapshot, n_samples=run.n_samples, seed=run.seed).to_dict()
+        with _heartbeat(run):
+            document = run.revision.document
+            snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
+            _test_delay()
+            result = engine.simulate(snapshot, n_samples=run.n_samples, seed=run.seed).to_dict()
+        _finish(run, started, status=RunStatus.DONE, result=result)
     except engine.EngineValidationError as exc:
         _finish(run, started, status=RunStatus.FAILED, error=f"The draft cannot be scored: {exc}")
         return "failed: invalid draft"
-    _finish(run, started, status=RunStatus.DONE, result=result)
+    except (OperationalError, InterfaceError):
+        # The task retries these: hand the run back so the retry can claim it again.
+        with contextlib.suppress(DatabaseError):
+            _owned(run.pk, run.attempts).update(status=RunStatus.QUEUED, updated_at=timezone.now())
+        raise
     return "done"
+
+
+@contextlib.contextmanager
+def _heartbeat(run: ScoreRun) -> Iterator[None]:
+    """Touch ``heartbeat_at`` every ``WINDFALL_HEARTBEAT_SECONDS`` while the block runs.
+
+    A daemon thread with its own database connection beats while the engine computes.
+    It stops, closing its connection, when the block ends, or when a beat finds the run
+    no longer this attempt's (finished or handed over): it can never revive a run.
+    """
+    stop = threading.Event()
+    beater = threading.Thread(
+        target=_beat,
+        args=(run.pk, run.attempts, stop),
+        name=f"score-run-{run.pk}-heartbeat",
+        daemon=True,
+    )
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join(timeout=settings.WINDFALL_HEARTBEAT_SECONDS)
+
+
+def _beat(run_id: int, attempt: int, stop: threading.Event) -> None:
+    try:
+        while not stop.wait(settings.WINDFALL_HEARTBEAT_SECONDS):
+            try:
+                if not _owned(run_id, attempt).update(heartbeat_at=timezone.now()):
+                    return
+            except DatabaseError:
+                logger.warning("score run %s: heartbeat failed; trying again", run_id)
+                with contextlib.suppress(DatabaseError):
+                    connection.close_if_unusable_or_obsolete()
+    finally:
+        with contextlib.suppress(DatabaseError):
+            connection.close()
 
 
 def score_run_fail(*, run_id: int, error: str) -> None:
@@ -170,7 +237,7 @@ def _finish(
             warning_count=len(result["warnings"]),
         )
     # Only the owner of a running run may finish it.
-    ScoreRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(**fields)
+    _owned(run.pk, run.attempts).update(**fields)
 
 
 def score_run_request_latest(
@@ -228,26 +295,49 @@ def _refresh(agreement_ids: list[int], reason: str) -> int:
 
 
 def score_runs_sweep() -> dict[str, int]:
-    """Hand stuck runs to a worker again and re-score drafts scored with old parameters.
+    """Hand abandoned and lost runs to a worker again; re-score drafts on old parameters.
 
-    A run queued or running for longer than ``WINDFALL_STUCK_AFTER_SECONDS`` (a lost
-    message, a broker outage, a dead worker) is put back in the queue; a draft whose
-    newest score used another parameter version is queued for re-scoring.
+    - A **running** run whose worker stopped beating (``heartbeat_at`` older than
+      ``WINDFALL_STALE_HEARTBEAT_SECONDS``) goes back to the queue and is sent again; one
+      with no heartbeat (claimed by an older version that does not beat) after
+      ``WINDFALL_STUCK_AFTER_SECONDS``.
+    - A **queued** run last handed to the broker (``updated_at``) more than
+      ``WINDFALL_RESEND_QUEUED_AFTER_SECONDS`` ago is sent again when no message waits in
+      the queue: its message is lost. While messages wait it may be behind them, so it is
+      sent again only after ``WINDFALL_STUCK_AFTER_SECONDS``.
+    - A draft whose newest score used another parameter version is queued for re-scoring.
+
+    Every step is a conditional UPDATE, and an extra message is harmless: the claim lets
+    exactly one delivery run a run.
     """
-    cutoff = timezone.now() - timezone.timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
-    stuck = list(
-        ScoreRun.objects.filter(status__in=PENDING, updated_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
-    for run_id in stuck:
-        reset = ScoreRun.objects.filter(
-            pk=run_id, status__in=PENDING, updated_at__lt=cutoff
-        ).update(status=RunStatus.QUEUED, updated_at=timezone.now())
-        if reset:
-            _enqueue_on_commit(run_id)
+    now = timezone.now()
+    requeued = _requeue(_abandoned(now), now, "its worker stopped beating; handing it on")
+    resend = now - timedelta(seconds=settings.WINDFALL_RESEND_QUEUED_AFTER_SECONDS)
+    stuck = now - timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
+    due = Q(status=RunStatus.QUEUED, updated_at__lt=resend)
+    if ScoreRun.objects.filter(due).exists():
+        from scoring.tasks import waiting_messages
+
+        waiting = waiting_messages()  # None: the broker does not answer, nothing can be sent
+        if waiting:  # messages wait, and a run may be waiting behind them
+            due &= Q(updated_at__lt=stuck)
+        if waiting is not None:
+            requeued += _requeue(due, now, f"queued, not picked up ({waiting} waiting); resending")
     outdated = _agreements_with_outdated_parameters()
-    return {"requeued": len(stuck), "rescored": _refresh(outdated, RunReason.PARAMETERS_CHANGED)}
+    return {"requeued": requeued, "rescored": _refresh(outdated, RunReason.PARAMETERS_CHANGED)}
+
+
+def _requeue(condition: Q, now: datetime, why: str) -> int:
+    """Queue and send again each run matching ``condition``, re-checked row by row."""
+    requeued = 0
+    for run_id, attempts in ScoreRun.objects.filter(condition).values_list("pk", "attempts"):
+        if ScoreRun.objects.filter(condition, pk=run_id, attempts=attempts).update(
+            status=RunStatus.QUEUED, updated_at=now
+        ):
+            logger.warning("score run %s (attempt %s): %s", run_id, attempts, why)
+            _enqueue_on_commit(run_id)
+            requeued += 1
+    return requeued
 
 
 def _agreements_with_outdated_parameters() -> list[int]:

@@ -1,10 +1,10 @@
-"""Celery tasks: thin wrappers that take ids and call one service."""
+"""Celery tasks: thin wrappers that take ids and call one service; the sweep's queue look-up."""
 
 from __future__ import annotations
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
@@ -16,7 +16,6 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 @shared_task(
-    bind=True,
     name="scoring.score_run",
     acks_late=True,
     reject_on_worker_lost=True,
@@ -26,12 +25,10 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
     retry_jitter=True,
     max_retries=5,
 )
-def score_run_task(self: Task, run_id: int) -> str:
+def score_run_task(run_id: int) -> str:
     """Score one run. Retries only on transient database errors; anything else fails the run."""
-    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    retrying = self.request.retries > 0
     try:
-        return services.score_run_execute(run_id=run_id, redelivered=redelivered or retrying)
+        return services.score_run_execute(run_id=run_id)
     except TRANSIENT_ERRORS:
         raise
     except SoftTimeLimitExceeded:
@@ -45,7 +42,24 @@ def score_run_task(self: Task, run_id: int) -> str:
         return "failed: unexpected error"
 
 
-@shared_task(name="scoring.sweep", acks_late=True)
+# Acknowledged on receipt: a lost sweep is replaced by the next one, and a worker holding
+# an unacknowledged message when Redis drops exits (kombu 5.7, restore_unacked on close).
+@shared_task(name="scoring.sweep", acks_late=False)
 def score_runs_sweep_task() -> dict[str, int]:
-    """Periodic: re-queue stuck runs and re-score drafts scored with old parameters."""
+    """Periodic: re-send lost and abandoned runs; re-score drafts scored with old parameters."""
     return services.score_runs_sweep()
+
+
+def waiting_messages() -> int | None:
+    """Messages waiting in the queue score runs are sent to; None when the broker is down."""
+    app = score_run_task.app
+    if app.conf.task_always_eager:
+        return 0  # runs are never queued in the broker
+    try:
+        with app.connection_for_read() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=1)
+            queue = app.conf.task_default_queue
+            return int(conn.default_channel.queue_declare(queue=queue).message_count)
+    except Exception:  # any broker error: the caller sends nothing now
+        logger.warning("the broker does not answer; not re-sending queued score runs now")
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from accounts.services import curator_grant
 from catalog.models import BenefitItem
 from catalog.services import catalog_load
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
-from tests.services import postgres_or_skip, redis_url_or_skip
-from tests.workers import WorkerPool
+from tests.services import postgres_or_skip, redis_url_or_skip, service_missing
+from tests.workers import RedisServer, WorkerPool
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
 
@@ -107,3 +108,28 @@ def celery_workers(transactional_db, tmp_path: Path) -> Iterator[WorkerPool]:
 def celery_worker(celery_workers: WorkerPool):
     """One real Celery worker, already consuming."""
     return celery_workers.start()
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of the test's own on a free port, to stop and start (an outage)."""
+    if shutil.which("redis-server") is None:
+        service_missing("redis-server is not installed (the outage test starts its own)")
+    server = RedisServer(directory=tmp_path).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def private_redis_workers(
+    transactional_db, tmp_path: Path, private_redis: RedisServer
+) -> Iterator[WorkerPool]:
+    """Real Celery workers (and beat) on ``private_redis`` against the test database."""
+    postgres_or_skip()
+    pool = WorkerPool(redis_url=private_redis.url, log_dir=tmp_path)
+    try:
+        yield pool
+    finally:
+        pool.close()

@@ -1,17 +1,21 @@
-"""Start real Celery worker processes against Redis and the test database."""
+"""Start real Celery worker (and beat) processes against Redis and the test database."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
+import kombu.exceptions
+import redis
 from django.db import connection
 
 from windfall.celery import app as celery_app
@@ -39,8 +43,8 @@ def database_url() -> str:
 
 
 @dataclass
-class CeleryWorker:
-    """One ``celery worker`` subprocess (main process plus one pool child)."""
+class CeleryProcess:
+    """One ``celery`` subprocess on the test database, logging to ``log_dir``."""
 
     redis_url: str
     queue: str
@@ -48,12 +52,17 @@ class CeleryWorker:
     name: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}")
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    ready_marker = "ready."
 
     @property
     def log_path(self) -> Path:
         return self.log_dir / f"{self.name}.log"
 
-    def start(self, timeout: float = 60) -> CeleryWorker:
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self, timeout: float = 60, *, wait: bool = True) -> Self:
+        """Start the process; with ``wait``, return once it is ready (else see ``wait_ready``)."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "windfall.settings.test",
@@ -63,39 +72,34 @@ class CeleryWorker:
             "CELERY_EAGER": "0",
             **self.extra_env,
         }
-        command = [
-            sys.executable, "-m", "celery", "-A", "windfall", "worker",
-            "--loglevel=INFO", "--concurrency=1", "--pool=prefork",
-            "--without-mingle", "--without-gossip",
-            "-Q", self.queue, "-n", f"{self.name}@%h",
-        ]  # fmt: skip
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        self._wait_ready(timeout)
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log, stderr=log)
+        if wait:
+            self.wait_ready(timeout)
         return self
 
-    def _wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early; log:\n{self.log_path.read_text()}")
-            if "ready." in self.log_path.read_text(errors="replace"):
+                raise RuntimeError(f"{self.name} exited early; log:\n{self.log()}")
+            if self.ready_marker in self.log():
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"worker not ready in {timeout}s; log:\n{self.log_path.read_text()}")
+        raise RuntimeError(f"{self.name} not ready in {timeout}s; log:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     @property
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
 
-    def pool_pids(self) -> list[int]:
-        return _child_pids(self.pid)
-
     def kill(self) -> None:
-        """SIGKILL the main process and its pool: a whole-worker crash."""
-        pids = [self.pid, *self.pool_pids()]
+        """SIGKILL the process and its children: a crash."""
+        pids = [self.pid, *_child_pids(self.pid)]
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -104,40 +108,153 @@ class CeleryWorker:
 
     def stop(self, timeout: float = 30) -> None:
         """Warm shutdown; SIGKILL if it does not stop in time."""
+        self.request_stop()
+        self.wait_stopped(timeout)
+
+    def request_stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait_stopped(self, timeout: float = 30) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
 
 
+@dataclass
+class CeleryWorker(CeleryProcess):
+    """One ``celery worker`` subprocess (main process plus one pool child)."""
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "celery", "-A", "windfall", "worker",
+            "--loglevel=INFO", "--concurrency=1", "--pool=prefork",
+            "--without-mingle", "--without-gossip",
+            "-Q", self.queue, "-n", f"{self.name}@%h",
+        ]  # fmt: skip
+
+    def pool_pids(self) -> list[int]:
+        return _child_pids(self.pid)
+
+    def kill_pool_child(self) -> None:
+        """SIGKILL only the pool child (as the OOM killer would); the main process lives on."""
+        (child,) = self.pool_pids()
+        os.kill(child, signal.SIGKILL)
+
+
+@dataclass
+class CeleryBeat(CeleryProcess):
+    """One ``celery beat`` subprocess: sends ``scoring.sweep`` every WINDFALL_SWEEP_SECONDS."""
+
+    ready_marker = "beat: Starting..."
+
+    def command(self) -> list[str]:
+        schedule = self.log_dir / f"{self.name}-schedule"
+        return [
+            sys.executable, "-m", "celery", "-A", "windfall", "beat",
+            "--loglevel=INFO", f"--schedule={schedule}",
+        ]  # fmt: skip
+
+
 class WorkerPool:
-    """Starts workers on demand and stops them all at teardown."""
+    """Starts workers (and beat) on demand and stops them all at teardown.
+
+    The test process sends its tasks to ``redis_url`` too, on a queue of its own.
+    """
 
     def __init__(self, *, redis_url: str, log_dir: Path) -> None:
         self.redis_url = redis_url
         self.log_dir = log_dir
         self.queue = f"windfall-test-{uuid.uuid4().hex[:8]}"
-        self.workers: list[CeleryWorker] = []
-        self._saved = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-        celery_app.conf.task_always_eager = False
-        celery_app.conf.task_default_queue = self.queue
+        self.workers: list[CeleryProcess] = []
+        conf = celery_app.conf
+        self._saved = (conf.task_always_eager, conf.task_default_queue, conf.broker_url)
+        conf.task_always_eager = False
+        conf.task_default_queue = self.queue
+        _use_broker(redis_url)
 
-    def start(self, **extra_env: str) -> CeleryWorker:
+    def start(self, *, wait: bool = True, **extra_env: str) -> CeleryWorker:
         worker = CeleryWorker(
             redis_url=self.redis_url, queue=self.queue, log_dir=self.log_dir, extra_env=extra_env
         )
         self.workers.append(worker)
-        return worker.start()
+        return worker.start(wait=wait)
+
+    def start_beat(self, *, wait: bool = True, **extra_env: str) -> CeleryBeat:
+        beat = CeleryBeat(
+            redis_url=self.redis_url, queue=self.queue, log_dir=self.log_dir, extra_env=extra_env
+        )
+        self.workers.append(beat)
+        return beat.start(wait=wait)
+
+    def logs(self) -> str:
+        return "".join(worker.log() for worker in self.workers)
 
     def close(self) -> None:
+        for worker in self.workers:  # warm shutdowns, in parallel
+            worker.request_stop()
         for worker in self.workers:
-            worker.stop()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = self._saved
-        with celery_app.connection_for_write() as conn:
+            worker.wait_stopped()
+        broker_down = (kombu.exceptions.OperationalError, redis.RedisError)
+        with contextlib.suppress(*broker_down), celery_app.connection_for_write() as conn:
             conn.default_channel.queue_purge(self.queue)
+        conf = celery_app.conf
+        conf.task_always_eager, conf.task_default_queue, broker_url = self._saved
+        _use_broker(broker_url)
+
+
+def _use_broker(url: str) -> None:
+    """Point the test process's Celery app at ``url`` (its connection pools are per URL)."""
+    if celery_app.conf.broker_url != url:
+        celery_app.conf.broker_url = url
+        celery_app._pool = None  # the cached pools hold connections to the old URL
+        celery_app.amqp._producer_pool = None
+
+
+@dataclass
+class RedisServer:
+    """A private ``redis-server`` the test may stop and start again (an outage)."""
+
+    directory: Path
+    port: int = field(default_factory=lambda: _free_port())
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> RedisServer:
+        command = [
+            "redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
+            "--save", "", "--appendonly", "no", "--dir", str(self.directory),
+        ]  # fmt: skip
+        log = (self.directory / f"redis-{self.port}.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        wait_until(lambda: _answers(client), timeout=timeout, what=f"redis on port {self.port}")
+        return self
+
+    def stop(self) -> None:
+        """Stop the server; it keeps nothing (no persistence), as in Compose."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def wait_until(condition, *, timeout: float = 60, interval: float = 0.25, what: str = "condition"):

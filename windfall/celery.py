@@ -7,9 +7,10 @@ local settings themselves.
 """
 
 import os
+from typing import Any
 
 from celery import Celery
-from celery.signals import celeryd_init
+from celery.signals import celeryd_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "windfall.settings.production")
 
@@ -27,3 +28,15 @@ def _worker_statement_timeout(**_: object) -> None:
     from core.db import use_statement_timeout
 
     use_statement_timeout(settings.DB_WORKER_STATEMENT_TIMEOUT_MS)
+
+
+@worker_ready.connect
+def sweep_score_runs_at_worker_start(**kwargs: Any) -> None:
+    """A (re)started worker picks up stranded score runs at once; beat does the rest.
+
+    One sweep, sent now: a delayed one would sit unacknowledged in the worker, and a
+    worker holding an unacknowledged message exits when Redis drops (kombu 5.7).
+    """
+    from scoring.tasks import score_runs_sweep_task
+
+    score_runs_sweep_task.delay()

@@ -79,18 +79,22 @@ def test_a_draft_that_cannot_be_scored_queues_nothing(team, analyst):
     assert not ScoreRun.objects.filter(agreement=draft).exists()
 
 
-def test_claims_are_exclusive_and_redelivery_takes_over(team, analyst):
+def test_claims_are_exclusive(team, analyst):
     draft = make_draft(team=team, author=analyst)
     run = ScoreRun.objects.get(agreement=draft)
-    ScoreRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, attempts=1)
-    # A duplicate (not redelivered) message must not run a run another worker owns.
+    now = timezone.now()
+    ScoreRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, attempts=1, heartbeat_at=now
+    )
+    # Another message (duplicate or redelivered) never runs a run whose worker beats;
+    # one that stopped beating is taken over (tests/scoring/test_recovery.py).
     assert score_run_execute(run_id=run.pk).startswith("skipped")
-    # A redelivered message means its worker died: it takes the run over.
-    assert score_run_execute(run_id=run.pk, redelivered=True) == "done"
+    ScoreRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED)
+    assert score_run_execute(run_id=run.pk) == "done"
     run.refresh_from_db()
     assert (run.status, run.attempts) == (RunStatus.DONE, 2)
-    # Once done, even a redelivered message changes nothing.
-    assert score_run_execute(run_id=run.pk, redelivered=True).startswith("skipped")
+    # Once done, any further message changes nothing.
+    assert score_run_execute(run_id=run.pk).startswith("skipped")
 
 
 def test_a_deleted_run_is_skipped_cleanly():
@@ -131,6 +135,7 @@ def test_catalog_change_marks_scores_stale_and_rescores(
 
 
 def test_sweep_requeues_stuck_runs(team, analyst, settings, django_capture_on_commit_callbacks):
+    """A run with no heartbeat (claimed by an older version) after the stuck time."""
     draft = make_draft(team=team, author=analyst)
     run = ScoreRun.objects.get(agreement=draft)
     long_ago = timezone.now() - timezone.timedelta(

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils.csp import CSP
 
 from windfall.env import (
+    ConfigError,
     database_settings,
     env_bool,
     env_database,
@@ -190,16 +191,42 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 150, minimum=2)
-# Longer than the hard time limit, so a healthy long task is never redelivered;
-# frequent restores, so a dead worker's job comes back within seconds of the timeout.
+# Longer than the hard time limit, so a healthy long task is never redelivered (a
+# redelivered copy of a running task would only be skipped, but would hold a worker).
+# Recovery from a dead worker does not wait for it: the heartbeat and the sweep do that.
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
+if _visibility_timeout <= CELERY_TASK_TIME_LIMIT:
+    raise ConfigError(
+        f"CELERY_VISIBILITY_TIMEOUT ({_visibility_timeout}) must be longer than "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})"
+    )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1),
+    "visibility_timeout": _visibility_timeout,
     "unacked_restore_interval": 2,
     "unacked_restore_throttle": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Recovery of score runs (docs/operations.md, "Background scoring"). A worker touches
+# its run's heartbeat every WINDFALL_HEARTBEAT_SECONDS; the sweep, every
+# WINDFALL_SWEEP_SECONDS (and at worker start), hands a running run whose heartbeat is
+# older than WINDFALL_STALE_HEARTBEAT_SECONDS to another worker, and sends a queued run
+# again after WINDFALL_RESEND_QUEUED_AFTER_SECONDS when no message waits in the queue
+# (after WINDFALL_STUCK_AFTER_SECONDS when messages wait: it may be behind them).
+WINDFALL_HEARTBEAT_SECONDS = env_int("WINDFALL_HEARTBEAT_SECONDS", 5, minimum=1)
+WINDFALL_STALE_HEARTBEAT_SECONDS = env_int("WINDFALL_STALE_HEARTBEAT_SECONDS", 30, minimum=3)
+if WINDFALL_STALE_HEARTBEAT_SECONDS < 3 * WINDFALL_HEARTBEAT_SECONDS:
+    raise ConfigError(
+        f"WINDFALL_STALE_HEARTBEAT_SECONDS ({WINDFALL_STALE_HEARTBEAT_SECONDS}) must be at "
+        f"least 3 x WINDFALL_HEARTBEAT_SECONDS ({3 * WINDFALL_HEARTBEAT_SECONDS})"
+    )
+WINDFALL_RESEND_QUEUED_AFTER_SECONDS = env_int(
+    "WINDFALL_RESEND_QUEUED_AFTER_SECONDS", 30, minimum=1
+)
+WINDFALL_STUCK_AFTER_SECONDS = env_int("WINDFALL_STUCK_AFTER_SECONDS", 300, minimum=10)
+WINDFALL_SWEEP_SECONDS = env_int("WINDFALL_SWEEP_SECONDS", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-score-runs": {"task": "scoring.sweep", "schedule": 60.0},
+    "sweep-score-runs": {"task": "scoring.sweep", "schedule": float(WINDFALL_SWEEP_SECONDS)},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -253,8 +280,6 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True  # a bad row imports nothing
 # --- Windfall -------------------------------------------------------------------
 WINDFALL_CURATOR_GROUP = "curators"
 WINDFALL_SCORE_SAMPLES = env_int("WINDFALL_SCORE_SAMPLES", 2000, minimum=100, maximum=100_000)
-# A run still queued or running after this many seconds is handed to a worker again.
-WINDFALL_STUCK_AFTER_SECONDS = env_int("WINDFALL_STUCK_AFTER_SECONDS", 300, minimum=10)
 WINDFALL_DEMO_USERNAME = "demo"
 
 LOGGING = {
