@@ -72,7 +72,7 @@ data: $(VENV)/.runtime ## Load the shipped catalog and templates (idempotent; cu
 	$(MANAGE) catalog_load
 	$(MANAGE) templates_load
 
-sweep: $(VENV)/.runtime ## Re-queue stuck score runs once (what beat does every minute)
+sweep: $(VENV)/.runtime ## Re-queue stuck and lost score runs once (what beat does every 15 s)
 	$(MANAGE) scores_sweep
 
 # Integer limits in the schema depend on the database backend: generate it for
