@@ -187,13 +187,6 @@ class BenefitItem(CatalogEntry):
         if errors:
             raise ValidationError({"default_levers": errors})
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from catalog.derived import item_power_index
-
-        self.power_index, self.label = item_power_index(self)
-        if (fields := kwargs.get("update_fields")) is not None:
-            kwargs["update_fields"] = {*fields, "power_index", "label"}
-        super().save(*args, **kwargs)
 
 
 def lever_settings_errors(levers: object) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,13 +24,22 @@ SHIPPED_FILES: dict[type[CatalogEntry], str] = {
 }
 
 
-REFRESH_ARGUMENT: dict[type[CatalogEntry], str] = {
-    BenefitItem: "item_slugs",
-    Commitment: "commitment_slugs",
-    MechanismType: "mechanism_slugs",
-    Actor: "actor_slugs",
-}
-"""Which argument of ``scores_refresh_for_catalog`` names entries of each model."""
+CatalogListener = Callable[[Sequence[CatalogEntry]], int]
+"""Called with entries that were created or changed, inside the write's transaction;
+returns how many drafts it queued for re-scoring."""
+_listeners: list[CatalogListener] = []
+
+
+def catalog_on_entries_changed(listener: CatalogListener) -> CatalogListener:
+    """Register ``listener`` for every created or changed catalog entry.
+
+    The catalog's one way to tell a higher layer that something changed (scoring stores
+    the values it derives for items and re-scores the drafts that use the entries);
+    registered once, at app start (``ScoringConfig.ready``).
+    """
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
 
 
 class CatalogDataError(Exception):
@@ -138,18 +147,19 @@ def catalog_load(*, data_dir: Path = DATA_DIR, reset: bool | Iterable[str] = Fal
     reset_slugs = None if isinstance(reset, bool) else set(reset)
     report = LoadReport()
     updated: list[CatalogEntry] = []
+    created: list[CatalogEntry] = []
     with transaction.atomic():
         for model, rows in shipped.items():
             existing = {obj.slug: obj for obj in model.objects.all()}
             for row in rows:
                 obj = existing.get(row["slug"])
-                outcome = _upsert(model, obj, row, reset, reset_slugs)
+                outcome = _upsert(model, obj, row, reset, reset_slugs, created)
                 report.add(model._meta.verbose_name_plural, outcome)
                 if outcome == "kept":
                     report.kept.append(f"{model._meta.verbose_name}: {row['slug']}")
                 if outcome == "updated" and obj is not None:
                     updated.append(obj)
-        catalog_entries_changed(entries=updated)
+        catalog_entries_changed(entries=[*created, *updated])
     return report
 
 
@@ -159,9 +169,10 @@ def _upsert(
     row: dict[str, Any],
     reset: bool | Iterable[str],
     reset_slugs: set[str] | None,
+    created: list[CatalogEntry],
 ) -> str:
     if obj is None:
-        model.objects.create(**row)
+        created.append(model.objects.create(**row))
         return "created"
     resetting = reset is True or (reset_slugs is not None and obj.slug in reset_slugs)
     if obj.locally_modified and not resetting:
@@ -214,11 +225,7 @@ def catalog_entry_save_curated(*, entry: CatalogEntry) -> CatalogEntry:
 
 
 def catalog_entries_changed(*, entries: Iterable[CatalogEntry]) -> int:
-    """Re-score every draft that uses one of ``entries``; returns how many were queued."""
-    from scoring.services import scores_refresh_for_catalog
-
-    slugs: dict[str, list[str]] = {}
-    for entry in entries:
-        slugs.setdefault(REFRESH_ARGUMENT.get(type(entry), ""), []).append(entry.slug)
-    slugs.pop("", None)
-    return scores_refresh_for_catalog(**slugs) if slugs else 0
+    """Tell the listeners about created or changed entries; returns how many drafts
+    they queued for re-scoring."""
+    changed = list(entries)
+    return sum(listener(changed) for listener in _listeners) if changed else 0

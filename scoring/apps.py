@@ -6,9 +6,14 @@ class ScoringConfig(AppConfig):
     verbose_name = "Scoring"
 
     def ready(self) -> None:
-        """Score every recorded revision: the one hook through which drafts (a lower
-        layer) tell scoring that something happened."""
+        """Listen to the lower layers, the one way they tell scoring that something
+        happened: score every recorded revision; when catalog entries change, store the
+        values derived from them and re-score the drafts that use them."""
         from agreements.services import on_revision_recorded
-        from scoring.services import score_run_request_for_revision
+        from catalog.services import catalog_on_entries_changed
+        from scoring.catalog_values import catalog_values_refresh
+        from scoring.services import score_run_request_for_revision, scores_refresh_for_entries
 
         on_revision_recorded(score_run_request_for_revision)
+        catalog_on_entries_changed(catalog_values_refresh)
+        catalog_on_entries_changed(scores_refresh_for_entries)

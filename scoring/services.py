@@ -15,7 +15,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from agreements.document import scoreable_problem
 from agreements.models import Agreement, Revision
+from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType
 from scoring import engine
 from scoring.adapters import catalog_values_from_db, snapshot_from_document
 from scoring.models import PENDING, RunReason, RunStatus, ScoreRun
@@ -253,6 +254,25 @@ def score_run_request_latest(
     return score_run_request(
         revision=revision, requested_by=requested_by, reason=reason, n_samples=n_samples, seed=seed
     )
+
+
+REFRESH_ARGUMENT: dict[type[CatalogEntry], str] = {
+    BenefitItem: "item_slugs",
+    Commitment: "commitment_slugs",
+    MechanismType: "mechanism_slugs",
+    Actor: "actor_slugs",
+}
+"""Which argument of ``scores_refresh_for_catalog`` names entries of each model."""
+
+
+def scores_refresh_for_entries(entries: Sequence[CatalogEntry]) -> int:
+    """Listener of ``catalog.services.catalog_on_entries_changed``: re-score the drafts
+    that use any of ``entries``; returns how many were queued."""
+    slugs: dict[str, list[str]] = {}
+    for entry in entries:
+        slugs.setdefault(REFRESH_ARGUMENT.get(type(entry), ""), []).append(entry.slug)
+    slugs.pop("", None)
+    return scores_refresh_for_catalog(**slugs) if slugs else 0
 
 
 def scores_refresh_for_catalog(

@@ -96,7 +96,9 @@ class CatalogViewSet(viewsets.ModelViewSet):
         return response
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.save(locally_modified=True)
+        with transaction.atomic():
+            entry = serializer.save(locally_modified=True)
+            catalog_entries_changed(entries=[entry])
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         with transaction.atomic():

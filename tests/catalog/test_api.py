@@ -65,6 +65,23 @@ def test_curator_writes_and_the_entry_is_flagged_and_relabelled(curator_api):
     assert item.history.first().history_user.username == "cura"
 
 
+def test_an_item_created_through_the_api_gets_its_derived_label(curator_api):
+    body = {
+        **{k: v for k, v in curator_api.get(f"{ITEMS}datasets/").json().items() if k != "url"},
+        "slug": "shared-weights-copy",
+        "name": "Shared weights (copy)",
+        "p": 0.95,
+        "r": 0.0,
+        "v": 1.0,
+    }
+    body.pop("label", None)
+    body.pop("power_index", None)
+    response = curator_api.post(ITEMS, body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["label"] == "power_sharing"
+    assert BenefitItem.objects.get(slug="shared-weights-copy").label == "power_sharing"
+
+
 def test_out_of_range_write_is_a_400_naming_the_field(curator_api):
     response = patch_entry(curator_api, f"{ITEMS}datasets/", {"t": 1.4, "u_d": -1})
     assert response.status_code == 400
