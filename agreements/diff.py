@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agreements.document import SECTIONS
+from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 
 TOP_FIELDS = ("title", "purpose", "status", "notes")
 SINGULAR = {
@@ -19,8 +20,6 @@ SINGULAR = {
 
 def catalog_names(*documents: Mapping[str, Any]) -> dict[str, str]:
     """Display names of every catalog slug the documents mention (up to four queries)."""
-    from catalog.models import Actor, BenefitItem, Commitment, MechanismType
-
     wanted: dict[Any, set[str]] = {
         BenefitItem: set(),
         Commitment: set(),

@@ -3,6 +3,7 @@ their errors are attached back to the fields here (see ``attach_errors``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -202,8 +203,6 @@ class ImportForm(forms.Form):
         self.fields["team"].queryset = teams
 
     def clean_file(self) -> dict[str, Any]:
-        import json
-
         upload = self.cleaned_data["file"]
         if upload.size > 2_000_000:
             raise ValidationError("The file is larger than 2 MB.")

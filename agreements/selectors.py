@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.selectors import scope_to_teams
+from agreements.diff import catalog_names, party_names
 from agreements.models import Agreement, ReferenceTemplate, Revision
+from catalog.models import Actor, BenefitItem, Commitment
 
 
 def agreement_list_for_user(*, user: Any) -> QuerySet[Agreement]:
@@ -82,11 +85,6 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
     lines, ``commitment_name`` and default burden/verifiability to conditions,
     ``type_name`` to mechanisms, and ``recipient_name``/``phase_name`` where useful.
     """
-    import copy
-
-    from agreements.diff import catalog_names, party_names
-    from catalog.models import Actor, BenefitItem, Commitment
-
     shown = copy.deepcopy(document)
     names = catalog_names(document)
     parties = party_names(document, names)

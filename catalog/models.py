@@ -188,7 +188,6 @@ class BenefitItem(CatalogEntry):
             raise ValidationError({"default_levers": errors})
 
 
-
 def lever_settings_errors(levers: object) -> list[str]:
     """Problems with a lever-settings mapping (empty list when valid)."""
     if not isinstance(levers, dict):

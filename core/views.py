@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+import redis
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -63,8 +64,6 @@ def _check_database() -> str:
 
 
 def _check_broker(url: str) -> str:
-    import redis
-
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         client.ping()

@@ -20,14 +20,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from agreements.document import scoreable_problem
 from agreements.models import Agreement, Revision
 from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType
-from scoring import engine
+from scoring import engine, queue
 from scoring.adapters import catalog_values_from_db, snapshot_from_document
 from scoring.models import PENDING, RunReason, RunStatus, ScoreRun
 
@@ -69,29 +69,13 @@ def score_run_request(
         seed=seed if seed is not None else secrets.randbits(48),
         requested_by=requested_by,
     )
-    _enqueue_on_commit(run.pk)
+    queue.score_run_send_on_commit(run.pk)
     return run
 
 
 def score_run_request_for_revision(revision: Revision, author: Any) -> None:
     """Listener of ``agreements.services.on_revision_recorded``: score the new revision."""
     score_run_request(revision=revision, requested_by=author)
-
-
-def _enqueue_on_commit(run_id: int) -> None:
-    from scoring.tasks import score_run_task
-
-    transaction.on_commit(lambda: _send(score_run_task, run_id))
-
-
-def _send(task: Any, run_id: int) -> None:
-    """Send the task; a broker outage is logged, and the sweep sends it again later."""
-    try:
-        task.delay(run_id)
-    except Exception:  # the broker is down: the run stays queued for the sweep
-        if task.app.conf.task_always_eager:  # an error of the run itself, not of a broker
-            raise
-        logger.exception("could not enqueue score run %s; the sweep will retry", run_id)
 
 
 def _claim(run: ScoreRun) -> bool:
@@ -336,9 +320,7 @@ def score_runs_sweep() -> dict[str, int]:
     stuck = now - timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
     due = Q(status=RunStatus.QUEUED, updated_at__lt=resend)
     if ScoreRun.objects.filter(due).exists():
-        from scoring.tasks import waiting_messages
-
-        waiting = waiting_messages()  # None: the broker does not answer, nothing can be sent
+        waiting = queue.waiting_messages()  # None: the broker does not answer, nothing can be sent
         if waiting:  # messages wait, and a run may be waiting behind them
             due &= Q(updated_at__lt=stuck)
         if waiting is not None:
@@ -355,7 +337,7 @@ def _requeue(condition: Q, now: datetime, why: str) -> int:
             status=RunStatus.QUEUED, updated_at=now
         ):
             logger.warning("score run %s (attempt %s): %s", run_id, attempts, why)
-            _enqueue_on_commit(run_id)
+            queue.score_run_send_on_commit(run_id)
             requeued += 1
     return requeued
 

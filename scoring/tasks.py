@@ -48,18 +48,3 @@ def score_run_task(run_id: int) -> str:
 def score_runs_sweep_task() -> dict[str, int]:
     """Periodic: re-send lost and abandoned runs; re-score drafts scored with old parameters."""
     return services.score_runs_sweep()
-
-
-def waiting_messages() -> int | None:
-    """Messages waiting in the queue score runs are sent to; None when the broker is down."""
-    app = score_run_task.app
-    if app.conf.task_always_eager:
-        return 0  # runs are never queued in the broker
-    try:
-        with app.connection_for_read() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=1)
-            queue = app.conf.task_default_queue
-            return int(conn.default_channel.queue_declare(queue=queue).message_count)
-    except Exception:  # any broker error: the caller sends nothing now
-        logger.warning("the broker does not answer; not re-sending queued score runs now")
-        return None

@@ -16,7 +16,7 @@ from celery.signals import worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
-from scoring import engine, services, tasks
+from scoring import engine, queue, services, tasks
 from scoring.models import RunStatus, ScoreRun
 from scoring.services import score_run_execute, score_runs_sweep
 from tests.factories import make_draft
@@ -180,7 +180,7 @@ def test_the_heartbeat_never_revives_a_run_that_is_no_longer_its_own(
     team, analyst, settings, catalog, monkeypatch, fate
 ):
     settings.WINDFALL_HEARTBEAT_SECONDS = 0.05
-    monkeypatch.setattr(services, "_enqueue_on_commit", lambda run_id: None)
+    monkeypatch.setattr(queue, "score_run_send_on_commit", lambda run_id: None)
     run = ScoreRun.objects.get(agreement=make_draft(team=team, author=analyst))
     assert services._claim(run)
     if fate == "finished":
@@ -218,7 +218,7 @@ def test_while_messages_wait_a_queued_run_is_sent_again_only_once_stuck(
     team, analyst, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     """A busy queue: a run queued a while ago may be waiting behind other messages."""
-    monkeypatch.setattr(tasks, "waiting_messages", lambda: 3)
+    monkeypatch.setattr(queue, "waiting_messages", lambda: 3)
     behind, stuck = (
         ScoreRun.objects.get(agreement=make_draft(team=team, author=analyst)) for _ in range(2)
     )
@@ -233,7 +233,7 @@ def test_while_messages_wait_a_queued_run_is_sent_again_only_once_stuck(
 def test_with_the_broker_down_no_queued_run_is_resent(
     run, running, settings, team, analyst, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(tasks, "waiting_messages", lambda: None)
+    monkeypatch.setattr(queue, "waiting_messages", lambda: None)
     queued = ScoreRun.objects.get(agreement=make_draft(team=team, author=analyst))
     _set(queued, updated_at=_ago(settings.WINDFALL_STUCK_AFTER_SECONDS + 1))
     _set(running, heartbeat_at=_ago(settings.WINDFALL_STALE_HEARTBEAT_SECONDS + 1))

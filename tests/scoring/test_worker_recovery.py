@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from scoring import services
+from scoring import queue
 from scoring.models import PENDING, RunStatus, ScoreRun
 from scoring.services import score_runs_sweep
 from tests.factories import make_draft
@@ -87,7 +87,7 @@ def test_a_lost_message_is_sent_again_by_the_sweep(
 ):
     _start(celery_workers.start(wait=False, **FAST), celery_workers.start_beat(wait=False, **FAST))
     with monkeypatch.context() as lost:
-        lost.setattr(services, "_send", lambda task, run_id: None)  # the message never arrives
+        lost.setattr(queue, "score_run_send", lambda run_id: None)  # the message never arrives
         draft = make_draft(team=team, author=analyst)
     requested = time.monotonic()
     run = ScoreRun.objects.get(agreement=draft)
