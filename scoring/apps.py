@@ -11,6 +11,7 @@ class ScoringConfig(AppConfig):
         values derived from them and re-score the drafts that use them."""
         from agreements.services import on_revision_recorded
         from catalog.services import catalog_on_entries_changed
+        from scoring import tasks  # noqa: F401  (registers the tasks queue.py sends by name)
         from scoring.catalog_values import catalog_values_refresh
         from scoring.services import score_run_request_for_revision, scores_refresh_for_entries
 
