@@ -67,7 +67,7 @@ class Agreement(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:builder", kwargs={"pk": self.pk})
+        return reverse("workbench:builder", kwargs={"pk": self.pk})
 
 
 class Part(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.selectors import scope_to_teams
@@ -15,20 +15,10 @@ from catalog.models import Actor, BenefitItem, Commitment
 
 
 def agreement_list_for_user(*, user: Any) -> QuerySet[Agreement]:
-    """Drafts of the user's teams, newest first, with the id of their latest done score."""
-    from scoring.models import RunStatus, ScoreRun
-
-    latest_done = ScoreRun.objects.filter(agreement=OuterRef("pk"), status=RunStatus.DONE).order_by(
-        "-revision_number", "-finished_at"
-    )
-    latest_any = ScoreRun.objects.filter(agreement=OuterRef("pk")).order_by("-pk")
+    """Drafts of the user's teams, newest first."""
     return (
         scope_to_teams(Agreement.objects.all(), user=user)
         .select_related("team", "updated_by")
-        .annotate(
-            latest_score_id=Subquery(latest_done.values("pk")[:1]),
-            latest_run_status=Subquery(latest_any.values("status")[:1]),
-        )
         .order_by("-updated_at")
     )
 

@@ -3,15 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from agreements.views.dashboard import dashboard
 from core.views import healthz, readyz
+from workbench.views.dashboard import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
+    path("", include("workbench.urls")),
     path("accounts/", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
-    path("drafts/", include("agreements.urls")),
-    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("windfall.api_urls")),
     path("healthz", healthz, name="healthz"),

@@ -32,13 +32,14 @@ from accounts.selectors import can_edit_team, scope_to_teams
 from agreements import selectors, services
 from agreements.api import serializers as s
 from agreements.diff import document_diff
-from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
 from core.api import validated
 from core.http import whole_number
 from scoring.api.serializers import ScoreRunSerializer
 from scoring.models import ScoreRun
 from scoring.selectors import score_runs_by_id
+from workbench.filters import AgreementFilterSet
+from workbench.selectors import draft_list_for_user
 
 CONFLICT = OpenApiResponse(
     description="Stale version: someone changed the draft since; nothing was written."
@@ -126,7 +127,7 @@ class AgreementAccess:
 def detail_response(agreement: Agreement, request: Request, *, status_code: int = 200) -> Response:
     agreement.refresh_from_db()
     document = selectors.revision_latest(agreement=agreement).document
-    listed = selectors.agreement_list_for_user(user=request.user).get(pk=agreement.pk)
+    listed = draft_list_for_user(user=request.user).get(pk=agreement.pk)
     context = {
         "request": request,
         "document": document,
@@ -148,7 +149,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:
-        return selectors.agreement_list_for_user(user=self.request.user)
+        return draft_list_for_user(user=self.request.user)
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -69,9 +69,9 @@ def test_analyst_designs_forks_compares_and_briefs(
     assert seen[0] == "done:1", seen
     assert seen[-1] == "done:2", seen
     if scoring.real_worker:
-        # The panel arrived pending, polled while the worker ran, and settled on revision 2.
+        # The panel arrived pending (queued or running: a fast run may finish between two
+        # one-second polls), polled, and settled on revision 2.
         assert seen[1].split(":")[0] in {"queued", "running"}, seen
-        assert any(s.startswith("running:") for s in seen), seen
         assert polls, "the panel never polled"
         assert polls[-1].status == 286, [p.status for p in polls]  # htmx: stop polling
     else:

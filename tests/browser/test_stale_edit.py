@@ -11,7 +11,7 @@ from tests.factories import MembershipFactory, UserFactory, make_draft
 def _open_line_editor(page: Page, magnitude: str) -> None:
     row = page.locator("#line-l1")
     row.get_by_text("Edit", exact=True).click()
-    row.get_by_label("Magnitude (0.05 to 1)").fill(magnitude)
+    row.get_by_label("Magnitude (above 0, at most 1)").fill(magnitude)
 
 
 def test_a_stale_edit_is_refused_with_who_changed_what_and_a_reload_link(

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "catalog",
     "agreements",
     "scoring",
+    "workbench",
 ]
 
 MIDDLEWARE = [

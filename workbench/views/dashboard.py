@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Membership
 from agreements import selectors, services
 from agreements.choices import Purpose, Status
-from agreements.filters import AgreementFilterSet
-from agreements.forms import DraftCreateForm, ImportForm, TemplateStartForm, attach_errors
-from agreements.views.common import writable_teams
 from catalog.choices import PowerLabel
 from scoring.selectors import score_runs_by_id
+from workbench.filters import AgreementFilterSet
+from workbench.forms import DraftCreateForm, ImportForm, TemplateStartForm, attach_errors
+from workbench.selectors import draft_list_for_user
+from workbench.views.common import writable_teams
 
 PAGE_SIZE = 25
 
@@ -32,7 +33,7 @@ def _filter_params(request: HttpRequest) -> QueryDict:
 def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, object]:
     teams = writable_teams(request.user)
     filters = AgreementFilterSet(
-        _filter_params(request), queryset=selectors.agreement_list_for_user(user=request.user)
+        _filter_params(request), queryset=draft_list_for_user(user=request.user)
     )
     queryset = filters.qs if filters.is_valid() else filters.queryset.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from agreements.choices import Purpose, Status
 from agreements.models import Agreement
 from catalog.choices import PowerLabel
+from scoring.models import RunStatus, ScoreRun
 
 
 class AgreementFilterSet(django_filters.FilterSet):
@@ -44,8 +45,6 @@ class AgreementFilterSet(django_filters.FilterSet):
     ) -> QuerySet[Agreement]:
         if not value:
             return queryset
-        from scoring.models import RunStatus, ScoreRun
-
         latest = ScoreRun.objects.filter(agreement=OuterRef("pk"), status=RunStatus.DONE).order_by(
             "-revision_number", "-finished_at"
         )

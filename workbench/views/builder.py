@@ -22,16 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import can_edit_team
-from agreements import forms as f
 from agreements import selectors, services
 from agreements.document import SECTIONS
 from agreements.models import Agreement
 from agreements.shape import SECTIONS as SECTION_SHAPES
-from agreements.views.common import WriteOutcome, attempt, draft_for
 from catalog.choices import LEVER_CHOICES
 from catalog.selectors import benefit_item_list
 from core.http import HtmxHttpRequest, whole_number
-from scoring.views import score_panel_context
+from workbench import forms as f
+from workbench.views.common import WriteOutcome, attempt, draft_for
+from workbench.views.scores import score_panel_context
 
 ADD_FORMS: dict[str, type[f.VersionedForm]] = {
     "parties": f.PartyForm,

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agreements import selectors, services
 from agreements.diff import document_diff
-from agreements.forms import VersionedForm
-from agreements.views.common import attempt, draft_for
+from workbench.forms import VersionedForm
+from workbench.views.common import attempt, draft_for
 
 
 @require_GET
@@ -64,4 +64,4 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         if outcome.error:
             for error in outcome.error.messages:
                 messages.error(request, f"Revision {number} cannot be restored: {error}")
-    return redirect("agreements:history", pk=agreement.pk)
+    return redirect("workbench:history", pk=agreement.pk)

@@ -20,9 +20,10 @@ from agreements import selectors as agreement_selectors
 from catalog.choices import PowerLabel
 from core.exports import SafeWriter
 from core.http import HtmxHttpRequest, whole_number
-from scoring import charts, engine
+from scoring import engine
 from scoring.models import ScoreRun
 from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
+from workbench import charts
 
 SCORES: tuple[tuple[str, str, str], ...] = (
     ("credibility", "Credibility", "up"),
@@ -225,8 +226,8 @@ def score_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def compare(request: HttpRequest) -> HttpResponse:
     """Compare 2 to 6 drafts of the user's teams, side by side."""
     from agreements.diff import document_diff
-    from agreements.forms import CompareForm
     from scoring.services import comparison_run
+    from workbench.forms import CompareForm
 
     ids = [pk for pk in map(whole_number, request.GET.getlist("ids")) if pk is not None][:6]
     drafts = [

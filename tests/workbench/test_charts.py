@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.charts import (
+from workbench.charts import (
     DASHES,
     NO_DATA,
     PALETTE,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from agreements.briefing import Article, access_terms, agreement_articles, articles_text
+from workbench.briefing import Article, access_terms, agreement_articles, articles_text
 
 NAMES = {
     "us": "United States",

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from agreements import forms as f
 from agreements.document import CatalogIndex, DocumentError, validate_document
 from agreements.shape import DRAFT, SCENARIO, SECTIONS, Field, Kind
 from agreements.storage import MODELS
-from agreements.views.builder import ADD_FORMS, UPDATE_FORMS
 from tests.factories import draft_document
+from workbench import forms as f
+from workbench.views.builder import ADD_FORMS, UPDATE_FORMS
 
 CATALOG = CatalogIndex(
     items={"datasets": False, "monetary-aid-governments": False},

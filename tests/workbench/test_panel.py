@@ -2,7 +2,7 @@
 
 import pytest
 
-from scoring.views import _warning_anchor
+from workbench.views.scores import _warning_anchor
 
 
 @pytest.mark.parametrize(

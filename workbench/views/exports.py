@@ -12,12 +12,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from agreements import selectors
-from agreements.briefing import agreement_articles
 from agreements.diff import catalog_names
 from agreements.models import Agreement
-from agreements.views.common import draft_for
 from core.exports import SafeWriter
-from scoring.views import score_panel_context
+from workbench.briefing import agreement_articles
+from workbench.views.common import draft_for
+from workbench.views.scores import score_panel_context
 
 
 def _filename(agreement: Agreement, suffix: str) -> str:
