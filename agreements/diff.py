@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agreements.document import SECTIONS
+from agreements.wording import value_words
 from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 
 TOP_FIELDS = ("title", "purpose", "status", "notes")
@@ -108,24 +109,6 @@ def document_diff(
     return changes
 
 
-def shown(value: Any) -> str:
-    """A field value in words: numbers to two decimals, mappings as "name value" pairs."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, Mapping):  # settings such as levers: names and choices in words
-        return (
-            ", ".join(
-                f"{str(k).replace('_', ' ')} {shown(v).replace('_', ' ')}" for k, v in value.items()
-            )
-            or "—"
-        )
-    return str(value)
-
-
 def _field(field: str, old: Any, new: Any) -> dict[str, Any]:
     """One changed field; of two mappings (levers) only the entries that differ are shown."""
     old_shown, new_shown = old, new
@@ -137,8 +120,8 @@ def _field(field: str, old: Any, new: Any) -> dict[str, Any]:
         "field": field.replace("_", " "),
         "old": old,
         "new": new,
-        "old_text": shown(old_shown),
-        "new_text": shown(new_shown),
+        "old_text": value_words(old_shown),
+        "new_text": value_words(new_shown),
     }
 
 

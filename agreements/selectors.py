@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.selectors import scope_to_teams
 from agreements.diff import catalog_names, party_names
 from agreements.models import Agreement, ReferenceTemplate, Revision
+from agreements.wording import levers_summary
 from catalog.models import Actor, BenefitItem, Commitment
 
 
@@ -126,36 +127,3 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
         mechanism["type_name"] = names.get(mechanism["type"], mechanism["type"])
     shown["party_names"] = parties
     return shown
-
-
-ACCESS_MODE_WORDS = {
-    "api": "API access",
-    "weights": "weights shared",
-    "compute_inference": "inference compute",
-    "compute_training_governed": "governed training compute",
-}
-
-
-def levers_summary(levers: dict[str, Any] | None) -> str:
-    """Lever settings in a few words, naming only what differs from unrestricted access."""
-    if levers is None:
-        return ""
-    parts = [ACCESS_MODE_WORDS.get(str(levers.get("access_mode", "api")), "API access")]
-    if levers.get("scope") == "narrow":
-        parts.append("narrow model")
-    if lag := levers.get("generation_lag"):
-        parts.append(f"{lag} generation{'s' if lag > 1 else ''} behind")
-    for name, label in (
-        ("monitoring", "monitoring"),
-        ("output_controls", "output controls"),
-        ("throttling", "throttling"),
-        ("disclosure", "disclosure"),
-    ):
-        value = levers.get(name, "none")
-        if value != "none":
-            parts.append(
-                f"{value.replace('_', ' ')} {label}"
-                if name != "output_controls"
-                else f"{value.replace('_', ' ')} outputs"
-            )
-    return " · ".join(parts)

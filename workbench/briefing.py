@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agreements.wording import slug_words
+
 __all__ = ["Article", "access_terms", "agreement_articles", "articles_text"]
 
 
@@ -114,19 +116,9 @@ REVERSIBLE_STEP = (
 # -- small helpers --------------------------------------------------------------------
 
 
-def _humanise(slug: Any) -> str:
-    """A readable stand-in for a slug without a display name ("jp" -> "JP")."""
-    text = " ".join(str(slug or "").replace("-", " ").replace("_", " ").split())
-    if not text:
-        return "Unnamed"
-    if len(text) <= 3 and text.isalpha():
-        return text.upper()
-    return text[:1].upper() + text[1:]
-
-
 def _name(names: Mapping[str, str], slug: Any) -> str:
     name = names.get(slug) if isinstance(slug, str) else None
-    return name.strip() if isinstance(name, str) and name.strip() else _humanise(slug)
+    return name.strip() if isinstance(name, str) and name.strip() else slug_words(slug)
 
 
 def _in_sentence(name: str) -> str:
@@ -318,7 +310,7 @@ class _Draft:
             actor = party.get("actor")
             name = self.names.get(actor) if isinstance(actor, str) else None
         if not (isinstance(name, str) and name.strip()):
-            name = _humanise(_party_key(party))
+            name = slug_words(_party_key(party))
         return _with_article(name.strip())
 
     def role(self, role: str) -> list[str]:

@@ -26,19 +26,10 @@ from agreements.shape import (
     Kind,
     Target,
 )
+from agreements.wording import LEVER_LABELS, choice_words
 from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG
 from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 from core.text import UNENCODABLE_MESSAGE, unencodable_path
-
-LEVER_LABELS = {
-    "scope": "Scope",
-    "generation_lag": "Generations behind",
-    "output_controls": "Output controls",
-    "monitoring": "Monitoring",
-    "access_mode": "Access mode",
-    "throttling": "Throttling",
-    "disclosure": "Disclosure of model information",
-}
 
 
 def widget_attrs(spec: Field) -> dict[str, str]:
@@ -112,10 +103,6 @@ class MinValueExclusive(BaseValidator):
         return bool(a <= b)
 
 
-def _humanise(value: str) -> str:
-    return "API" if value == "api" else value.replace("_", " ").capitalize()
-
-
 CATALOG_DEFAULT = "— the item's default —"
 
 
@@ -125,7 +112,7 @@ def lever_field(name: str, *, blank: str | None = None) -> forms.ChoiceField:
     if name == "generation_lag":
         choices = [(str(n), str(n)) for n in range(MAX_GENERATION_LAG + 1)]
     else:
-        choices = [(c, _humanise(c)) for c in LEVER_CHOICES[name]]
+        choices = [(c, choice_words(c)) for c in LEVER_CHOICES[name]]
     return forms.TypedChoiceField(
         label=LEVER_LABELS.get(name, name.replace("_", " ").capitalize()),
         choices=[("", blank), *choices] if blank is not None else choices,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workbench.views import builder, dashboard, exports, history, scores
+from workbench.views import builder, compare, dashboard, exports, history, scores
 
 app_name = "workbench"
 
@@ -33,5 +33,5 @@ urlpatterns = [
     path("drafts/<int:pk>/briefing/", exports.briefing, name="briefing"),
     path("drafts/<int:pk>/score/", scores.score_panel, name="score-panel"),
     path("drafts/<int:pk>/score/again/", scores.score_request, name="score-again"),
-    path("compare/", scores.compare, name="compare"),
+    path("compare/", compare.compare, name="compare"),
 ]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.views.scores import _warning_anchor
+from workbench.presenters import warning_anchor
 
 
 @pytest.mark.parametrize(
@@ -16,4 +16,4 @@ from workbench.views.scores import _warning_anchor
     ],
 )
 def test_show_the_cause_points_at_an_element_the_builder_renders(kind, key, anchor):
-    assert _warning_anchor({"subject_kind": kind, "subject_key": key}) == anchor
+    assert warning_anchor({"subject_kind": kind, "subject_key": key}) == anchor

@@ -26,12 +26,13 @@ from agreements import selectors, services
 from agreements.document import SECTIONS
 from agreements.models import Agreement
 from agreements.shape import SECTIONS as SECTION_SHAPES
+from agreements.wording import LEVER_LABELS, choice_words, value_words
 from catalog.choices import LEVER_CHOICES
 from catalog.selectors import benefit_item_list
 from core.http import HtmxHttpRequest, whole_number
 from workbench import forms as f
+from workbench.presenters import score_panel_context
 from workbench.views.common import WriteOutcome, attempt, draft_for
-from workbench.views.scores import score_panel_context
 
 ADD_FORMS: dict[str, type[f.VersionedForm]] = {
     "parties": f.PartyForm,
@@ -49,7 +50,7 @@ UPDATE_FORMS: dict[str, type[f.VersionedForm]] = {
 }
 NEEDS_DOCUMENT = {"lines", "conditions"}
 LEVER_OPTIONS = [
-    (name, f.LEVER_LABELS[name], [(c, f._humanise(c)) for c in choices])
+    (name, LEVER_LABELS[name], [(c, choice_words(c)) for c in choices])
     for name, choices in LEVER_CHOICES.items()
 ]
 
@@ -85,13 +86,13 @@ def _show_typed(document: dict[str, Any], edit: FailedEdit) -> None:
         value: Any = edit.typed.get(name, "")
         if isinstance(field, forms.BooleanField):
             value = name in edit.typed
-        if name in f.LEVER_LABELS:
+        if name in LEVER_LABELS:
             if row.get("levers") is not None:
                 lag = whole_number(value) if name == "generation_lag" else None
                 typed["levers"] = {**typed["levers"], name: value if lag is None else lag}
             continue
         typed[name] = value
-    typed["lever_errors"] = [e for name in f.LEVER_LABELS for e in edit.errors.get(name, [])]
+    typed["lever_errors"] = [e for name in LEVER_LABELS for e in edit.errors.get(name, [])]
     typed["form_errors"] = edit.errors.get("__all__", [])
     typed["focus"] = edit.focus
     row["typed"] = typed
@@ -320,7 +321,7 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
         _flash_form_errors(request, form, section, key)
     if outcome.stale:
         typed = ", ".join(
-            f"{name.replace('_', ' ')} {_shown(value)}"
+            f"{name.replace('_', ' ')} {value_words(value)}"
             for name, value in changes.items()
             if value not in (None, "", {})
         )
@@ -337,12 +338,6 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
 
 def _failed(request: HttpRequest, form: forms.Form, section: str, key: str) -> FailedEdit:
     return FailedEdit(section, key, request.POST, dict(form.errors))
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "(" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()) + ")"
-    return str(value)
 
 
 def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key: str) -> None:

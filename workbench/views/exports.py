@@ -16,8 +16,8 @@ from agreements.diff import catalog_names
 from agreements.models import Agreement
 from core.exports import SafeWriter
 from workbench.briefing import agreement_articles
+from workbench.presenters import score_panel_context
 from workbench.views.common import draft_for
-from workbench.views.scores import score_panel_context
 
 
 def _filename(agreement: Agreement, suffix: str) -> str:

@@ -1,0 +1,296 @@
+"""What the score panel and the compare page show: contexts built from stored results.
+
+Views stay thin (parse, call one selector or service, render); everything a page
+computes for display from a score run or a comparison lives here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+
+from accounts.selectors import can_edit_team
+from agreements import selectors as agreement_selectors
+from agreements.diff import document_diff
+from agreements.document import scoreable_problem
+from agreements.models import Revision
+from catalog.choices import PowerLabel
+from core.exports import SafeWriter
+from scoring import engine
+from scoring.models import ScoreRun
+from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
+from workbench import charts
+
+SCORES: tuple[tuple[str, str, str], ...] = (
+    ("credibility", "Credibility", "up"),
+    ("risk_overall", "Overall risk", "down"),
+    ("power_sharing", "Power-sharing index", "neutral"),
+    ("min_net_incentive", "Weakest net incentive", "up"),
+    ("leverage", "Leverage", "up"),
+    ("assurance", "Compliance assurance", "up"),
+)
+RISKS: tuple[tuple[str, str], ...] = (
+    ("risk_proliferation", "Proliferation"),
+    ("risk_instability", "Instability"),
+    ("risk_perverse", "Perverse incentives"),
+    ("risk_signalling", "Signalling"),
+    ("risk_framing", "Race framing"),
+)
+EXPLAINED: tuple[tuple[str, str], ...] = (
+    ("power_sharing", "Power-sharing index"),
+    ("demand", "Credibility demand"),
+    ("supply_provider", "Assurance of the provider's promises"),
+    ("risk_overall", "Overall risk"),
+    *RISKS,
+)
+CRITERIA_LABELS = {
+    "credibility": "Credibility",
+    "risk_overall": "Overall risk",
+    "power_sharing": "Power-sharing",
+    "min_net_incentive": "Weakest net incentive",
+    "leverage": "Leverage",
+}
+QUEUED_TOO_LONG = 30
+LINKABLE = {"line", "condition", "mechanism", "party"}
+
+
+def _score_cards(result: dict[str, Any]) -> list[dict[str, Any]]:
+    cards = []
+    for key, label, direction in SCORES:
+        summary = result["scores"].get(key) or {}
+        cards.append({"key": key, "label": label, "direction": direction, **summary})
+    return cards
+
+
+def score_panel_context(
+    agreement: Any, *, user: Any = None, analysis: bool = True
+) -> dict[str, Any]:
+    """What the score panel shows for the draft as it is now (three or four queries)."""
+    latest_run = score_run_latest_for_agreement(agreement=agreement)
+    score = score_latest_for_agreement(agreement=agreement)
+    pending = latest_run is not None and latest_run.is_pending
+    waited = (
+        int((timezone.now() - latest_run.created_at).total_seconds())
+        if pending and latest_run
+        else 0
+    )
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "latest_run": latest_run,
+        "score": score,
+        "pending": pending,
+        "score_is_current": score is not None
+        and score.revision_number == agreement.version
+        and not score.stale,
+        "waiting_long": waited > QUEUED_TOO_LONG,
+        "waited": f"{waited // 60} min {waited % 60} s" if waited >= 60 else f"{waited} s",
+        "unscoreable": None,
+        "can_edit": user is not None and can_edit_team(user=user, team_id=agreement.team_id),
+    }
+    if latest_run is None or (not pending and latest_run.revision_number != agreement.version):
+        # No run for the current revision: say why, e.g. the provider was removed.
+        document = agreement_selectors.revision_latest(agreement=agreement).document
+        context["unscoreable"] = scoreable_problem(document)
+    if score is not None and score.result:
+        context.update(_result_context(score, analysis=analysis))
+    return context
+
+
+def warning_anchor(warning: dict[str, Any]) -> str:
+    """The builder element a warning's "Show the cause" link points to ("" for none)."""
+    kind, key = warning["subject_kind"], warning["subject_key"]
+    if kind == "mechanism" and key == engine.DEFAULT_PARAMETERS.phased_slug:
+        return "phases"  # the derived mechanism has no row: its cause is the timeline
+    return f"{kind}-{key}" if kind in LINKABLE else ""
+
+
+def _result_context(run: ScoreRun, *, analysis: bool) -> dict[str, Any]:
+    """The panel's numbers; with ``analysis``, also the charts of the analysis section."""
+    result: dict[str, Any] = run.result or {}
+    warnings = [
+        {
+            **w,
+            "anchor": warning_anchor(w),
+        }
+        for w in result["warnings"]
+    ]
+    context = {
+        "result": result,
+        "warnings": warnings,
+        "cards": _score_cards(result),
+        "trajectory": result.get("trajectory") or [],
+    }
+    if analysis:
+        context.update(analysis_charts(run))
+    return context
+
+
+def analysis_charts(run: ScoreRun) -> dict[str, Any]:
+    """SVG charts of a finished run, cached: a run's result never changes once done."""
+    key = f"score-charts:{run.pk}:{run.finished_at.isoformat() if run.finished_at else ''}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    result = run.result or {}
+    scores = result["scores"]
+    trajectory = result.get("trajectory") or []
+    charts_context = {
+        "risk_chart": charts.interval_chart(
+            [{"label": label, **(scores.get(key) or {})} for key, label in RISKS],
+            title="Risks with 90% intervals",
+        ),
+        "explained": [
+            {
+                "key": name,
+                "label": label,
+                "chart": charts.bar_list(
+                    [(c["label"], c["amount"]) for c in result["contributions"].get(name, [])],
+                    title=f"What makes up {label.lower()}",
+                ),
+            }
+            for name, label in EXPLAINED
+            if result["contributions"].get(name)
+        ],
+        "trajectory_chart": _trajectory_chart(trajectory) if len(trajectory) > 1 else None,
+    }
+    cache.set(key, charts_context, timeout=3600)
+    return charts_context
+
+
+def _trajectory_chart(trajectory: list[dict[str, Any]]) -> Any:
+    return charts.line_chart(
+        [
+            {
+                "label": f"Phase {step['phase_order']}",
+                "values": {
+                    "credibility": (step["scores"].get("credibility") or 0) / 100,
+                    "risk_overall": step["scores"].get("risk_overall"),
+                    "power_sharing": step["scores"].get("power_sharing"),
+                },
+            }
+            for step in trajectory
+        ],
+        [
+            ("credibility", "Credibility (÷100)"),
+            ("risk_overall", "Overall risk"),
+            ("power_sharing", "Power-sharing"),
+        ],
+        title="Scores if the deal stops after each phase",
+    )
+
+
+def comparison_export(result: dict[str, Any], export: str) -> HttpResponse:
+    """The comparison as JSON (everything the page shows) or CSV (one row per draft and
+    score, then each draft's chance of ranking first and of beating the others)."""
+    if export == "json":
+        response = HttpResponse(
+            json.dumps(result, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+    else:
+        out = io.StringIO()
+        writer = SafeWriter(out)
+        writer.writerow(["draft_id", "draft", "revision", "measure", "value", "p5", "p50", "p95"])
+        for meta, draft, odds in zip(
+            result["agreements"], result["drafts"], result["overall_winning_odds"], strict=True
+        ):
+            head = [meta["id"], meta["label"], meta["revision"]]
+            for name, summary in draft["scores"].items():
+                summary = summary or {}
+                writer.writerow(
+                    [*head, name, *(summary.get(k) for k in ("value", "p5", "p50", "p95"))]
+                )
+            writer.writerow([*head, "rank_1_probability", draft["rank_acceptability"][0]])
+            for other, probability in zip(result["labels"], odds, strict=True):
+                if other != meta["label"]:
+                    writer.writerow([*head, f"beats:{other}", probability])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="comparison.{export}"'
+    return response
+
+
+def latest_revisions(drafts: list[Any]) -> list[Any]:
+    """The current revision of each draft (one query)."""
+    condition = Q()
+    for draft in drafts:
+        condition |= Q(agreement_id=draft.pk, number=draft.version)
+    return list(Revision.objects.filter(condition))
+
+
+def comparison_context(
+    result: dict[str, Any], drafts: list[Any], documents: dict[int, Any]
+) -> dict[str, Any]:
+    """The compare page's tables, charts and differences for a comparison ``result``."""
+    labels = result["labels"]
+    criteria = result["criteria"]
+    for flip in [*result["flip_points"], result["smallest_flip"] or {}]:
+        if flip:
+            flip["label"] = CRITERIA_LABELS.get(flip["criterion"], flip["criterion"])
+    rows = []
+    for key, label, _ in SCORES:
+        values = [d["scores"].get(key) or {} for d in result["drafts"]]
+        points = [v.get("value") for v in values]
+        distinct = {round(p, 0 if key == "credibility" else 2) for p in points if p is not None}
+        rows.append({"key": key, "label": label, "values": values, "differs": len(distinct) > 1})
+    radar = charts.radar_chart(
+        [{"label": d["label"], "values": d["criteria"]} for d in result["drafts"]],
+        [(c, CRITERIA_LABELS.get(c, c)) for c in criteria],
+        title="Criteria, scaled so that outward is better",
+    )
+    intervals = {
+        label: charts.interval_chart(
+            [{"label": d["label"], **(d["scores"].get(key) or {})} for d in result["drafts"]],
+            title=f"{label} with 90% intervals",
+            domain=(0.0, 100.0) if key == "credibility" else (0.0, 1.0),
+        )
+        for key, label, _ in SCORES[:3]
+    }
+    first = documents[drafts[0].pk]
+    differences = [
+        {"label": labels[i], "changes": document_diff(first, documents[draft.pk])}
+        for i, draft in enumerate(drafts[1:], start=1)
+    ]
+    for draft in result["drafts"]:
+        draft["classification_display"] = PowerLabel(draft["classification"]).label
+    return {
+        "result": result,
+        "labels": labels,
+        "rows": rows,
+        "radar": radar,
+        "intervals": intervals,
+        "differences": differences,
+        "criteria_labels": CRITERIA_LABELS,
+        "win_matrix": list(zip(labels, result["overall_winning_odds"], strict=True)),
+        "rank_rows": [
+            {
+                "label": d["label"],
+                "ranks": d["rank_acceptability"],
+                "central": [
+                    (CRITERIA_LABELS.get(k, k), w) for k, w in (d["central_weights"] or {}).items()
+                ],
+                "dominated_by": d["dominated_by"],
+            }
+            for d in result["drafts"]
+        ],
+        "pairs": [
+            {
+                "a": pair["a"],
+                "b": pair["b"],
+                "rows": [
+                    {
+                        "label": CRITERIA_LABELS.get(criterion, criterion),
+                        "difference": difference,
+                        "probability": pair["win_probability"].get(criterion),
+                        "drivers": (pair["drivers"].get(criterion) or [])[:3],
+                    }
+                    for criterion, difference in pair["criteria"].items()
+                ],
+            }
+            for pair in result["pairs"]
+        ],
+    }

@@ -1,0 +1,56 @@
+"""The compare page: 2 to 6 drafts side by side, exported as JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from agreements import selectors as agreement_selectors
+from core.http import whole_number
+from scoring import engine
+from scoring.services import comparison_run
+from workbench.forms import CompareForm
+from workbench.presenters import comparison_context, comparison_export, latest_revisions
+from workbench.selectors import draft_list_for_user
+
+MAX_DRAFTS = 6
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """Compare 2 to 6 drafts of the user's teams, side by side."""
+    # A repeated id counts once: drop repeats first, then keep at most six drafts.
+    given = (pk for pk in map(whole_number, request.GET.getlist("ids")) if pk is not None)
+    ids = list(dict.fromkeys(given))[:MAX_DRAFTS]
+    drafts = [agreement_selectors.agreement_get_for_user(user=request.user, pk=pk) for pk in ids]
+    weight_keys = {*CompareForm.criteria, "power_direction"}
+    form = CompareForm(request.GET if weight_keys & set(request.GET) else None)
+    context: dict[str, Any] = {
+        "drafts": drafts,
+        "form": form,
+        "choices": draft_list_for_user(user=request.user),
+    }
+    if len(drafts) < 2:
+        context["problem"] = "Choose between 2 and 6 drafts to compare."
+        return render(request, "scoring/compare.html", context, status=200 if not ids else 400)
+    if form.is_bound and not form.is_valid():
+        return render(request, "scoring/compare.html", context, status=400)
+    weights = form.weights() if form.is_bound else None
+    direction = (form.cleaned_data.get("power_direction") if form.is_bound else None) or "down"
+    try:
+        result = comparison_run(agreements=drafts, weights=weights, power_direction=direction)
+    except engine.EngineValidationError as exc:
+        context["problem"] = f"These drafts cannot be compared yet: {exc}"
+        return render(request, "scoring/compare.html", context, status=400)
+    export = request.GET.get("format")
+    if export in ("json", "csv"):
+        return comparison_export(result, export)
+    documents = {r.agreement_id: r.document for r in latest_revisions(drafts)}
+    context.update(comparison_context(result, drafts, documents))
+    context["export_query"] = request.GET.urlencode()
+    return render(request, "scoring/compare.html", context)
