@@ -6,11 +6,14 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from accounts.models import Membership
+from accounts.models import Membership, Team
+from accounts.selectors import membership_list_for_user
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    team: serializers.SlugRelatedField[Team] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     name = serializers.CharField(source="team.name", read_only=True)
 
     class Meta:
@@ -27,4 +30,4 @@ class TeamListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Membership.objects.none()
-        return Membership.objects.filter(user=self.request.user).select_related("team")
+        return membership_list_for_user(user=self.request.user)

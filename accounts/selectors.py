@@ -19,6 +19,13 @@ def team_list_for_user(*, user: Any) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user).distinct()
 
 
+def membership_list_for_user(*, user: Any) -> QuerySet[Membership]:
+    """The user's memberships with their teams (none for an anonymous user)."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("team")
+
+
 def scope_to_teams[M: Model](
     queryset: QuerySet[M],
     *,

@@ -93,8 +93,9 @@ class CatalogIndex:
         type_rows = list(types.values_list("slug", "pk", "derived", "name"))
         commitment_rows = list(commitments.values_list("slug", "pk", "name"))
         actor_rows = list(actors.values_list("slug", "pk", "name"))
-        names = {row[0]: row[-1] for row in (*type_rows, *commitment_rows, *actor_rows)}
-        names.update({slug: name for slug, _, _, name, _ in item_rows})
+        names: dict[str, str] = {slug: name for slug, _, _, name, _ in item_rows}
+        names.update({slug: name for slug, _, _, name in type_rows})
+        names.update({slug: name for slug, _, name in (*commitment_rows, *actor_rows)})
         return cls(
             items={slug: applies for slug, _, applies, _, _ in item_rows},
             commitments=frozenset(slug for slug, _, _ in commitment_rows),
@@ -403,7 +404,7 @@ def _parties(
 def _phases(
     check: _Validator, raw: Mapping[str, Any], allowed: Mapping[Target, Collection[str]]
 ) -> list[dict[str, Any]]:
-    phases = []
+    phases: list[dict[str, Any]] = []
     for path, row in check.rows(raw, PHASES):
         phase = check.part(PHASES, path, {"order": len(phases) + 1, **row}, allowed)
         if phase["order"] is None:

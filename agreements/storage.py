@@ -38,7 +38,9 @@ def _rows(agreement: Agreement, section: str) -> list[Any]:
         for f in SECTIONS[section].fields
         if f.target in CATALOG_COLUMNS
     ]
-    return list(MODELS[section].objects.filter(agreement=agreement).select_related(*related))
+    return list(
+        MODELS[section]._default_manager.filter(agreement=agreement).select_related(*related)
+    )
 
 
 def _read_value(row: Any, spec: Field, keys: dict[Target, dict[int, str]]) -> Any:
@@ -104,12 +106,12 @@ def document_write(
         setattr(agreement, spec.name, document["scenario"][spec.name])
     agreement.save()
     for section in reversed(SECTIONS):
-        MODELS[section].objects.filter(agreement=agreement).delete()
+        MODELS[section]._default_manager.filter(agreement=agreement).delete()
 
     catalog_ids = dict((catalog or CatalogIndex.from_db(document)).ids)
     part_ids: dict[Target, dict[str, int]] = {}
     for section, shape in SECTIONS.items():
-        created = MODELS[section].objects.bulk_create(
+        created: list[Any] = MODELS[section]._default_manager.bulk_create(
             MODELS[section](
                 agreement=agreement,
                 position=position,

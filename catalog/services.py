@@ -125,7 +125,7 @@ def _validate(model: type[CatalogEntry], rows: list[dict[str, Any]], source: str
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 errors.extend(f"{label}: {field_name}: {m}" for m in messages)
-    slugs = [row.get("slug") for row in rows]
+    slugs = [str(row.get("slug")) for row in rows]
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
         errors.append(f"{source}: slug {slug!r} appears more than once")
     return errors
@@ -150,11 +150,11 @@ def catalog_load(*, data_dir: Path = DATA_DIR, reset: bool | Iterable[str] = Fal
     created: list[CatalogEntry] = []
     with transaction.atomic():
         for model, rows in shipped.items():
-            existing = {obj.slug: obj for obj in model.objects.all()}
+            existing = {obj.slug: obj for obj in model._default_manager.all()}
             for row in rows:
                 obj = existing.get(row["slug"])
                 outcome = _upsert(model, obj, row, reset, reset_slugs, created)
-                report.add(model._meta.verbose_name_plural, outcome)
+                report.add(str(model._meta.verbose_name_plural), outcome)
                 if outcome == "kept":
                     report.kept.append(f"{model._meta.verbose_name}: {row['slug']}")
                 if outcome == "updated" and obj is not None:
@@ -172,7 +172,7 @@ def _upsert(
     created: list[CatalogEntry],
 ) -> str:
     if obj is None:
-        created.append(model.objects.create(**row))
+        created.append(model._default_manager.create(**row))
         return "created"
     resetting = reset is True or (reset_slugs is not None and obj.slug in reset_slugs)
     if obj.locally_modified and not resetting:
@@ -198,7 +198,7 @@ def entry_version(entry: CatalogEntry) -> str:
 
 def entry_current_locked(entry: CatalogEntry) -> CatalogEntry:
     """The entry as stored now, locked until the caller's transaction ends."""
-    return type(entry).objects.select_for_update().get(pk=entry.pk)
+    return type(entry)._default_manager.select_for_update().get(pk=entry.pk)
 
 
 def entry_stale_message(current: CatalogEntry) -> str:

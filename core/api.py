@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -91,5 +92,5 @@ class AnalysisThrottle(throttling.ScopedRateThrottle):
     request so a settings change applies at once. Answers 429 with ``Retry-After``."""
 
     def get_rate(self) -> str | None:
-        rates: dict[str, str] = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
-        return rates.get(self.scope)
+        rates = cast(Mapping[str, str], settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}))
+        return rates.get(self.scope) if self.scope else None

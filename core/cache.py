@@ -68,5 +68,5 @@ class TolerantRedisCache(RedisCache):
     def delete_many(self, keys: Any, version: Any = None) -> None:
         self._guard(lambda: super(TolerantRedisCache, self).delete_many(keys, version), None)
 
-    def clear(self) -> bool:
-        return self._guard(lambda: super(TolerantRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._guard(lambda: super(TolerantRedisCache, self).clear(), None)

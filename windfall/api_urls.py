@@ -11,7 +11,7 @@ from drf_spectacular.views import (
 
 # The offline API docs bring their own scripts and inline styles: a looser policy for
 # those two pages only (the site-wide policy allows no inline code at all).
-DOCS_CSP = {
+DOCS_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
@@ -20,7 +20,7 @@ DOCS_CSP = {
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }
-REDOC_CSP = {**DOCS_CSP, "script-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+REDOC_CSP: dict[str, list[str]] = {**DOCS_CSP, "script-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 app_name = "api"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -127,6 +127,20 @@ class VersionedForm(forms.Form):
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
+    def values(self) -> dict[str, Any]:
+        """The cleaned values without the version."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+    def data_for_service(self) -> dict[str, Any]:
+        """What an add form gives ``part_add`` (its fields, minus the version)."""
+        return self.values()
+
+    def changes(self, *, levers_apply: bool = False) -> dict[str, Any]:
+        """What an Edit form gives ``part_update`` (its fields, minus the version)."""
+        return self.values()
+
     lever_group: tuple[str, ...] = ()
     """Fields shown together under a "Frontier-AI levers" legend."""
 
@@ -166,7 +180,7 @@ class DraftCreateForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
 class TemplateStartForm(forms.Form):
@@ -174,7 +188,7 @@ class TemplateStartForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
 class ForkForm(forms.Form):
@@ -187,7 +201,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
     def clean_file(self) -> dict[str, Any]:
         upload = self.cleaned_data["file"]
@@ -217,9 +231,8 @@ class DraftSettingsForm(VersionedForm):
     omega = form_field(SCENARIO_FIELDS["omega"])
     min_participation = form_field(SCENARIO_FIELDS["min_participation"], required=False)
 
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
+    def changes(self, *, levers_apply: bool = False) -> dict[str, Any]:
+        data = self.values()
         data["min_participation"] = data.get("min_participation") or 0
         return data
 
@@ -240,8 +253,7 @@ class PartyForm(VersionedForm):
     note = form_field(PARTIES["note"])
 
     def data_for_service(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
+        data = self.values()
         actor = data.pop("actor")
         data["actor"] = actor.slug if actor else None
         data["alignment"] = data.get("alignment") or None
@@ -252,11 +264,6 @@ class PhaseForm(VersionedForm):
     name = form_field(PHASES["name"])
     reversible = form_field(PHASES["reversible"])
     description = form_field(PHASES["description"])
-
-    def data_for_service(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
-        return data
 
 
 def _keyed_choices(
@@ -288,16 +295,15 @@ class LineForm(VersionedForm):
     def __init__(self, *args: Any, document: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recipients = [p for p in document["parties"] if p["role"] == PartyRole.RECIPIENT]
-        self.fields["recipient"].choices = [
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = [
             (p["key"], p.get("display") or p["key"]) for p in recipients
         ]
-        self.fields["phase"].choices = _keyed_choices(
+        cast(forms.ChoiceField, self.fields["phase"]).choices = _keyed_choices(
             document["phases"], "name", blank="— no phase —"
         )
 
     def data_for_service(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
+        data = self.values()
         item = data.pop("item")
         levers = {name: data.pop(name) for name in self.lever_names}
         data["item"] = item.slug
@@ -322,16 +328,15 @@ class ConditionForm(VersionedForm):
     def __init__(self, *args: Any, document: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recipients = [p for p in document["parties"] if p["role"] == PartyRole.RECIPIENT]
-        self.fields["recipient"].choices = [
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = [
             (p["key"], p.get("display") or p["key"]) for p in recipients
         ]
-        self.fields["phase"].choices = _keyed_choices(
+        cast(forms.ChoiceField, self.fields["phase"]).choices = _keyed_choices(
             document["phases"], "name", blank="— no phase —"
         )
 
     def data_for_service(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
+        data = self.values()
         data["commitment"] = data["commitment"].slug
         data["phase"] = data.get("phase") or None
         return data
@@ -348,8 +353,7 @@ class MechanismForm(VersionedForm):
     note = form_field(MECHANISMS["note"])
 
     def data_for_service(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
+        data = self.values()
         data["type"] = data["type"].slug
         return data
 
@@ -396,9 +400,8 @@ class LineUpdateForm(VersionedForm):
     throttling = lever_field("throttling")
     disclosure = lever_field("disclosure")
 
-    def changes(self, *, levers_apply: bool) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
+    def changes(self, *, levers_apply: bool = False) -> dict[str, Any]:
+        data = self.values()
         levers = {name: data.pop(name) for name in LEVER_LABELS}
         data["phase"] = data.get("phase") or None
         if levers_apply:
@@ -412,9 +415,8 @@ class ConditionUpdateForm(VersionedForm):
     reversible = form_field(CONDITIONS["reversible"], initial=False)
     phase = forms.CharField(required=False, max_length=32)
 
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
+    def changes(self, *, levers_apply: bool = False) -> dict[str, Any]:
+        data = self.values()
         data["phase"] = data.get("phase") or None
         return data
 
@@ -423,11 +425,6 @@ class MechanismUpdateForm(VersionedForm):
     strength = form_field(MECHANISMS["strength"])
     covers = form_field(MECHANISMS["covers"])
 
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
-        return data
-
 
 class PartyUpdateForm(VersionedForm):
     role = form_field(PARTIES["role"])
@@ -435,17 +432,7 @@ class PartyUpdateForm(VersionedForm):
     capability = form_field(PARTIES["capability"])
     security = form_field(PARTIES["security"])
 
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
-        return data
-
 
 class PhaseUpdateForm(VersionedForm):
     name = form_field(PHASES["name"])
     reversible = form_field(PHASES["reversible"], initial=False)
-
-    def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version")
-        return data

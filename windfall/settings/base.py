@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.utils.csp import CSP
 
@@ -283,7 +284,7 @@ WINDFALL_CURATOR_GROUP = "curators"
 WINDFALL_SCORE_SAMPLES = env_int("WINDFALL_SCORE_SAMPLES", 2000, minimum=100, maximum=100_000)
 WINDFALL_DEMO_USERNAME = "demo"
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.utils import pretty_name
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -227,7 +227,7 @@ def settings_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _refresh(form: forms.Form, agreement: Agreement) -> forms.Form:
     """Keep what the analyst typed; after a stale refusal, aim it at the latest version."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()
     data["version"] = str(agreement.version) if not form.errors else data.get("version", "")
     rebound = type(form)(data, **_form_kwargs(form))
     rebound.is_valid()
@@ -337,7 +337,9 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
 
 
 def _failed(request: HttpRequest, form: forms.Form, section: str, key: str) -> FailedEdit:
-    return FailedEdit(section, key, request.POST, dict(form.errors))
+    return FailedEdit(
+        section, key, request.POST, {k: [str(e) for e in v] for k, v in form.errors.items()}
+    )
 
 
 def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key: str) -> None:

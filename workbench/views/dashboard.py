@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Membership
+from accounts.selectors import membership_list_for_user
 from agreements import selectors, services
 from agreements.choices import Purpose, Status
 from catalog.choices import PowerLabel
@@ -64,7 +64,7 @@ def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, objec
         "templates": selectors.template_list(),
         "create_form": forms.get("create_form") or DraftCreateForm(teams=teams),
         "teams": list(teams),
-        "memberships": Membership.objects.filter(user=request.user).select_related("team"),
+        "memberships": membership_list_for_user(user=request.user),
         "import_form": forms.get("import_form") or ImportForm(teams=teams),
         "can_write": teams.exists(),
     }
