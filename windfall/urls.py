@@ -17,3 +17,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]
+
+# Errors Django answers itself (no route, a bad request, a crash) are JSON under /api/.
+handler400 = "core.api.bad_request"
+handler404 = "core.api.page_not_found"
+handler500 = "core.api.server_error"

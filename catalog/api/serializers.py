@@ -1,9 +1,14 @@
-"""Serializers for the catalog API: shape checks; ranges come from the model validators."""
+"""Serializers for the catalog API: shape checks; ranges come from the model validators.
+
+Bodies are strict JSON (see ``core.api.StrictJSONMixin``); text is trimmed, with its
+length counted as sent, and slugs are taken as sent.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from rest_framework import serializers
 
 from catalog.models import (
@@ -14,11 +19,36 @@ from catalog.models import (
     RiskKind,
     lever_settings_errors,
 )
+from core.api import (
+    SLUG_MESSAGE,
+    SLUG_REGEX,
+    ExactRegexField,
+    StrictJSONMixin,
+    TextField,
+)
 
 RECORD_FIELDS = ["locally_modified", "created_at", "updated_at"]
 
 
-class BenefitItemSerializer(serializers.ModelSerializer):
+class SlugField(ExactRegexField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("allow_unicode", None)
+        kwargs.setdefault("error_messages", {"invalid": SLUG_MESSAGE})
+        super().__init__(SLUG_REGEX, **kwargs)
+
+
+class CatalogSerializer(StrictJSONMixin, serializers.ModelSerializer):
+    """A catalog entry: strict JSON types, trimmed text, slugs as sent."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.SlugField: SlugField,
+    }
+
+
+class BenefitItemSerializer(CatalogSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:catalog-item-detail", lookup_field="slug"
     )
@@ -40,28 +70,28 @@ class BenefitItemSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(CatalogSerializer):
     class Meta:
         model = Commitment
         exclude = ["id"]
         read_only_fields = RECORD_FIELDS
 
 
-class MechanismTypeSerializer(serializers.ModelSerializer):
+class MechanismTypeSerializer(CatalogSerializer):
     class Meta:
         model = MechanismType
         exclude = ["id"]
         read_only_fields = RECORD_FIELDS
 
 
-class RiskKindSerializer(serializers.ModelSerializer):
+class RiskKindSerializer(CatalogSerializer):
     class Meta:
         model = RiskKind
         exclude = ["id"]
         read_only_fields = RECORD_FIELDS
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(CatalogSerializer):
     class Meta:
         model = Actor
         exclude = ["id"]
