@@ -228,11 +228,10 @@ def compare(request: HttpRequest) -> HttpResponse:
     from agreements.forms import CompareForm
     from scoring.services import comparison_run
 
-    ids = [pk for pk in map(whole_number, request.GET.getlist("ids")) if pk is not None][:6]
-    drafts = [
-        agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
-        for pk in dict.fromkeys(ids)
-    ]
+    # A repeated id counts once: drop repeats first, then keep at most six drafts.
+    given = (pk for pk in map(whole_number, request.GET.getlist("ids")) if pk is not None)
+    ids = list(dict.fromkeys(given))[:6]
+    drafts = [agreement_selectors.agreement_get_for_user(user=request.user, pk=pk) for pk in ids]
     weight_keys = {*CompareForm.criteria, "power_direction"}
     form = CompareForm(request.GET if weight_keys & set(request.GET) else None)
     context: dict[str, Any] = {

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
+from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG
 from catalog.models import (
     Actor,
     BenefitItem,
@@ -24,10 +25,28 @@ from core.api import (
     SLUG_REGEX,
     ExactRegexField,
     StrictJSONMixin,
+    StrictSerializer,
     TextField,
 )
 
 RECORD_FIELDS = ["locally_modified", "created_at", "updated_at"]
+
+
+class LeversSerializer(StrictSerializer):
+    """Frontier-AI lever settings; a lever left out takes its least restrictive setting."""
+
+    closed = True
+    unknown_message = "Unknown lever; the levers are {allowed}."
+
+    scope = serializers.ChoiceField(LEVER_CHOICES["scope"], required=False)
+    generation_lag = serializers.IntegerField(
+        min_value=0, max_value=MAX_GENERATION_LAG, required=False
+    )
+    output_controls = serializers.ChoiceField(LEVER_CHOICES["output_controls"], required=False)
+    monitoring = serializers.ChoiceField(LEVER_CHOICES["monitoring"], required=False)
+    access_mode = serializers.ChoiceField(LEVER_CHOICES["access_mode"], required=False)
+    throttling = serializers.ChoiceField(LEVER_CHOICES["throttling"], required=False)
+    disclosure = serializers.ChoiceField(LEVER_CHOICES["disclosure"], required=False)
 
 
 class SlugField(ExactRegexField):
@@ -53,6 +72,11 @@ class BenefitItemSerializer(CatalogSerializer):
         view_name="api:catalog-item-detail", lookup_field="slug"
     )
     label_display = serializers.CharField(source="get_label_display", read_only=True)
+    default_levers = LeversSerializer(
+        allow_null=True,
+        required=False,
+        help_text="Lever settings a new line starts with (levers items only).",
+    )
 
     class Meta:
         model = BenefitItem
@@ -60,6 +84,8 @@ class BenefitItemSerializer(CatalogSerializer):
         read_only_fields = ["power_index", "label", *RECORD_FIELDS]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "default_levers" in attrs and attrs["default_levers"] is not None:
+            attrs["default_levers"] = dict(attrs["default_levers"])
         levers = attrs.get("default_levers", getattr(self.instance, "default_levers", None))
         applies = attrs.get("levers_apply", getattr(self.instance, "levers_apply", False))
         errors = lever_settings_errors(levers) if levers else []

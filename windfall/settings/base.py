@@ -170,6 +170,9 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "scoring.models.RunStatus",
         "PowerLabelEnum": "catalog.choices.PowerLabel",
         "DirectionEnum": [("up", "up"), ("down", "down")],
+        "PartyRoleEnum": "agreements.choices.Role",
+        "MembershipRoleEnum": "accounts.models.Role",
+        "CriterionEnum": "scoring.engine.CRITERIA",
     },
 }
 
