@@ -281,12 +281,11 @@ class ExactRegexField(serializers.RegexField):
         super().__init__(regex, **kwargs)
 
 
-def key_field(**kwargs: Any) -> serializers.Field:
-    """The key of a part of a draft (``KEY_REGEX``)."""
+def key_field(*, regex: str = KEY_REGEX, **kwargs: Any) -> serializers.Field:
+    """The key of a part of a draft (``KEY_REGEX``, or a narrower ``regex``)."""
     kwargs.setdefault("help_text", "Stable key of the part within the draft.")
-    return ExactRegexField(
-        KEY_REGEX, max_length=32, error_messages={"invalid": KEY_MESSAGE}, **kwargs
-    )
+    kwargs.setdefault("error_messages", {"invalid": KEY_MESSAGE})
+    return ExactRegexField(regex, max_length=32, **kwargs)
 
 
 def slug_field(**kwargs: Any) -> serializers.Field:

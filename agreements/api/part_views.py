@@ -26,12 +26,9 @@ from agreements.api.common import (
     plain,
     run_write,
 )
-from agreements.api.parts import SECTIONS, Section
+from agreements.api.parts import PHASE_KEY_REGEX, SECTIONS, Section
 from agreements.models import Agreement, Revision
 from core.api import KEY_REGEX, VERSIONED_WRITE, error_response, validated
-
-PHASE_KEY_REGEX = KEY_REGEX.replace("^", "^(?!order$)", 1)
-"""A phase key: ``order`` is reserved for ``POST /agreements/{id}/phases/order/``."""
 
 
 class PartViewSet(AgreementAccess, viewsets.ViewSet):

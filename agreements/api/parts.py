@@ -4,9 +4,12 @@ Each section has its own shapes, so each operation documents its own:
 
 - ``<Part>Serializer``: a part as stored (every field present; the response).
 - ``<Part>WrittenSerializer``: the same plus ``agreement_version``, after a write.
-- ``<Part>CreateSerializer``: the body of ``POST`` (``key`` optional, ``version`` required).
-- ``<Part>ChangeSerializer``: the body of ``PATCH`` (fields to change, ``version`` required).
+- ``<Part>CreateSerializer``: the body of ``POST`` (``key`` optional).
+- ``<Part>ChangeSerializer``: the body of ``PATCH`` (the fields to change).
 - ``<Part>EntrySerializer``: the part inside an imported document (``key`` required).
+
+Writes name the draft version in ``version`` or in an If-Match header; one of the two is
+required, which a schema cannot say, so ``version`` is optional in the schema.
 
 They check shape and JSON types only; references (a line's item and recipient, a
 party's actor) and rules across fields are checked by ``agreements.document``.
@@ -23,10 +26,19 @@ from agreements.choices import Covers, Purpose, Role, Status
 from agreements.document import DOCUMENT_FORMAT, LIMITS
 from catalog.api.serializers import LeversSerializer
 from catalog.choices import Alignment
-from core.api import StrictSerializer, TextField, key_field, slug_field
+from core.api import (
+    KEY_MESSAGE,
+    KEY_REGEX,
+    StrictSerializer,
+    TextField,
+    key_field,
+    slug_field,
+)
 
 MAX_INT = 2**31 - 1
 """The largest value of a PostgreSQL ``integer`` column, such as a draft's version."""
+PHASE_KEY_REGEX = KEY_REGEX.replace("^", "^(?!order$)", 1)
+"""A phase key: ``order`` is reserved for ``POST /agreements/{id}/phases/order/``."""
 
 
 def version_field() -> serializers.IntegerField:
@@ -149,6 +161,14 @@ class PartyEntrySerializer(PartyChangeSerializer):
 # --- Phases ----------------------------------------------------------------------------
 
 
+PHASE_KEY_HELP = "Stable key of the phase (`order` is reserved)."
+PHASE_KEY = {
+    "regex": PHASE_KEY_REGEX,
+    "help_text": PHASE_KEY_HELP,
+    "error_messages": {"invalid": f"{KEY_MESSAGE[:-1]}; `order` is reserved."},
+}
+
+
 class PhaseSerializer(serializers.Serializer):
     key = key_field()
     order = serializers.IntegerField(min_value=1, max_value=LIMITS["phases"])
@@ -168,11 +188,11 @@ class PhaseChangeSerializer(StrictSerializer):
 
 
 class PhaseCreateSerializer(PhaseChangeSerializer):
-    key = key_field(required=False, help_text="Stable key of the phase; `order` is reserved.")
+    key = key_field(required=False, **PHASE_KEY)
 
 
 class PhaseEntrySerializer(PhaseChangeSerializer):
-    key = key_field(help_text="Stable key of the phase; `order` is reserved.")
+    key = key_field(**PHASE_KEY)
     version = None
 
 

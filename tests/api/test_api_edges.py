@@ -294,3 +294,17 @@ def test_draft_list_filters_refuse_what_they_cannot_read(api_client, draft, quer
     response = api_client.get(f"/api/v1/agreements/?{query}")
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {query.split("=")[0]}
+
+
+def test_the_phase_key_order_is_reserved_and_the_schema_says_so(api_client, draft):
+    response = api_client.post(
+        f"/api/v1/agreements/{draft.pk}/phases/",
+        {"version": 1, "name": "Later", "key": "order"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["key"][0].endswith("`order` is reserved.")
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    key = schema["components"]["schemas"]["PhaseCreateRequest"]["properties"]["key"]
+    assert key["pattern"].startswith("^(?!order$)")
+    assert version_of(draft) == 1
