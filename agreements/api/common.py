@@ -95,6 +95,19 @@ def expected_version(request: Request, data: dict[str, Any] | None = None) -> tu
     return version, False
 
 
+def versioned_input(
+    request: Request, serializer_class: Any, *, partial: bool = False
+) -> tuple[dict[str, Any], int, bool]:
+    """A write's validated body (plain JSON types, without ``version``), the version it
+    edits, and whether If-Match named it."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    data = plain(dict(serializer.validated_data))
+    version, precondition = expected_version(request, data)
+    data.pop("version", None)
+    return data, version, precondition
+
+
 def run_write(request: Request, precondition: bool, call: Any) -> Any:
     """Call a service; map stale versions and validation errors to API errors."""
     try:

@@ -23,12 +23,12 @@ from agreements.api.common import (
     AgreementAccess,
     etag,
     expected_version,
-    plain,
     run_write,
+    versioned_input,
 )
 from agreements.api.parts import PHASE_KEY_REGEX, SECTIONS, Section
 from agreements.models import Agreement, Revision
-from core.api import KEY_REGEX, VERSIONED_WRITE, error_response, validated
+from core.api import KEY_REGEX, VERSIONED_WRITE, error_response
 
 
 class PartViewSet(AgreementAccess, viewsets.ViewSet):
@@ -56,9 +56,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
 
     def create(self, request: Request, agreement_pk: str) -> Response:
         agreement = self.agreement(write=True)
-        data = plain(validated(self.section.create, request.data))
-        version, precondition = expected_version(request, data)
-        data.pop("version", None)
+        data, version, precondition = versioned_input(request, self.section.create)
         revision: Revision = run_write(
             request,
             precondition,
@@ -84,11 +82,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
 
     def partial_update(self, request: Request, agreement_pk: str, key: str) -> Response:
         agreement = self.agreement(write=True)
-        serializer = self.section.change(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = plain(dict(serializer.validated_data))
-        version, precondition = expected_version(request, data)
-        data.pop("version", None)
+        data, version, precondition = versioned_input(request, self.section.change, partial=True)
         revision = self._write_existing(
             request,
             precondition,

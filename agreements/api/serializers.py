@@ -13,7 +13,7 @@ from agreements.api.parts import (
     DocumentInputSerializer,
     DocumentSerializer,
     RiskWeightsSerializer,
-    unit,
+    ScenarioInputSerializer,
     version_field,
 )
 from agreements.choices import Purpose, Status
@@ -126,23 +126,15 @@ class AgreementCreateSerializer(StrictSerializer):
     notes = TextField(max_length=20_000, allow_blank=True, required=False, default="")
 
 
-class AgreementUpdateSerializer(StrictSerializer):
-    """The draft fields to change (the others keep their values), and the version edited."""
+class AgreementUpdateSerializer(ScenarioInputSerializer):
+    """The draft fields and scenario values to change (the others keep theirs), and the
+    version edited."""
 
     version = version_field()
     title = title_field(required=False)
     purpose = serializers.ChoiceField(Purpose.choices, required=False)
     status = serializers.ChoiceField(Status.choices, required=False)
     notes = TextField(max_length=20_000, allow_blank=True, required=False)
-    dsa = unit(required=False)
-    dsa_uncertainty = serializers.FloatField(
-        min_value=0, max_value=0.5, allow_null=True, required=False
-    )
-    omega = unit(allow_null=True, required=False)
-    omega_uncertainty = serializers.FloatField(
-        min_value=0, max_value=0.5, allow_null=True, required=False
-    )
-    min_participation = serializers.IntegerField(min_value=0, max_value=60, required=False)
     risk_weights = RiskWeightsSerializer(
         allow_null=True, required=False, help_text="Null: equal weights."
     )

@@ -27,8 +27,8 @@ from agreements.api.common import (
     detail_response,
     etag,
     expected_version,
-    plain,
     run_write,
+    versioned_input,
     writable_team,
 )
 from agreements.api.filters import AgreementFilterSet, RevisionFilterSet
@@ -92,11 +92,9 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     def partial_update(self, request: Request, pk: str) -> Response:
         """Change the draft's fields and scenario; name the version you edit."""
         agreement = self.agreement(write=True)
-        serializer = s.AgreementUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = plain(dict(serializer.validated_data))
-        version, precondition = expected_version(request, data)
-        data.pop("version", None)
+        data, version, precondition = versioned_input(
+            request, s.AgreementUpdateSerializer, partial=True
+        )
         message = data.pop("message", "")
         run_write(
             request,
@@ -175,8 +173,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     def restore(self, request: Request, pk: str) -> Response:
         """Make an older revision current again, as a new revision."""
         agreement = self.agreement(write=True)
-        data = validated(s.RestoreSerializer, request.data)
-        version, precondition = expected_version(request, data)
+        data, version, precondition = versioned_input(request, s.RestoreSerializer)
         run_write(
             request,
             precondition,
@@ -229,8 +226,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     def phase_order(self, request: Request, pk: str) -> Response:
         """Put the phases in a new order: name every phase key once."""
         agreement = self.agreement(write=True)
-        data = validated(s.PhaseOrderSerializer, request.data)
-        version, precondition = expected_version(request, data)
+        data, version, precondition = versioned_input(request, s.PhaseOrderSerializer)
         run_write(
             request,
             precondition,
