@@ -1,4 +1,4 @@
-"""Liveness and readiness probes, and the last-resort error page."""
+"""Liveness and readiness probes, and the error pages Django answers itself."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.db import is_outage, outage_response
 
 logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
 
 
 @never_cache
@@ -73,11 +76,25 @@ def _check_broker(url: str) -> str:
     return "ok"
 
 
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: Django's 404 page; under ``/api/`` the API's JSON error shape."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: Django's 400 page (e.g. a suspicious request); JSON under ``/api/``."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: a database outage outside a view is still a 503; other errors get a
     page (or JSON under ``/api/``) that renders without the database."""
     if is_outage(sys.exc_info()[1]):
         return outage_response(request)
-    if request.path.startswith("/api/"):
+    if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": "Server error; it was logged."}, status=500)
     return HttpResponse(loader.get_template("500.html").render({}), status=500)

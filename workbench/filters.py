@@ -8,11 +8,13 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from agreements.choices import Purpose, Status
 from agreements.models import Agreement
 from catalog.choices import PowerLabel
+from core.filters import StrictBooleanFilter, StrictFilterSet
 from scoring.models import RunStatus, ScoreRun
 
 
-class AgreementFilterSet(django_filters.FilterSet):
-    """Search and filters of the draft list. Repeating a filter ORs its values."""
+class AgreementFilterSet(StrictFilterSet):
+    """Search and filters of the draft list. Repeating a filter ORs its values; a value
+    the filter cannot read is an error (a 400 in the API), never "no filter"."""
 
     q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
@@ -23,10 +25,12 @@ class AgreementFilterSet(django_filters.FilterSet):
     label = django_filters.MultipleChoiceFilter(
         choices=PowerLabel.choices, method="filter_label", label="Label of the latest score"
     )
-    archived = django_filters.BooleanFilter(
+    archived = StrictBooleanFilter(
         method="filter_archived", label="Archived (true: only archived; false: hide them)"
     )
-    team__slug = django_filters.CharFilter(field_name="team__slug", label="Team", max_length=80)
+    team__slug = django_filters.CharFilter(
+        field_name="team__slug", label="Slug of the draft's team.", max_length=80
+    )
 
     class Meta:
         model = Agreement

@@ -1,5 +1,5 @@
 """API serializers for drafts: output shapes, and input shapes (business rules live in
-``agreements.document`` and the services)."""
+``agreements.document`` and the services). The parts of a draft are in ``parts``."""
 
 from __future__ import annotations
 
@@ -8,144 +8,31 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agreements.choices import Covers, Purpose, Role, Status
-from agreements.document import DOCUMENT_FORMAT
+from agreements.api.parts import (
+    MAX_INT,
+    DocumentInputSerializer,
+    DocumentSerializer,
+    RiskWeightsSerializer,
+    ScenarioInputSerializer,
+    version_field,
+)
+from agreements.choices import Purpose, Status
 from agreements.models import Agreement, ReferenceTemplate, Revision
-from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG, Alignment
-
-KEY_FIELD = {"max_length": 32, "help_text": "Stable key of the part within the draft."}
-
-
-# --- Parts of a document ------------------------------------------------------------
-
-
-class LeversSerializer(serializers.Serializer):
-    scope = serializers.ChoiceField(LEVER_CHOICES["scope"], required=False)
-    generation_lag = serializers.IntegerField(
-        min_value=0, max_value=MAX_GENERATION_LAG, required=False
-    )
-    output_controls = serializers.ChoiceField(LEVER_CHOICES["output_controls"], required=False)
-    monitoring = serializers.ChoiceField(LEVER_CHOICES["monitoring"], required=False)
-    access_mode = serializers.ChoiceField(LEVER_CHOICES["access_mode"], required=False)
-    throttling = serializers.ChoiceField(LEVER_CHOICES["throttling"], required=False)
-    disclosure = serializers.ChoiceField(LEVER_CHOICES["disclosure"], required=False)
-
-
-class PartySerializer(serializers.Serializer):
-    key = serializers.SlugField(**KEY_FIELD, required=False)
-    actor = serializers.SlugField(allow_null=True, required=False, help_text="Actor profile slug.")
-    name = serializers.CharField(max_length=120, allow_blank=True, required=False)
-    role = serializers.ChoiceField(Role.choices)
-    alignment = serializers.ChoiceField(Alignment.choices, allow_null=True, required=False)
-    trust = serializers.FloatField(min_value=0, max_value=1, allow_null=True, required=False)
-    capability = serializers.FloatField(min_value=0, max_value=1, allow_null=True, required=False)
-    security = serializers.FloatField(min_value=0, max_value=1, allow_null=True, required=False)
-    note = serializers.CharField(allow_blank=True, required=False, max_length=2000)
-
-
-class PhaseSerializer(serializers.Serializer):
-    key = serializers.SlugField(**KEY_FIELD, required=False)
-    order = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    name = serializers.CharField(max_length=120)
-    reversible = serializers.BooleanField(default=True)
-    description = serializers.CharField(allow_blank=True, required=False, max_length=2000)
-
-
-class LineSerializer(serializers.Serializer):
-    key = serializers.SlugField(**KEY_FIELD, required=False)
-    item = serializers.SlugField(help_text="Benefit item slug.")
-    recipient = serializers.SlugField(help_text="Key of a recipient party.")
-    magnitude = serializers.FloatField(min_value=0, max_value=1, help_text="In (0, 1].")
-    phase = serializers.SlugField(allow_null=True, required=False)
-    levers = LeversSerializer(allow_null=True, required=False)
-    note = serializers.CharField(allow_blank=True, required=False, max_length=2000)
-
-
-class ConditionSerializer(serializers.Serializer):
-    key = serializers.SlugField(**KEY_FIELD, required=False)
-    commitment = serializers.SlugField(help_text="Commitment slug.")
-    recipient = serializers.SlugField(help_text="Key of a recipient party.")
-    burden = serializers.FloatField(min_value=0, max_value=1, allow_null=True, required=False)
-    verifiability = serializers.FloatField(
-        min_value=0, max_value=1, allow_null=True, required=False
-    )
-    reversible = serializers.BooleanField(default=False)
-    phase = serializers.SlugField(allow_null=True, required=False)
-    note = serializers.CharField(allow_blank=True, required=False, max_length=2000)
-
-
-class MechanismSerializer(serializers.Serializer):
-    key = serializers.SlugField(**KEY_FIELD, required=False)
-    type = serializers.SlugField(help_text="Mechanism type slug (not the derived phased one).")
-    strength = serializers.FloatField(min_value=0, max_value=1)
-    covers = serializers.ChoiceField(Covers.choices, default=Covers.BOTH)
-    note = serializers.CharField(allow_blank=True, required=False, max_length=2000)
-
-
-class ScenarioSerializer(serializers.Serializer):
-    dsa = serializers.FloatField(min_value=0, max_value=1, required=False)
-    dsa_uncertainty = serializers.FloatField(
-        min_value=0, max_value=0.5, allow_null=True, required=False
-    )
-    omega = serializers.FloatField(min_value=0, max_value=1, allow_null=True, required=False)
-    omega_uncertainty = serializers.FloatField(
-        min_value=0, max_value=0.5, allow_null=True, required=False
-    )
-    min_participation = serializers.IntegerField(min_value=0, max_value=60, required=False)
-    risk_weights = serializers.DictField(
-        child=serializers.FloatField(min_value=0, max_value=1), allow_null=True, required=False
-    )
-
-
-class DocumentSerializer(serializers.Serializer):
-    """A whole draft as JSON (``format: windfall.agreement/1``); exports round-trip exactly."""
-
-    format = serializers.ChoiceField([DOCUMENT_FORMAT], default=DOCUMENT_FORMAT)
-    title = serializers.CharField(max_length=200)
-    purpose = serializers.ChoiceField(Purpose.choices, default=Purpose.OTHER)
-    status = serializers.ChoiceField(Status.choices, default=Status.DRAFT)
-    notes = serializers.CharField(allow_blank=True, required=False)
-    scenario = ScenarioSerializer(required=False)
-    parties = PartySerializer(many=True, required=False)
-    phases = PhaseSerializer(many=True, required=False)
-    lines = LineSerializer(many=True, required=False)
-    conditions = ConditionSerializer(many=True, required=False)
-    mechanisms = MechanismSerializer(many=True, required=False)
-
-
-PART_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
-    "parties": PartySerializer,
-    "phases": PhaseSerializer,
-    "lines": LineSerializer,
-    "conditions": ConditionSerializer,
-    "mechanisms": MechanismSerializer,
-}
-
-
-def versioned(serializer: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """``serializer`` plus the ``version`` every write must name."""
-    return type(
-        name,
-        (serializer,),
-        {
-            "version": serializers.IntegerField(
-                min_value=0,
-                required=False,
-                help_text="The draft version this write edits (or send If-Match).",
-            )
-        },
-    )
-
+from catalog.choices import PowerLabel
+from core.api import StrictSerializer, TextField, key_field, slug_field
+from scoring.models import RunStatus
 
 # --- Scores ---------------------------------------------------------------------------
 
 
-class ScoreSummarySerializer(serializers.Serializer):
+class LatestScoreSerializer(serializers.Serializer):
+    """The headline numbers of a draft's newest finished score run."""
+
     run = serializers.IntegerField(source="pk")
     revision = serializers.IntegerField(source="revision_number")
     current = serializers.SerializerMethodField()
     stale = serializers.BooleanField()
-    label = serializers.CharField()
+    label = serializers.ChoiceField(PowerLabel.choices)
     credibility = serializers.FloatField(allow_null=True)
     risk_overall = serializers.FloatField(allow_null=True)
     power_sharing = serializers.FloatField(allow_null=True)
@@ -167,7 +54,12 @@ class AgreementListSerializer(serializers.ModelSerializer):
     team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     latest_score = serializers.SerializerMethodField()
-    latest_run_status = serializers.CharField(read_only=True, allow_null=True)
+    latest_run_status = serializers.ChoiceField(
+        RunStatus.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Status of the most recently requested score run (null: none yet).",
+    )
 
     class Meta:
         model = Agreement
@@ -186,13 +78,18 @@ class AgreementListSerializer(serializers.ModelSerializer):
             "latest_run_status",
         ]
 
-    @extend_schema_field(ScoreSummarySerializer(allow_null=True))
+    @extend_schema_field(LatestScoreSerializer(allow_null=True))
     def get_latest_score(self, agreement: Agreement) -> dict[str, Any] | None:
         run = self.context.get("scores", {}).get(getattr(agreement, "latest_score_id", None))
         if run is None:
             return None
         context = {"versions": {agreement.pk: agreement.version}}
-        return dict(ScoreSummarySerializer(run, context=context).data)
+        return dict(LatestScoreSerializer(run, context=context).data)
+
+
+class ForkedFromSerializer(serializers.Serializer):
+    agreement = serializers.IntegerField(help_text="The draft this one was forked from.")
+    revision = serializers.IntegerField(help_text="The revision of that draft it copies.")
 
 
 class AgreementDetailSerializer(AgreementListSerializer):
@@ -206,7 +103,7 @@ class AgreementDetailSerializer(AgreementListSerializer):
     def get_document(self, agreement: Agreement) -> dict[str, Any]:
         return self.context["document"]
 
-    @extend_schema_field(serializers.DictField(allow_null=True))
+    @extend_schema_field(ForkedFromSerializer(allow_null=True))
     def get_forked_from(self, agreement: Agreement) -> dict[str, Any] | None:
         source = agreement.forked_from
         if source is None:
@@ -214,63 +111,66 @@ class AgreementDetailSerializer(AgreementListSerializer):
         return {"agreement": source.agreement_id, "revision": source.number}
 
 
-class AgreementCreateSerializer(serializers.Serializer):
-    team = serializers.SlugField(help_text="Slug of a team where you are an analyst.")
-    title = serializers.CharField(max_length=200)
+def title_field(**kwargs: Any) -> TextField:
+    return TextField(max_length=200, **kwargs)
+
+
+def team_field() -> serializers.Field:
+    return slug_field(help_text="Slug of a team where you are an analyst.")
+
+
+class AgreementCreateSerializer(StrictSerializer):
+    team = team_field()
+    title = title_field()
     purpose = serializers.ChoiceField(Purpose.choices, default=Purpose.OTHER)
-    notes = serializers.CharField(allow_blank=True, required=False, default="")
+    notes = TextField(max_length=20_000, allow_blank=True, required=False, default="")
 
 
-class AgreementUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=0, required=False)
-    title = serializers.CharField(max_length=200, required=False)
+class AgreementUpdateSerializer(ScenarioInputSerializer):
+    """The draft fields and scenario values to change (the others keep theirs), and the
+    version edited."""
+
+    version = version_field()
+    title = title_field(required=False)
     purpose = serializers.ChoiceField(Purpose.choices, required=False)
     status = serializers.ChoiceField(Status.choices, required=False)
-    notes = serializers.CharField(allow_blank=True, required=False)
-    dsa = serializers.FloatField(min_value=0, max_value=1, required=False)
-    dsa_uncertainty = serializers.FloatField(
-        min_value=0, max_value=0.5, allow_null=True, required=False
+    notes = TextField(max_length=20_000, allow_blank=True, required=False)
+    risk_weights = RiskWeightsSerializer(
+        allow_null=True, required=False, help_text="Null: equal weights."
     )
-    omega = serializers.FloatField(min_value=0, max_value=1, allow_null=True, required=False)
-    omega_uncertainty = serializers.FloatField(
-        min_value=0, max_value=0.5, allow_null=True, required=False
+    message = TextField(max_length=300, required=False, allow_blank=True)
+
+
+class ImportSerializer(StrictSerializer):
+    team = team_field()
+    document = DocumentInputSerializer()
+
+
+class ForkSerializer(StrictSerializer):
+    title = title_field(required=False, allow_blank=True, help_text='Default: "… (fork)".')
+
+
+class RestoreSerializer(StrictSerializer):
+    version = version_field()
+    revision = serializers.IntegerField(
+        min_value=1, max_value=MAX_INT, help_text="The revision to make current again."
     )
-    min_participation = serializers.IntegerField(min_value=0, max_value=60, required=False)
-    risk_weights = serializers.DictField(
-        child=serializers.FloatField(min_value=0, max_value=1),
-        allow_null=True,
-        required=False,
-        help_text="Weights of proliferation, instability, perverse, signalling, framing.",
-    )
-    message = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ImportSerializer(serializers.Serializer):
-    team = serializers.SlugField(help_text="Slug of a team where you are an analyst.")
-    document = DocumentSerializer()
-
-
-class ForkSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-
-class RestoreSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=0, required=False)
-    revision = serializers.IntegerField(min_value=1)
-
-
-class ScoreRequestSerializer(serializers.Serializer):
+class ScoreRequestSerializer(StrictSerializer):
     n_samples = serializers.IntegerField(min_value=100, max_value=100_000, required=False)
     seed = serializers.IntegerField(min_value=0, max_value=2**48, required=False)
 
 
-class PhaseOrderSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=0, required=False)
-    keys = serializers.ListField(child=serializers.SlugField(max_length=32), max_length=20)
+class PhaseOrderSerializer(StrictSerializer):
+    version = version_field()
+    keys = serializers.ListField(
+        child=key_field(), max_length=20, help_text="Every phase key, in the new order."
+    )
 
 
 class RevisionSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Revision
@@ -284,18 +184,47 @@ class RevisionDetailSerializer(RevisionSerializer):
         fields = [*RevisionSerializer.Meta.fields, "document"]
 
 
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field, in words (`min participation`).")
+    old = serializers.JSONField(allow_null=True, help_text="The old value (null: none).")
+    new = serializers.JSONField(allow_null=True, help_text="The new value (null: none).")
+    old_text = serializers.CharField(help_text="The old value as shown on the page.")
+    new_text = serializers.CharField(help_text="The new value as shown on the page.")
+
+
 class ChangeSerializer(serializers.Serializer):
-    section = serializers.CharField()
-    key = serializers.CharField(allow_null=True)
+    section = serializers.ChoiceField(
+        ["draft", "parties", "phases", "lines", "conditions", "mechanisms"],
+        help_text="`draft` (title, notes and scenario) or a list of parts.",
+    )
+    key = serializers.CharField(allow_null=True, help_text="The part's key (null for `draft`).")
     kind = serializers.ChoiceField(["added", "removed", "changed"])
     label = serializers.CharField()
-    fields = serializers.ListField(child=serializers.DictField())
+    fields = FieldChangeSerializer(many=True)
 
 
 class DiffSerializer(serializers.Serializer):
     from_revision = serializers.IntegerField()
     to_revision = serializers.IntegerField()
     changes = ChangeSerializer(many=True)
+
+
+class DiffParamsSerializer(serializers.Serializer):
+    """``?from=`` and ``?to=`` of a diff (query strings are text, so these are not strict)."""
+
+    to = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_INT,
+        required=False,
+        help_text="Newer revision (default: latest).",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = serializers.IntegerField(
+            min_value=1, max_value=MAX_INT, help_text="Older revision number."
+        )
+        return fields
 
 
 class TemplateSerializer(serializers.ModelSerializer):
@@ -311,5 +240,5 @@ class TemplateDetailSerializer(TemplateSerializer):
         fields = [*TemplateSerializer.Meta.fields, "document"]
 
 
-class TemplateStartSerializer(serializers.Serializer):
-    team = serializers.SlugField(help_text="Slug of a team where you are an analyst.")
+class TemplateStartSerializer(StrictSerializer):
+    team = team_field()

@@ -1,8 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from agreements.api import views
-from agreements.document import SECTIONS
+from agreements.api import part_views, views
+from scoring.api.views import AgreementScoreRunViewSet
 
 router = SimpleRouter()
 router.register("agreements", views.AgreementViewSet, basename="agreement")
@@ -13,9 +13,23 @@ router.register("templates", views.TemplateViewSet, basename="template")
 urlpatterns = [
     path("agreements/import/", views.AgreementImportView.as_view(), name="agreement-import"),
     *router.urls,
+    path(
+        "agreements/<int:agreement_pk>/revisions/",
+        views.RevisionViewSet.as_view({"get": "list"}),
+        name="agreement-revisions",
+    ),
+    path(
+        "agreements/<int:agreement_pk>/revisions/<int:number>/",
+        views.RevisionViewSet.as_view({"get": "retrieve"}),
+        name="agreement-revision",
+    ),
+    path(
+        "agreements/<int:agreement_pk>/score-runs/",
+        AgreementScoreRunViewSet.as_view({"get": "list"}),
+        name="agreement-score-runs",
+    ),
 ]
-for section in SECTIONS:
-    viewset = views.part_viewset(section)
+for section, viewset in part_views.VIEWSETS.items():
     urlpatterns += [
         path(
             f"agreements/<int:agreement_pk>/{section}/",

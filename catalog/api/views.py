@@ -6,10 +6,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -20,7 +18,12 @@ from rest_framework.response import Response
 
 from catalog import selectors
 from catalog.api import serializers as s
-from catalog.filters import ActorFilterSet, BenefitItemFilterSet
+from catalog.api.filters import (
+    ActorApiFilterSet,
+    BenefitItemApiFilterSet,
+    CommitmentFilterSet,
+    MechanismTypeFilterSet,
+)
 from catalog.models import CatalogEntry
 from catalog.services import (
     catalog_entries_changed,
@@ -28,7 +31,7 @@ from catalog.services import (
     entry_stale_message,
     entry_version,
 )
-from core.api import IsCuratorOrReadOnly
+from core.api import IsCuratorOrReadOnly, error_response
 
 
 class PreconditionRequired(APIException):
@@ -46,24 +49,42 @@ class EntryChanged(APIException):
 
 
 STALE_RESPONSES = {
-    412: OpenApiResponse(OpenApiTypes.OBJECT, description="The entry changed since that ETag."),
-    428: OpenApiResponse(OpenApiTypes.OBJECT, description="If-Match is missing."),
+    412: error_response("The entry changed since that ETag; nothing was saved."),
+    428: error_response("If-Match is missing."),
 }
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
     required=True,
+    pattern=r'^(W/)?"[0-9]+"$',
     description='The ETag of the entry as you read it, e.g. "1732780800000000".',
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    required=True,
+    description="The entry's version; send it back in If-Match.",
 )
 
 
 def _documented(viewset: type[CatalogViewSet]) -> type[CatalogViewSet]:
-    """Document the If-Match header and the 412/428 answers of a viewset's updates."""
+    """Document the ETag, the If-Match header and the 412/428 answers of updates, and the
+    409 of deleting an entry in use."""
     responses = {200: viewset.serializer_class, **STALE_RESPONSES}
+    update = extend_schema(parameters=[IF_MATCH, ETAG], responses=responses)
     return extend_schema_view(
-        update=extend_schema(parameters=[IF_MATCH], responses=responses),
-        partial_update=extend_schema(parameters=[IF_MATCH], responses=responses),
+        retrieve=extend_schema(parameters=[ETAG]),
+        update=update,
+        partial_update=update,
+        destroy=extend_schema(
+            responses={
+                204: None,
+                409: error_response("The entry is in use by drafts and cannot be deleted."),
+            }
+        ),
     )(viewset)
 
 
@@ -111,7 +132,7 @@ class BenefitItemViewSet(CatalogViewSet):
     """Benefit items with their attributes, uncertainty, rationales and derived label."""
 
     serializer_class = s.BenefitItemSerializer
-    filterset_class = BenefitItemFilterSet
+    filterset_class = BenefitItemApiFilterSet
 
     def get_queryset(self) -> QuerySet[CatalogEntry]:
         return selectors.benefit_item_queryset()
@@ -120,7 +141,7 @@ class BenefitItemViewSet(CatalogViewSet):
 @_documented
 class CommitmentViewSet(CatalogViewSet):
     serializer_class = s.CommitmentSerializer
-    filterset_fields = ["restraint"]
+    filterset_class = CommitmentFilterSet
 
     def get_queryset(self) -> QuerySet[CatalogEntry]:
         return selectors.commitment_list()
@@ -129,7 +150,7 @@ class CommitmentViewSet(CatalogViewSet):
 @_documented
 class MechanismTypeViewSet(CatalogViewSet):
     serializer_class = s.MechanismTypeSerializer
-    filterset_fields = ["derived"]
+    filterset_class = MechanismTypeFilterSet
 
     def get_queryset(self) -> QuerySet[CatalogEntry]:
         return selectors.mechanism_type_list()
@@ -146,7 +167,7 @@ class RiskKindViewSet(CatalogViewSet):
 @_documented
 class ActorViewSet(CatalogViewSet):
     serializer_class = s.ActorSerializer
-    filterset_class = ActorFilterSet
+    filterset_class = ActorApiFilterSet
 
     def get_queryset(self) -> QuerySet[CatalogEntry]:
         return selectors.actor_list()

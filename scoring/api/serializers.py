@@ -1,19 +1,37 @@
-"""Serializers of score runs, comparisons and raw-number analyses."""
+"""Serializers of score runs, comparisons and raw-number analyses (requests, and the run;
+the engine's answers are documented in ``schemas``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.choices import PowerLabel
+from core.api import StrictSerializer
 from scoring import engine
+from scoring.api.schemas import ScoreResultSerializer
 from scoring.models import ScoreRun
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored as ``""`` while there is none, shown as ``null``."""
+
+    def __init__(self, choices: Any, **kwargs: Any) -> None:
+        super().__init__(choices, allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return super().to_representation(value) if value else None
 
 
 class ScoreRunSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:score-run-detail")
     revision = serializers.IntegerField(source="revision_number", read_only=True)
     current = serializers.SerializerMethodField()
+    label = BlankAsNullChoiceField(
+        PowerLabel.choices, help_text="The draft's label (null until the run is done)."
+    )
 
     class Meta:
         model = ScoreRun
@@ -50,59 +68,95 @@ class ScoreRunSerializer(serializers.ModelSerializer):
 
 
 class ScoreRunDetailSerializer(ScoreRunSerializer):
-    result = serializers.JSONField(
-        read_only=True, help_text="Every score, contribution and warning."
+    result = serializers.SerializerMethodField(
+        help_text="Every score, contribution and warning (null until the run is done)."
     )
 
     class Meta(ScoreRunSerializer.Meta):
         fields = [*ScoreRunSerializer.Meta.fields, "result"]
         read_only_fields = fields
 
+    @extend_schema_field(ScoreResultSerializer(allow_null=True))
+    def get_result(self, run: ScoreRun) -> dict[str, Any] | None:
+        return run.result
+
 
 CRITERIA = tuple(engine.CRITERIA)
+MAX_DRAFTS = 6
+MAX_VALUE = 1e9
+"""The largest magnitude of a value in an analysis matrix (the engine sums them)."""
 
 
-class ComparisonRequestSerializer(serializers.Serializer):
-    agreements = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+def _per_criterion(name: str, field: Any, doc: str) -> type[StrictSerializer]:
+    """A closed object with an optional ``field()`` per criterion; others are refused."""
+    return type(
+        f"{name}Serializer",
+        (StrictSerializer,),
+        {
+            "__doc__": doc,
+            "closed": True,
+            "unknown_message": "Unknown criterion; the criteria are {allowed}.",
+            **{c: field() for c in CRITERIA},
+        },
+    )
+
+
+def _interval(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FloatField(min_value=0, max_value=1),
         min_length=2,
-        max_length=6,
-        help_text="Ids of 2 to 6 drafts of your teams (their latest revisions are compared).",
+        max_length=2,
+        help_text="[low, high], from 0 to 1.",
+        **kwargs,
     )
-    weights = serializers.DictField(
-        child=serializers.FloatField(min_value=0, max_value=1000),
-        required=False,
-        help_text=f"Analyst weights by criterion ({', '.join(CRITERIA)}).",
+
+
+WeightsInputSerializer = _per_criterion(
+    "WeightsInput",
+    lambda: serializers.FloatField(min_value=0, max_value=1000, required=False),
+    "Analyst weights by criterion (normalised; criteria left out weigh 0; one must be positive).",
+)
+WeightIntervalsInputSerializer = _per_criterion(
+    "WeightIntervalsInput",
+    lambda: _interval(required=False),
+    "[low, high] weight ranges by criterion for SMAA (criteria left out get [0, 1]).",
+)
+
+
+class ComparisonRequestSerializer(StrictSerializer):
+    agreements = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=2,
+        max_length=100,
+        help_text=f"Ids of 2 to {MAX_DRAFTS} different drafts of your teams (a repeated id "
+        "counts once); their latest revisions are compared.",
     )
-    weight_intervals = serializers.DictField(
-        child=serializers.ListField(
-            child=serializers.FloatField(min_value=0, max_value=1), min_length=2, max_length=2
-        ),
-        required=False,
-        help_text="Optional [low, high] weight range by criterion for SMAA.",
-    )
+    weights = WeightsInputSerializer(required=False)
+    weight_intervals = WeightIntervalsInputSerializer(required=False)
     power_direction = serializers.ChoiceField(["down", "up"], default="down")
     n_samples = serializers.IntegerField(min_value=100, max_value=20_000, default=2000)
     seed = serializers.IntegerField(min_value=0, max_value=2**48, default=1)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        for name in ("weights", "weight_intervals"):
-            unknown = set(attrs.get(name) or {}) - set(CRITERIA)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [f"Unknown criteria: {', '.join(sorted(unknown))}."]}
-                )
-        if len(set(attrs["agreements"])) != len(attrs["agreements"]):
-            raise serializers.ValidationError({"agreements": ["Name each draft once."]})
-        return attrs
+    def validate_agreements(self, ids: list[int]) -> list[int]:
+        distinct = list(dict.fromkeys(ids))  # first the duplicates go, then the limit applies
+        if not 2 <= len(distinct) <= MAX_DRAFTS:
+            raise serializers.ValidationError(
+                f"Name 2 to {MAX_DRAFTS} different drafts; got {len(distinct)}."
+            )
+        return distinct
 
 
-class MatrixSerializer(serializers.Serializer):
+class MatrixSerializer(StrictSerializer):
     matrix = serializers.ListField(
-        child=serializers.ListField(child=serializers.FloatField(), min_length=1, max_length=20),
+        child=serializers.ListField(
+            child=serializers.FloatField(min_value=-MAX_VALUE, max_value=MAX_VALUE),
+            min_length=1,
+            max_length=20,
+        ),
         min_length=2,
         max_length=50,
-        help_text="Alternatives x criteria.",
+        help_text="Alternatives (rows) x criteria (columns); every row has one value per "
+        "direction.",
     )
     directions = serializers.ListField(
         child=serializers.ChoiceField(["up", "down"]),
@@ -122,11 +176,11 @@ class MatrixSerializer(serializers.Serializer):
 
 class SmaaRequestSerializer(MatrixSerializer):
     weight_intervals = serializers.ListField(
-        child=serializers.ListField(
-            child=serializers.FloatField(min_value=0, max_value=1), min_length=2, max_length=2
-        ),
+        child=_interval(),
+        min_length=1,
+        max_length=20,
         required=False,
-        help_text="Optional [low, high] per criterion.",
+        help_text="Optional [low, high] per criterion (as many as directions).",
     )
     n_samples = serializers.IntegerField(min_value=100, max_value=100_000, default=10_000)
     seed = serializers.IntegerField(min_value=0, max_value=2**48, default=1)
@@ -141,7 +195,7 @@ class SmaaRequestSerializer(MatrixSerializer):
         return attrs
 
 
-class CoalitionRequestSerializer(serializers.Serializer):
+class CoalitionRequestSerializer(StrictSerializer):
     benefits = serializers.ListField(
         child=serializers.FloatField(min_value=0, max_value=1e6),
         min_length=1,
@@ -152,10 +206,14 @@ class CoalitionRequestSerializer(serializers.Serializer):
         child=serializers.FloatField(min_value=1e-9, max_value=1e6),
         min_length=1,
         max_length=16,
-        help_text="c_i: each player's cost coefficient (positive).",
+        help_text="c_i: each player's cost coefficient (positive), one per player.",
     )
     transfers = serializers.ListField(
-        child=serializers.FloatField(min_value=-1e6, max_value=1e6), required=False, max_length=16
+        child=serializers.FloatField(min_value=-1e6, max_value=1e6),
+        required=False,
+        min_length=1,
+        max_length=16,
+        help_text="T_i: what each player receives as a member, one per player.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

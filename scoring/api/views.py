@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements import selectors as agreement_selectors
-from core.api import AnalysisThrottle, validated
+from agreements.api.common import AgreementAccess
+from core.api import THROTTLED, AnalysisThrottle, error_response, validated
 from core.http import whole_number
 from scoring import engine
+from scoring.api import schemas
 from scoring.api import serializers as s
+from scoring.api.filters import ScoreRunFilterSet
 from scoring.engine import analysis
+from scoring.models import ScoreRun
 from scoring.selectors import score_run_get_for_user
 from scoring.services import comparison_run
 
@@ -30,6 +36,11 @@ def engine_errors(exc: engine.EngineValidationError) -> ValidationError:
     return ValidationError(errors)
 
 
+def computed(response: Any, extra: dict[int, Any] | None = None) -> dict[int, Any]:
+    """The answers of an endpoint that computes in the request (throttled: 429)."""
+    return {200: response, 429: THROTTLED, **(extra or {})}
+
+
 @extend_schema(tags=["scores"])
 class ScoreRunViewSet(viewsets.ViewSet):
     """One score run: poll it until ``status`` is ``done`` or ``failed``."""
@@ -41,11 +52,34 @@ class ScoreRunViewSet(viewsets.ViewSet):
         responses=s.ScoreRunDetailSerializer,
     )
     def retrieve(self, request: Request, pk: str) -> Response:
+        """The run with its result (null until it is done)."""
         run_id = whole_number(pk)
         if run_id is None:
             raise Http404
         run = score_run_get_for_user(user=request.user, pk=run_id)
         return Response(s.ScoreRunDetailSerializer(run, context={"request": request}).data)
+
+
+@extend_schema(tags=["scores"])
+class AgreementScoreRunViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The score runs of a draft, newest first, without their results."""
+
+    serializer_class = s.ScoreRunSerializer
+    filterset_class = ScoreRunFilterSet
+
+    def get_queryset(self) -> QuerySet[ScoreRun]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ScoreRun.objects.none()
+        return (
+            ScoreRun.objects.filter(agreement=self.agreement())
+            .select_related("agreement")
+            .defer("result")
+            .order_by("-created_at", "-pk")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The draft's score runs, newest first (without `result`)."""
+        return super().list(request, *args, **kwargs)
 
 
 @extend_schema(tags=["scores"])
@@ -55,13 +89,22 @@ class ComparisonView(APIView):
     throttle_classes = [AnalysisThrottle]
     throttle_scope = "analysis"
 
-    @extend_schema(request=s.ComparisonRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.ComparisonRequestSerializer,
+        responses=computed(
+            schemas.ComparisonResultSerializer,
+            {404: error_response("A draft is not among yours.")},
+        ),
+    )
     def post(self, request: Request) -> Response:
         data = validated(s.ComparisonRequestSerializer, request.data)
         agreements = [
             agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
             for pk in data.pop("agreements")
         ]
+        for name in ("weights", "weight_intervals"):
+            if name in data:
+                data[name] = dict(data[name])
         try:
             result = comparison_run(agreements=agreements, **data)
         except engine.EngineValidationError as exc:
@@ -76,7 +119,9 @@ class SmaaView(APIView):
     throttle_classes = [AnalysisThrottle]
     throttle_scope = "analysis"
 
-    @extend_schema(request=s.SmaaRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.SmaaRequestSerializer, responses=computed(schemas.SmaaResultSerializer)
+    )
     def post(self, request: Request) -> Response:
         data = validated(s.SmaaRequestSerializer, request.data)
         try:
@@ -99,7 +144,9 @@ class DominanceView(APIView):
     throttle_classes = [AnalysisThrottle]
     throttle_scope = "analysis"
 
-    @extend_schema(request=s.MatrixSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.MatrixSerializer, responses=computed(schemas.DominanceResultSerializer)
+    )
     def post(self, request: Request) -> Response:
         data = validated(s.MatrixSerializer, request.data)
         try:
@@ -116,7 +163,10 @@ class CoalitionView(APIView):
     throttle_classes = [AnalysisThrottle]
     throttle_scope = "analysis"
 
-    @extend_schema(request=s.CoalitionRequestSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.CoalitionRequestSerializer,
+        responses=computed(schemas.CoalitionAnalysisSerializer),
+    )
     def post(self, request: Request) -> Response:
         data = validated(s.CoalitionRequestSerializer, request.data)
         try:

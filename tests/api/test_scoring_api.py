@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from agreements import services
+from scoring.engine import CRITERIA
 from tests.factories import make_draft
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +89,14 @@ def test_compare_refuses_bad_input(api_client, scored, outsider):
     assert "agreements" in one.json()["errors"]
     weights = api_client.post(
         "/api/v1/comparisons/",
-        {"agreements": [scored.pk, scored.pk], "weights": {"beauty": 1}},
+        {"agreements": [scored.pk, scored.pk + 1], "weights": {"beauty": 1}},
         format="json",
     )
-    assert set(weights.json()["errors"]) == {"weights"}
+    assert weights.json()["errors"] == {
+        "weights": {
+            "beauty": [f"Unknown criterion; the criteria are {', '.join(sorted(CRITERIA))}."]
+        }
+    }
     other = make_draft(team=outsider.memberships.get().team, author=outsider)
     hidden = api_client.post(
         "/api/v1/comparisons/", {"agreements": [scored.pk, other.pk]}, format="json"

@@ -240,14 +240,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: the schema types every body as JSON (a form would be a 415).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",  # documents the error answers
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -273,6 +270,9 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "scoring.models.RunStatus",
         "PowerLabelEnum": "catalog.choices.PowerLabel",
         "DirectionEnum": [("up", "up"), ("down", "down")],
+        "PartyRoleEnum": "agreements.choices.Role",
+        "MembershipRoleEnum": "accounts.models.Role",
+        "CriterionEnum": "scoring.engine.CRITERIA",
     },
 }
 

@@ -24,9 +24,15 @@ PAGE_SIZE = 25
 
 
 def _filter_params(request: HttpRequest) -> QueryDict:
-    """The dashboard hides archived drafts unless the analyst asks for them."""
-    params = request.GET.copy()
-    params.setdefault("archived", "false")
+    """The form's filters without its empty choices ("any"); the dashboard hides archived
+    drafts unless the analyst asks for them."""
+    params = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        kept = [v for v in values if v not in ("", "any")]
+        if kept and name != "page":
+            params.setlist(name, kept)
+    if request.GET.get("archived") != "any":
+        params.setdefault("archived", "false")
     return params
 
 
@@ -47,7 +53,7 @@ def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, objec
         "agreements": agreements,
         "page": page,
         "filters": filters,
-        "filtering": any(v for k, v in request.GET.items() if k != "page"),
+        "filtering": any(v for k, v in _filter_params(request).items() if k != "archived"),
         "query_string": kept.urlencode(),
         "filter_selects": [
             {

@@ -1,0 +1,168 @@
+"""What the drafts API views share: finding the draft, versioned writes and their errors.
+
+Every write names the version it edits (``version`` in the body or the query, or an
+``If-Match`` header); a stale write is refused with 409 (or 412 for If-Match) and says
+who changed what. Another team's draft is a 404.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import status
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Role, Team
+from accounts.selectors import can_edit_team, scope_to_teams
+from agreements import selectors, services
+from agreements.api import serializers as s
+from agreements.api.parts import MAX_INT
+from agreements.models import Agreement
+from core.http import whole_number
+from scoring.selectors import score_runs_by_id
+
+ETAG = re.compile(r'(?:W/)?(?:"([0-9]{1,18})"|([0-9]{1,18}))')
+"""An ETag the API sent (``"7"``), weak (``W/"7"``) or unquoted (``7``)."""
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    pattern=r'^(W/)?("[0-9]{1,9}"|[0-9]{1,9})$',
+    description='The ETag of the draft as you read it, e.g. `"7"`; it overrides `version`.',
+)
+VERSION_PARAM = OpenApiParameter(
+    "version",
+    {"type": "integer", "minimum": 0, "maximum": MAX_INT},
+    description="The draft version this write edits; required unless If-Match names it.",
+)
+
+
+def etag(*codes: int) -> OpenApiParameter:
+    """The ``ETag`` header of the answers with these status codes."""
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=list(codes),
+        required=True,
+        description='The draft\'s version, e.g. `"7"`; send it back in If-Match.',
+    )
+
+
+class StaleVersionError(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale_version"
+
+    def __init__(self, exc: services.StaleVersion, *, precondition: bool) -> None:
+        super().__init__(str(exc))
+        if precondition:
+            self.status_code = status.HTTP_412_PRECONDITION_FAILED
+        self.detail = {  # type: ignore[assignment]
+            "detail": str(exc),
+            "current_version": exc.current,
+            "changes": [
+                {"revision": c.number, "author": c.author, "message": c.message, "at": c.created_at}
+                for c in exc.changes
+            ],
+        }
+
+
+def expected_version(request: Request, data: dict[str, Any] | None = None) -> tuple[int, bool]:
+    """The version a write edits, from If-Match or the body; and whether If-Match named it."""
+    if "If-Match" in request.headers:
+        match = ETAG.fullmatch(request.headers["If-Match"].strip())
+        named = None if match is None else int(match[1] or match[2])
+        if named is None or named > MAX_INT:
+            raise ValidationError({"If-Match": ['Must be the ETag of the draft, e.g. "7".']})
+        return named, True
+    value = (data or {}).get("version", request.query_params.get("version"))
+    version = None if value is None else whole_number(value)
+    if version is None or version > MAX_INT:
+        raise ValidationError(
+            {
+                "version": [
+                    "Name the version you edit: send version, or an If-Match header with the ETag."
+                ]
+            }
+        )
+    return version, False
+
+
+def versioned_input(
+    request: Request, serializer_class: Any, *, partial: bool = False
+) -> tuple[dict[str, Any], int, bool]:
+    """A write's validated body (plain JSON types, without ``version``), the version it
+    edits, and whether If-Match named it."""
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    data = plain(dict(serializer.validated_data))
+    version, precondition = expected_version(request, data)
+    data.pop("version", None)
+    return data, version, precondition
+
+
+def run_write(request: Request, precondition: bool, call: Any) -> Any:
+    """Call a service; map stale versions and validation errors to API errors."""
+    try:
+        return call()
+    except services.StaleVersion as exc:
+        raise StaleVersionError(exc, precondition=precondition) from None
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        ) from None
+
+
+def writable_team(user: Any, slug: str) -> Team:
+    team = (
+        scope_to_teams(Team.objects.all(), user=user, team_field="id", roles=[Role.ANALYST])
+        .filter(slug=slug)
+        .first()
+    )
+    if team is None:
+        raise ValidationError({"team": ["You are not an analyst of a team with this slug."]})
+    return team
+
+
+class AgreementAccess:
+    """Finding the draft named in the URL, scoped to the user's teams."""
+
+    request: Request
+    kwargs: dict[str, Any]
+
+    def agreement(self, *, write: bool = False) -> Agreement:
+        pk = whole_number(self.kwargs.get("agreement_pk", self.kwargs.get("pk")))
+        if pk is None:
+            raise Http404
+        agreement = selectors.agreement_get_for_user(user=self.request.user, pk=pk)
+        if write and not can_edit_team(user=self.request.user, team_id=agreement.team_id):
+            raise PermissionDenied("Viewers cannot change drafts; ask for the analyst role.")
+        return agreement
+
+
+def detail_response(agreement: Agreement, request: Request, *, status_code: int = 200) -> Response:
+    agreement.refresh_from_db()
+    document = selectors.revision_latest(agreement=agreement).document
+    listed = selectors.agreement_list_for_user(user=request.user).get(pk=agreement.pk)
+    context = {
+        "request": request,
+        "document": document,
+        "scores": score_runs_by_id([listed.latest_score_id]),
+    }
+    response = Response(
+        s.AgreementDetailSerializer(listed, context=context).data, status=status_code
+    )
+    response["ETag"] = f'"{agreement.version}"'
+    return response
+
+
+def plain(data: dict[str, Any]) -> dict[str, Any]:
+    """Validated data as plain JSON types (nested serializers give OrderedDicts)."""
+    return json.loads(json.dumps(data))  # type: ignore[no-any-return]

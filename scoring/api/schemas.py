@@ -1,0 +1,436 @@
+"""OpenAPI shapes of the engine's answers: score results, comparisons and analyses.
+
+These serializers only document JSON the engine builds (``ScoreResult.to_dict()``,
+``ComparisonResult.to_dict()``, the analyses' ``to_dict()``); nothing is serialized
+through them. Every key the engine writes today is typed and required, and every
+component allows more properties (``open_schema``): a new scoring model adds keys
+without breaking clients or the schema. To document a new key, add a field here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from catalog.choices import PowerLabel
+from scoring.engine import CRITERIA, SCORE_NAMES
+
+
+class ResultSerializer(serializers.Serializer):
+    """A component of an engine answer (more properties may be added)."""
+
+    open_schema = True
+
+
+def number(**kwargs: Any) -> serializers.FloatField:
+    return serializers.FloatField(**kwargs)
+
+
+def maybe(**kwargs: Any) -> serializers.FloatField:
+    """A number, or null where it is undefined."""
+    return serializers.FloatField(allow_null=True, **kwargs)
+
+
+def numbers(*, nullable: bool = False, **kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(child=serializers.FloatField(allow_null=nullable), **kwargs)
+
+
+def matrix(*, nullable: bool = True, help_text: str) -> serializers.ListField:
+    """Rows of numbers (null on the diagonal of pairwise matrices)."""
+    return serializers.ListField(child=numbers(nullable=nullable), help_text=help_text)
+
+
+def by_name(name: str, names: tuple[str, ...], field: Any, doc: str) -> type[ResultSerializer]:
+    """A component with one required property per name, each built by ``field()``."""
+    return type(
+        f"{name}Serializer", (ResultSerializer,), {"__doc__": doc, **{n: field() for n in names}}
+    )
+
+
+def label_field(**kwargs: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(PowerLabel.choices, **kwargs)
+
+
+# --- Pieces shared by scores and comparisons ------------------------------------------------
+
+
+class EngineWarningSerializer(ResultSerializer):
+    """Something an analyst can act on; ``code`` is stable, ``message`` plain words."""
+
+    code = serializers.CharField(help_text="Stable code, e.g. `no_net_incentive`.")
+    message = serializers.CharField()
+    subject_kind = serializers.CharField(
+        help_text="`agreement`, `party`, `line`, `condition`, `mechanism` or `phase`."
+    )
+    subject_key = serializers.CharField(
+        allow_blank=True, help_text="Key of the subject (empty for the agreement)."
+    )
+    severity = serializers.CharField(help_text="`warning` or `info`.")
+
+
+class ScoreSummarySerializer(ResultSerializer):
+    """A score's deterministic point ``value`` beside its Monte Carlo summary."""
+
+    value = maybe()
+    mean = maybe()
+    p5 = maybe()
+    p50 = maybe()
+    p95 = maybe()
+
+
+class McSummarySerializer(ResultSerializer):
+    """Monte Carlo summary of one quantity (null where undefined in every sample)."""
+
+    mean = maybe()
+    p5 = maybe()
+    p50 = maybe()
+    p95 = maybe()
+
+
+ScoresSerializer = by_name(
+    "Scores",
+    SCORE_NAMES,
+    ScoreSummarySerializer,
+    "Every score by name, with its point value and Monte Carlo summary.",
+)
+PointScoresSerializer = by_name(
+    "PointScores", SCORE_NAMES, maybe, "Every score by name (null where undefined)."
+)
+
+
+class ContributionSerializer(ResultSerializer):
+    """How much one source (a line, condition, mechanism, party or named part) moved a score."""
+
+    kind = serializers.CharField(help_text="`line`, `condition`, `mechanism`, `party` or `part`.")
+    key = serializers.CharField()
+    label = serializers.CharField()
+    amount = number()
+
+
+ContributionsSerializer = by_name(
+    "Contributions",
+    SCORE_NAMES,
+    lambda: ContributionSerializer(many=True),
+    "The sources of each score, largest first.",
+)
+
+
+# --- Score runs: ScoreResult.to_dict() -----------------------------------------------------
+
+
+class CredibilityExplanationSerializer(ResultSerializer):
+    """Credibility ``C = min(1, supply / demand)`` spelled out."""
+
+    supply = number()
+    demand = number()
+    ratio = maybe()
+    capped = serializers.BooleanField()
+    text = serializers.CharField()
+
+
+class LineResultSerializer(ResultSerializer):
+    """One line after levers (``p d r v`` are the lever-adjusted attributes)."""
+
+    key = serializers.CharField()
+    item = serializers.CharField()
+    item_name = serializers.CharField()
+    recipient = serializers.CharField()
+    recipient_name = serializers.CharField()
+    phase = serializers.CharField(allow_null=True)
+    magnitude = number()
+    p = number()
+    d = number()
+    r = number()
+    v = number()
+    value = number()
+    power_share = number()
+    label = label_field()
+    need = number()
+    proliferation = number()
+
+
+class RecipientResultSerializer(ResultSerializer):
+    """One recipient's position; ``credibility`` is 0-100."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    alignment = serializers.CharField()
+    value = number()
+    need = number()
+    sacrifice = number()
+    burden = number()
+    demand = number()
+    demand_ratio = number()
+    credibility = number()
+    believed_value = number()
+    net_incentive = number()
+    exposure = number()
+    restraint = serializers.BooleanField()
+    net_incentive_summary = McSummarySerializer(allow_null=True)
+    no_incentive_probability = maybe()
+
+
+class PartyExposureSerializer(ResultSerializer):
+    """What a party has given and received after a phase (``max(0, given - received)``)."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    given = number()
+    received = number()
+    exposure = number()
+
+
+class TrajectoryStepSerializer(ResultSerializer):
+    """The scores of the agreement cut after one phase."""
+
+    phase_key = serializers.CharField(allow_null=True)
+    phase_order = serializers.IntegerField()
+    reversible = serializers.BooleanField()
+    label = label_field()
+    scores = PointScoresSerializer()
+    exposures = PartyExposureSerializer(many=True)
+
+
+class MemberMarginSerializer(ResultSerializer):
+    """A coalition member's payoff inside and outside the coalition."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    burden = number()
+    believed_value = number()
+    payoff_in = number()
+    payoff_out = number()
+    margin = number()
+    pivotal = serializers.BooleanField()
+    transfer_needed = number()
+    stays = serializers.BooleanField()
+    stay_probability = maybe()
+
+
+class FreeRiderSerializer(ResultSerializer):
+    """A non-member's free ride beside an estimate of its joining cost."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    free_riding_value = number()
+    joining_cost = number()
+
+
+class DraftCoalitionSerializer(ResultSerializer):
+    """Internal stability of a coalition draft's own coalition."""
+
+    members = serializers.ListField(child=serializers.CharField())
+    size = serializers.IntegerField()
+    min_participation = serializers.IntegerField()
+    in_force = serializers.BooleanField()
+    omega = number()
+    stable = serializers.BooleanField()
+    stability_likelihood = maybe()
+    margins = MemberMarginSerializer(many=True)
+    total_transfer_needed = number()
+    self_financing = serializers.BooleanField()
+    transfer_split = serializers.DictField(
+        child=number(), help_text="Member key -> transfer received (positive) or paid."
+    )
+    free_riders = FreeRiderSerializer(many=True)
+
+
+class ScoreResultSerializer(ResultSerializer):
+    """Everything a score run computed (the engine's ``ScoreResult``)."""
+
+    parameter_version = serializers.CharField()
+    seed = serializers.IntegerField()
+    n_samples = serializers.IntegerField()
+    label = label_field()
+    label_shares = serializers.DictField(
+        child=number(), help_text="Label -> share of Monte Carlo samples."
+    )
+    scores = ScoresSerializer()
+    contributions = ContributionsSerializer()
+    credibility_explanation = CredibilityExplanationSerializer()
+    lines = LineResultSerializer(many=True)
+    recipients = RecipientResultSerializer(many=True)
+    warnings = EngineWarningSerializer(many=True)
+    trajectory = TrajectoryStepSerializer(many=True)
+    coalition = DraftCoalitionSerializer(allow_null=True)
+
+
+# --- Comparisons: ComparisonResult.to_dict() -------------------------------------------------
+
+CriteriaValuesSerializer = by_name(
+    "CriteriaValues", CRITERIA, maybe, "A value per criterion (null where undefined)."
+)
+CriteriaWeightsSerializer = by_name("CriteriaWeights", CRITERIA, number, "A weight per criterion.")
+CriteriaDirectionsSerializer = by_name(
+    "CriteriaDirections",
+    CRITERIA,
+    lambda: serializers.ChoiceField(["up", "down"]),
+    "Whether more (`up`) or less (`down`) is better, per criterion.",
+)
+CriteriaIntervalsSerializer = by_name(
+    "CriteriaIntervals",
+    CRITERIA,
+    lambda: numbers(min_length=2, max_length=2),
+    "The `[low, high]` weight range per criterion.",
+)
+CriteriaOddsSerializer = by_name(
+    "CriteriaOdds",
+    CRITERIA,
+    lambda: matrix(help_text="`[a][b]`: P(draft a beats b) on this criterion."),
+    "Pairwise winning odds per criterion, in `labels` order.",
+)
+CriteriaProbabilitySerializer = by_name(
+    "CriteriaProbability", CRITERIA, number, "P(a beats b) per criterion (ties count half)."
+)
+
+
+class DraftSummarySerializer(ResultSerializer):
+    """One draft in a comparison."""
+
+    label = serializers.CharField()
+    classification = label_field()
+    scores = ScoresSerializer()
+    criteria = CriteriaValuesSerializer()
+    dominated_by = serializers.ListField(child=serializers.CharField())
+    rank_acceptability = numbers(help_text="`[r]`: share of SMAA samples ranking it r + 1.")
+    central_weights = CriteriaWeightsSerializer(
+        allow_null=True, help_text="Mean weights where it ranks first (null: it never does)."
+    )
+    weighted_score = number()
+    warnings = EngineWarningSerializer(many=True)
+
+
+class ContributionDeltaSerializer(ResultSerializer):
+    """A source's contribution to one score in draft ``a`` and in draft ``b``."""
+
+    kind = serializers.CharField()
+    key = serializers.CharField()
+    label = serializers.CharField()
+    a = number()
+    b = number()
+    difference = number()
+
+
+DriversSerializer = by_name(
+    "Drivers",
+    SCORE_NAMES,
+    lambda: ContributionDeltaSerializer(many=True),
+    "Per score, the sources whose contributions differ most (at most five).",
+)
+
+
+class PairExplanationSerializer(ResultSerializer):
+    """Why draft ``a`` differs from draft ``b`` (differences are ``a - b``)."""
+
+    a = serializers.CharField()
+    b = serializers.CharField()
+    criteria = CriteriaValuesSerializer()
+    win_probability = CriteriaProbabilitySerializer()
+    scores = PointScoresSerializer()
+    drivers = DriversSerializer()
+
+
+class WeightFlipSerializer(ResultSerializer):
+    """How far one criterion weight can move before the top draft changes."""
+
+    criterion = serializers.ChoiceField(CRITERIA)
+    weight = number()
+    flip_weight = maybe(help_text="The weight at which the runner-up ties (null: none in [0, 1]).")
+    change = maybe()
+    relative_change = maybe()
+    keep_top = numbers(min_length=2, max_length=2, help_text="Weights keeping the top draft.")
+
+
+class ComparedDraftSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    revision = serializers.IntegerField(help_text="The revision compared (the latest).")
+
+
+class ComparisonResultSerializer(ResultSerializer):
+    """A comparison of 2 to 6 drafts; matrices follow the order of ``labels``."""
+
+    parameter_version = serializers.CharField()
+    seed = serializers.IntegerField()
+    n_samples = serializers.IntegerField()
+    labels = serializers.ListField(child=serializers.CharField())
+    criteria = serializers.ListField(child=serializers.ChoiceField(CRITERIA))
+    directions = CriteriaDirectionsSerializer()
+    weights = CriteriaWeightsSerializer()
+    weight_intervals = CriteriaIntervalsSerializer(allow_null=True)
+    drafts = DraftSummarySerializer(many=True)
+    win_probabilities = CriteriaOddsSerializer()
+    overall_winning_odds = matrix(help_text="`[a][b]`: P(a beats b) at the analyst's weights.")
+    ranking = serializers.ListField(child=serializers.CharField())
+    top = serializers.CharField()
+    runner_up = serializers.CharField()
+    flip_points = WeightFlipSerializer(many=True)
+    smallest_flip = WeightFlipSerializer(allow_null=True)
+    pairs = PairExplanationSerializer(many=True)
+    warnings = EngineWarningSerializer(many=True)
+    agreements = ComparedDraftSerializer(many=True, help_text="The drafts, in `labels` order.")
+
+
+# --- Analyses on raw numbers ------------------------------------------------------------------
+
+
+class SmaaResultSerializer(ResultSerializer):
+    """SMAA-2: rank acceptability, central weights and pairwise winning odds."""
+
+    parameter_version = serializers.CharField()
+    n_samples = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    rank_acceptability = matrix(
+        nullable=False, help_text="`[a][r]`: share of samples ranking alternative a r + 1."
+    )
+    central_weights = serializers.ListField(
+        child=numbers(allow_null=True),
+        help_text="`[a]`: mean weights where a ranks first (null: it never does).",
+    )
+    pairwise_winning_odds = matrix(help_text="`[a][b]`: P(a scores above b).")
+
+
+class DominanceResultSerializer(ResultSerializer):
+    """Pareto dominance between the alternatives (rows)."""
+
+    dominates = serializers.ListField(
+        child=serializers.ListField(child=serializers.BooleanField()),
+        help_text="`[a][b]`: a dominates b.",
+    )
+    dominated = serializers.ListField(child=serializers.BooleanField())
+    dominated_by = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="`[b]`: the alternatives that dominate b.",
+    )
+
+
+class CoalitionEntrySerializer(ResultSerializer):
+    """One member set of the abstract model (players by index)."""
+
+    members = serializers.ListField(child=serializers.IntegerField())
+    outsiders = serializers.ListField(child=serializers.IntegerField())
+    size = serializers.IntegerField()
+    internal_margins = numbers(help_text="One per member: its gain from staying.")
+    external_gains = numbers(help_text="One per outsider: its gain from joining.")
+    internally_stable = serializers.BooleanField()
+    externally_stable = serializers.BooleanField()
+    potentially_internally_stable = serializers.BooleanField()
+    total_payoff = number()
+    transfer_needed = number()
+    self_financing = serializers.BooleanField()
+    transfer_split = numbers(help_text="One per member: received (positive) or paid.")
+
+
+class CoalitionAnalysisSerializer(ResultSerializer):
+    """Every member set of up to 16 players, checked for internal and external stability."""
+
+    n_players = serializers.IntegerField()
+    n_stable = serializers.IntegerField()
+    n_internally_stable = serializers.IntegerField()
+    largest_stable_size = serializers.IntegerField()
+    stable = CoalitionEntrySerializer(many=True, help_text="Largest first, up to the limit.")
+    truncated = serializers.BooleanField(help_text="More stable sets exist than are listed.")
+    grand_coalition = CoalitionEntrySerializer()
+    largest_potentially_stable = CoalitionEntrySerializer(allow_null=True)
