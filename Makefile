@@ -52,6 +52,7 @@ lint: $(VENV)/.dev ## ruff, formatting, templates, migrations, import contracts,
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy --strict scoring/engine
+	$(VENV)/bin/mypy core accounts catalog agreements scoring workbench windfall
 	$(MAKE) --no-print-directory schema-check
 
 fix: $(VENV)/.dev ## Apply ruff fixes and formatting

@@ -21,6 +21,7 @@ from agreements.shape import (
     DRAFT,
     KEY_PATTERN,
     LINES,
+    MAX_INT,
     MECHANISMS,
     PARTIES,
     PHASES,
@@ -219,9 +220,8 @@ class _Validator:
             or not isinstance(value, int)
             or not spec.low <= value <= spec.high
         ):
-            self.error(
-                f"{path}.{name}", f"Must be a whole number from {spec.low:g} to {spec.high:g}."
-            )
+            upto = "" if spec.high >= MAX_INT else f" to {spec.high:g}"
+            self.error(f"{path}.{name}", f"Must be a whole number from {spec.low:g}{upto}.")
             return None
         return value
 

@@ -4,7 +4,7 @@ Every field of a draft (its own fields, its scenario, and each part: parties, ph
 lines, conditions, mechanisms) is declared here with its type, bounds, nullability,
 length, default, label and help text. Everything else is derived from these
 declarations: document validation (``agreements.document``), the API serializers and
-so the OpenAPI schema (``agreements.api.serializers``), the builder's form fields and
+so the OpenAPI schema (``workbench.api.serializers``), the builder's form fields and
 widgets (``agreements.forms``) and the mapping to database rows
 (``agreements.storage``). A new field is one line here (and, when it is stored in a
 column of its own, a model field and a migration).
@@ -22,6 +22,8 @@ from catalog.choices import Alignment
 
 DOCUMENT_FORMAT = "windfall.agreement/1"
 KEY_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
+MAX_INT = 2**31 - 1
+"""The largest value a PostgreSQL ``integer`` column holds."""
 """Keys of parts: 1-32 lowercase letters, digits, ``-`` or ``_`` (the whole string)."""
 
 
@@ -194,7 +196,7 @@ PHASES = Section(
             "Order",
             "Position in the timeline, from 1 (phases are renumbered 1, 2, 3...).",
             low=1,
-            high=100,
+            high=MAX_INT,
         ),
         Field("name", Kind.TEXT, "Name", required=True, max_length=120),
         Field(

@@ -56,9 +56,9 @@ def rationale_field(verbose_name: str) -> models.TextField:
 
 def range_constraints(
     model_name: str, unit_fields: list[str], half_width_fields: list[str]
-) -> list[models.CheckConstraint]:
+) -> list[models.BaseConstraint]:
     """Database checks mirroring the field validators (a second line of defence)."""
-    checks = [
+    checks: list[models.BaseConstraint] = [
         models.CheckConstraint(
             condition=models.Q(**{f"{name}__gte": 0.0, f"{name}__lte": 1.0}),
             name=f"{model_name}_{name}_in_unit_range",

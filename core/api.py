@@ -304,7 +304,7 @@ class ValidationErrorSerializer(ErrorSerializer):
     not readable, has ``detail`` only.
     """
 
-    errors = FieldErrorsField(required=False)
+    errors = FieldErrorsField(required=False)  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
 
 
 class StaleChangeSerializer(serializers.Serializer):

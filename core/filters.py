@@ -54,7 +54,7 @@ class _StrictBooleanWidget(BooleanWidget):
 class _StrictBooleanField(forms.NullBooleanField):
     widget = _StrictBooleanWidget
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: unset
         if value is None or isinstance(value, bool):
             return value
         raise forms.ValidationError("Must be true or false.", code="invalid")

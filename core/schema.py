@@ -38,7 +38,7 @@ class FieldErrorsFieldExtension(OpenApiSerializerFieldExtension):
                 "list nests the same shape.",
                 "additionalProperties": {
                     "oneOf": [
-                        build_array_type(build_basic_type(OpenApiTypes.STR)),
+                        build_array_type(build_basic_type(OpenApiTypes.STR) or {}),
                         {"$ref": "#/components/schemas/FieldErrors"},
                     ]
                 },
@@ -69,7 +69,8 @@ class AutoSchema(openapi.AutoSchema):
 
     def _error_responses(self) -> dict[int, OpenApiResponse]:
         signed_in = not any(
-            issubclass(p, permissions.AllowAny) for p in self.view.permission_classes
+            isinstance(p, type) and issubclass(p, permissions.AllowAny)
+            for p in self.view.permission_classes
         )
         body = self.method in ("POST", "PUT", "PATCH")
         query = any(p.get("in") == "query" for p in self._get_parameters())

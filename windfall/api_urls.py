@@ -26,7 +26,7 @@ app_name = "api"
 
 urlpatterns = [
     path("catalog/", include("catalog.api.urls")),
-    path("", include("agreements.api.urls")),
+    path("", include("workbench.api.urls")),
     path("", include("scoring.api.urls")),
     path("teams/", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from agreements.choices import Purpose, Status
 from agreements.models import Agreement
 from catalog.choices import PowerLabel
 from core.filters import StrictBooleanFilter, StrictFilterSet
 from scoring.models import RunStatus, ScoreRun
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class _ArchivedFilter(StrictBooleanFilter):
+    """``true`` (only archived drafts) or ``false`` (hide them); absent: all."""
 
 
 class AgreementFilterSet(StrictFilterSet):
@@ -25,7 +32,7 @@ class AgreementFilterSet(StrictFilterSet):
     label = django_filters.MultipleChoiceFilter(
         choices=PowerLabel.choices, method="filter_label", label="Label of the latest score"
     )
-    archived = StrictBooleanFilter(
+    archived = _ArchivedFilter(
         method="filter_archived", label="Archived (true: only archived; false: hide them)"
     )
     team__slug = django_filters.CharFilter(

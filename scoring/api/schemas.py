@@ -104,7 +104,7 @@ class ContributionSerializer(ResultSerializer):
 
     kind = serializers.CharField(help_text="`line`, `condition`, `mechanism`, `party` or `part`.")
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     amount = number()
 
 
@@ -145,7 +145,7 @@ class LineResultSerializer(ResultSerializer):
     v = number()
     value = number()
     power_share = number()
-    label = label_field()
+    label = label_field()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     need = number()
     proliferation = number()
 
@@ -188,7 +188,7 @@ class TrajectoryStepSerializer(ResultSerializer):
     phase_key = serializers.CharField(allow_null=True)
     phase_order = serializers.IntegerField()
     reversible = serializers.BooleanField()
-    label = label_field()
+    label = label_field()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     scores = PointScoresSerializer()
     exposures = PartyExposureSerializer(many=True)
 
@@ -243,7 +243,7 @@ class ScoreResultSerializer(ResultSerializer):
     parameter_version = serializers.CharField()
     seed = serializers.IntegerField()
     n_samples = serializers.IntegerField()
-    label = label_field()
+    label = label_field()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     label_shares = serializers.DictField(
         child=number(), help_text="Label -> share of Monte Carlo samples."
     )
@@ -289,7 +289,7 @@ CriteriaProbabilitySerializer = by_name(
 class DraftSummarySerializer(ResultSerializer):
     """One draft in a comparison."""
 
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     classification = label_field()
     scores = ScoresSerializer()
     criteria = CriteriaValuesSerializer()
@@ -307,7 +307,7 @@ class ContributionDeltaSerializer(ResultSerializer):
 
     kind = serializers.CharField()
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     a = number()
     b = number()
     difference = number()
@@ -345,7 +345,7 @@ class WeightFlipSerializer(ResultSerializer):
 
 class ComparedDraftSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     revision = serializers.IntegerField(help_text="The revision compared (the latest).")
 
 

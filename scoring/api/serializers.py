@@ -29,7 +29,7 @@ class ScoreRunSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:score-run-detail")
     revision = serializers.IntegerField(source="revision_number", read_only=True)
     current = serializers.SerializerMethodField()
-    label = BlankAsNullChoiceField(
+    label = BlankAsNullChoiceField(  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
         PowerLabel.choices, help_text="The draft's label (null until the run is done)."
     )
 

@@ -4,29 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements import selectors as agreement_selectors
-from agreements.api.common import AgreementAccess
 from core.api import THROTTLED, AnalysisThrottle, error_response, validated
 from core.http import whole_number
 from scoring import engine
 from scoring.api import schemas
 from scoring.api import serializers as s
-from scoring.api.filters import ScoreRunFilterSet
 from scoring.engine import analysis
-from scoring.models import ScoreRun
 from scoring.selectors import score_run_get_for_user
 from scoring.services import comparison_run
 
-ANALYSIS_TAG = {"tags": ["analysis"]}
+ANALYSIS_TAGS = ["analysis"]
 
 
 def engine_errors(exc: engine.EngineValidationError) -> ValidationError:
@@ -61,28 +57,6 @@ class ScoreRunViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["scores"])
-class AgreementScoreRunViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The score runs of a draft, newest first, without their results."""
-
-    serializer_class = s.ScoreRunSerializer
-    filterset_class = ScoreRunFilterSet
-
-    def get_queryset(self) -> QuerySet[ScoreRun]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return ScoreRun.objects.none()
-        return (
-            ScoreRun.objects.filter(agreement=self.agreement())
-            .select_related("agreement")
-            .defer("result")
-            .order_by("-created_at", "-pk")
-        )
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The draft's score runs, newest first (without `result`)."""
-        return super().list(request, *args, **kwargs)
-
-
-@extend_schema(tags=["scores"])
 class ComparisonView(APIView):
     """Compare 2 to 6 drafts (their latest revisions) with common random numbers."""
 
@@ -112,7 +86,7 @@ class ComparisonView(APIView):
         return Response(result)
 
 
-@extend_schema(**ANALYSIS_TAG)
+@extend_schema(tags=ANALYSIS_TAGS)
 class SmaaView(APIView):
     """SMAA on a raw alternatives x criteria matrix: rank acceptability, central weights, odds."""
 
@@ -137,7 +111,7 @@ class SmaaView(APIView):
         return Response(result.to_dict())
 
 
-@extend_schema(**ANALYSIS_TAG)
+@extend_schema(tags=ANALYSIS_TAGS)
 class DominanceView(APIView):
     """Which alternatives another beats or ties on every criterion and beats on one."""
 
@@ -156,7 +130,7 @@ class DominanceView(APIView):
         return Response(result.to_dict())
 
 
-@extend_schema(**ANALYSIS_TAG)
+@extend_schema(tags=ANALYSIS_TAGS)
 class CoalitionView(APIView):
     """Stable coalitions of the abstract model (Barrett 1994) for up to 16 players."""
 

@@ -1,8 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from agreements.api import part_views, views
-from scoring.api.views import AgreementScoreRunViewSet
+from workbench.api import part_views, views
 
 router = SimpleRouter()
 router.register("agreements", views.AgreementViewSet, basename="agreement")
@@ -25,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "agreements/<int:agreement_pk>/score-runs/",
-        AgreementScoreRunViewSet.as_view({"get": "list"}),
+        views.AgreementScoreRunViewSet.as_view({"get": "list"}),
         name="agreement-score-runs",
     ),
 ]

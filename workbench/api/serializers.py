@@ -8,19 +8,19 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agreements.api.parts import (
-    MAX_INT,
-    DocumentInputSerializer,
-    DocumentSerializer,
-    RiskWeightsSerializer,
-    ScenarioInputSerializer,
-    version_field,
-)
-from agreements.choices import Purpose, Status
+from agreements import shape
+from agreements.choices import Purpose
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from catalog.choices import PowerLabel
 from core.api import StrictSerializer, TextField, key_field, slug_field
 from scoring.models import RunStatus
+from workbench.api.parts import (
+    MAX_INT,
+    DocumentInputSerializer,
+    DocumentSerializer,
+    input_field,
+    version_field,
+)
 
 # --- Scores ---------------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ class LatestScoreSerializer(serializers.Serializer):
     revision = serializers.IntegerField(source="revision_number")
     current = serializers.SerializerMethodField()
     stale = serializers.BooleanField()
-    label = serializers.ChoiceField(PowerLabel.choices)
+    label = serializers.ChoiceField(PowerLabel.choices)  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
     credibility = serializers.FloatField(allow_null=True)
     risk_overall = serializers.FloatField(allow_null=True)
     power_sharing = serializers.FloatField(allow_null=True)
@@ -51,8 +51,12 @@ class LatestScoreSerializer(serializers.Serializer):
 
 class AgreementListSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail")
-    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    team: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    updated_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     latest_score = serializers.SerializerMethodField()
     latest_run_status = serializers.ChoiceField(
         RunStatus.choices,
@@ -126,19 +130,18 @@ class AgreementCreateSerializer(StrictSerializer):
     notes = TextField(max_length=20_000, allow_blank=True, required=False, default="")
 
 
-class AgreementUpdateSerializer(ScenarioInputSerializer):
-    """The draft fields and scenario values to change (the others keep theirs), and the
-    version edited."""
-
-    version = version_field()
-    title = title_field(required=False)
-    purpose = serializers.ChoiceField(Purpose.choices, required=False)
-    status = serializers.ChoiceField(Status.choices, required=False)
-    notes = TextField(max_length=20_000, allow_blank=True, required=False)
-    risk_weights = RiskWeightsSerializer(
-        allow_null=True, required=False, help_text="Null: equal weights."
-    )
-    message = TextField(max_length=300, required=False, allow_blank=True)
+AgreementUpdateSerializer = type(
+    "AgreementUpdateSerializer",
+    (StrictSerializer,),
+    {
+        "__doc__": "The draft fields and scenario values to change (the others keep theirs), "
+        "and the version edited.",
+        "version": version_field(),
+        **{spec.name: input_field(spec) for spec in shape.SCENARIO},
+        **{spec.name: input_field(spec) for spec in shape.DRAFT},
+        "message": TextField(max_length=300, required=False, allow_blank=True),
+    },
+)
 
 
 class ImportSerializer(StrictSerializer):
@@ -170,7 +173,9 @@ class PhaseOrderSerializer(StrictSerializer):
 
 
 class RevisionSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    author: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Revision
@@ -199,8 +204,8 @@ class ChangeSerializer(serializers.Serializer):
     )
     key = serializers.CharField(allow_null=True, help_text="The part's key (null for `draft`).")
     kind = serializers.ChoiceField(["added", "removed", "changed"])
-    label = serializers.CharField()
-    fields = FieldChangeSerializer(many=True)
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
+    fields = FieldChangeSerializer(many=True)  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
 
 
 class DiffSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ The parts of a draft are in ``part_views``; versioned writes in ``common``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -19,8 +19,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements import selectors, services
-from agreements.api import serializers as s
-from agreements.api.common import (
+from agreements.diff import document_diff
+from agreements.document import DocumentError, scoreable_problem, validate_document
+from agreements.models import Agreement, Revision
+from core.api import VERSIONED_WRITE, error_response, validated
+from scoring.api.filters import ScoreRunFilterSet
+from scoring.api.serializers import ScoreRunSerializer
+from scoring.models import ScoreRun
+from scoring.selectors import score_runs_by_id
+from scoring.services import score_run_request_latest
+from workbench.api import serializers as s
+from workbench.api.common import (
     IF_MATCH,
     VERSION_PARAM,
     AgreementAccess,
@@ -31,20 +40,14 @@ from agreements.api.common import (
     versioned_input,
     writable_team,
 )
-from agreements.api.filters import RevisionFilterSet
-from agreements.diff import document_diff
-from agreements.document import DocumentError, validate_document
-from agreements.models import Agreement, Revision
-from core.api import VERSIONED_WRITE, error_response, validated
-from scoring.api.serializers import ScoreRunSerializer
-from scoring.selectors import score_runs_by_id
+from workbench.api.filters import RevisionFilterSet
 from workbench.filters import AgreementFilterSet
 from workbench.selectors import draft_list_for_user
 
-DRAFT_TAG = {"tags": ["agreements"]}
+DRAFT_TAGS = ["agreements"]
 
 
-@extend_schema(**DRAFT_TAG)
+@extend_schema(tags=DRAFT_TAGS)
 class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Drafts of your teams."""
 
@@ -60,7 +63,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = {
             **self.get_serializer_context(),
-            "scores": score_runs_by_id([a.latest_score_id for a in page or []]),
+            "scores": score_runs_by_id([getattr(a, "latest_score_id", None) for a in page or []]),
         }
         serializer = s.AgreementListSerializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
@@ -205,15 +208,11 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
     @action(detail=True, methods=["post"])
     def score(self, request: Request, pk: str) -> Response:
         """Score the latest revision again (400 if the draft cannot be scored yet)."""
-        from scoring.services import score_run_request_latest
-
         agreement = self.agreement(write=True)
         data = validated(s.ScoreRequestSerializer, request.data)
         run = score_run_request_latest(agreement=agreement, requested_by=request.user, **data)
         if run is None:
             document = selectors.revision_latest(agreement=agreement).document
-            from agreements.document import scoreable_problem
-
             raise ValidationError({"agreement": [scoreable_problem(document)]})
         run.refresh_from_db()
         return Response(ScoreRunSerializer(run, context={"request": request}).data, status=202)
@@ -242,7 +241,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         return detail_response(agreement, request)
 
 
-@extend_schema(**DRAFT_TAG)
+@extend_schema(tags=DRAFT_TAGS)
 class RevisionViewSet(
     AgreementAccess, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -269,7 +268,7 @@ class RevisionViewSet(
         return Response(s.RevisionDetailSerializer(revision).data)
 
 
-@extend_schema(**DRAFT_TAG)
+@extend_schema(tags=DRAFT_TAGS)
 class AgreementImportView(APIView):
     """Create a draft from an exported document (exports round-trip exactly)."""
 
@@ -283,11 +282,12 @@ class AgreementImportView(APIView):
         if not serializer.is_valid():
             raise ValidationError(import_errors(serializer.errors, request.data))
         team = writable_team(request.user, serializer.validated_data["team"])
+        body = cast(Mapping[str, Any], request.data)  # a JSON object: the serializer checked
         agreement = run_write(
             request,
             False,
             lambda: services.agreement_import(
-                team=team, author=request.user, document=request.data["document"]
+                team=team, author=request.user, document=body["document"]
             ),
         )
         return detail_response(agreement, request, status_code=201)
@@ -362,3 +362,25 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
         return detail_response(agreement, request, status_code=201)
+
+
+@extend_schema(tags=["scores"])
+class AgreementScoreRunViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The score runs of a draft, newest first, without their results."""
+
+    serializer_class = ScoreRunSerializer
+    filterset_class = ScoreRunFilterSet
+
+    def get_queryset(self) -> QuerySet[ScoreRun]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ScoreRun.objects.none()
+        return (
+            ScoreRun.objects.filter(agreement=self.agreement())
+            .select_related("agreement")
+            .defer("result")
+            .order_by("-created_at", "-pk")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The draft's score runs, newest first (without `result`)."""
+        return super().list(request, *args, **kwargs)

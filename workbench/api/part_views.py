@@ -7,7 +7,7 @@ would document every section with the last one's schemas.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,7 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agreements import selectors, services
-from agreements.api.common import (
+from agreements.models import Agreement, Revision
+from core.api import KEY_REGEX, VERSIONED_WRITE, error_response
+from workbench.api.common import (
     IF_MATCH,
     VERSION_PARAM,
     AgreementAccess,
@@ -26,9 +28,7 @@ from agreements.api.common import (
     run_write,
     versioned_input,
 )
-from agreements.api.parts import PHASE_KEY_REGEX, SECTIONS, Section
-from agreements.models import Agreement, Revision
-from core.api import KEY_REGEX, VERSIONED_WRITE, error_response
+from workbench.api.parts import PHASE_KEY_REGEX, SECTIONS, Section
 
 
 class PartViewSet(AgreementAccess, viewsets.ViewSet):
@@ -123,7 +123,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
             return run_write(request, precondition, call)
         except ValidationError as exc:
             agreement = self.agreement()
-            if "key" in exc.detail and not any(  # type: ignore[operator]
+            if "key" in cast(dict[str, Any], exc.detail) and not any(
                 row["key"] == key for row in self._document(agreement)[self.section.name]
             ):
                 raise Http404 from None

@@ -22,11 +22,12 @@ from rest_framework.response import Response
 from accounts.models import Role, Team
 from accounts.selectors import can_edit_team, scope_to_teams
 from agreements import selectors, services
-from agreements.api import serializers as s
-from agreements.api.parts import MAX_INT
 from agreements.models import Agreement
 from core.http import whole_number
 from scoring.selectors import score_runs_by_id
+from workbench.api import serializers as s
+from workbench.api.parts import MAX_INT
+from workbench.selectors import draft_list_for_user
 
 ETAG = re.compile(r'(?:W/)?(?:"([0-9]{1,18})"|([0-9]{1,18}))')
 """An ETag the API sent (``"7"``), weak (``W/"7"``) or unquoted (``7``)."""
@@ -57,14 +58,14 @@ def etag(*codes: int) -> OpenApiParameter:
 
 
 class StaleVersionError(APIException):
-    status_code = status.HTTP_409_CONFLICT
+    status_code: int = status.HTTP_409_CONFLICT
     default_code = "stale_version"
 
     def __init__(self, exc: services.StaleVersion, *, precondition: bool) -> None:
         super().__init__(str(exc))
         if precondition:
             self.status_code = status.HTTP_412_PRECONDITION_FAILED
-        self.detail = {  # type: ignore[assignment]
+        self.detail: Any = {
             "detail": str(exc),
             "current_version": exc.current,
             "changes": [
@@ -132,9 +133,9 @@ def writable_team(user: Any, slug: str) -> Team:
 
 
 class AgreementAccess:
-    """Finding the draft named in the URL, scoped to the user's teams."""
+    """Finding the draft named in the URL, scoped to the user's teams (a view mixin)."""
 
-    request: Request
+    request: Any
     kwargs: dict[str, Any]
 
     def agreement(self, *, write: bool = False) -> Agreement:
@@ -150,11 +151,11 @@ class AgreementAccess:
 def detail_response(agreement: Agreement, request: Request, *, status_code: int = 200) -> Response:
     agreement.refresh_from_db()
     document = selectors.revision_latest(agreement=agreement).document
-    listed = selectors.agreement_list_for_user(user=request.user).get(pk=agreement.pk)
+    listed = draft_list_for_user(user=request.user).get(pk=agreement.pk)
     context = {
         "request": request,
         "document": document,
-        "scores": score_runs_by_id([listed.latest_score_id]),
+        "scores": score_runs_by_id([getattr(listed, "latest_score_id", None)]),
     }
     response = Response(
         s.AgreementDetailSerializer(listed, context=context).data, status=status_code
@@ -165,4 +166,5 @@ def detail_response(agreement: Agreement, request: Request, *, status_code: int 
 
 def plain(data: dict[str, Any]) -> dict[str, Any]:
     """Validated data as plain JSON types (nested serializers give OrderedDicts)."""
-    return json.loads(json.dumps(data))  # type: ignore[no-any-return]
+    plain_data: dict[str, Any] = json.loads(json.dumps(data))
+    return plain_data
