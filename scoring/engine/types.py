@@ -88,7 +88,7 @@ class Covers(StrEnum):
 
 
 ITEM_ATTRIBUTES: tuple[str, ...] = ("p", "t", "r", "d", "q", "c", "v", "a")
-"""Numeric attributes of a catalog benefit item, each in [0, 1]."""
+"""Numeric attributes of a catalog benefit item, each in [0, 1] except ``q`` in [-1, 1]."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,10 @@ class Commitment:
     verifiability: float
     restraint: bool = False
     race_framing: float = 0.0
+    provider_value: float = 1.0
+    """``pi``: what one unit of this burden is worth to the provider (section 1)."""
+    capability_scaled: bool = False
+    """Whether the real burden grows with the recipient's capability (section 6)."""
     name: str = ""
     """Display name used in warnings and explanations; empty means the slug."""
 
@@ -148,8 +152,10 @@ class MechanismType:
     slug: str
     effectiveness: float
     erosion: float
+    cost: float = 0.0
+    """Provider cost per unit of strength (section 6)."""
     uncertainty: Mapping[str, float] = field(default_factory=_frozen_map)
-    """Half-widths for ``effectiveness`` and ``erosion``; a missing name means the default."""
+    """Half-widths for ``effectiveness``, ``erosion`` and ``cost``; missing: the default."""
     name: str = ""
     """Display name used in warnings and explanations; empty means the slug."""
 
@@ -165,8 +171,17 @@ class Party:
     trust: float = 0.5
     capability: float = 0.5
     security: float = 0.5
+    need: float = 0.5
+    """``nu``: how much financial and resource benefits matter to it."""
+    threat: float = 0.5
+    """``theta``: its external security threat (how much security benefits matter)."""
+    outside_option: float = 0.0
+    """``o``: value of its best alternative to this deal (0: the status quo)."""
+    multipliers: Mapping[str, float] = field(default_factory=_frozen_map)
+    """Per-cluster valuation multipliers overriding section 3's defaults."""
     uncertainty: Mapping[str, float] = field(default_factory=_frozen_map)
-    """Half-widths for ``trust``, ``capability``, ``security``."""
+    """Half-widths for ``trust``, ``capability``, ``security``, ``need``, ``threat``,
+    ``outside_option``."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,8 @@ class Phase:
     key: str
     order: int
     reversible: bool = True
+    duration_months: float | None = None
+    """Length of the phase; ``None``: unknown (no exposure-months)."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +236,8 @@ class Mechanism:
     """Slug of a ``MechanismType`` in the snapshot."""
     strength: float
     covers: Covers = Covers.BOTH
+    phase: str | None = None
+    """Key of the ``Phase`` it enters into force in; ``None`` means the first phase."""
     uncertainty: float | None = None
     """Half-width of ``strength``; ``None`` means the default."""
 
