@@ -159,6 +159,8 @@ class _Validator:
             return self.reference(row, spec, path, allowed)
         if spec.kind is Kind.WEIGHTS:
             return self.weights(row, spec, path)
+        if spec.kind is Kind.MULTIPLIERS:
+            return self.multipliers(row, spec, path)
         raise ValueError(f"{spec.name}: {spec.kind} fields are read by their section")
 
     # -- typed readers: return a clean value or None after recording the problem --
@@ -255,24 +257,33 @@ class _Validator:
             return None
         return value
 
-    def weights(self, row: Mapping[str, Any], spec: Field, path: str) -> dict[str, float] | None:
-        weights = row.get(spec.name)
-        if weights is None:
+    def mapping(
+        self, row: Mapping[str, Any], spec: Field, path: str, what: str
+    ) -> dict[str, float] | None:
+        """A mapping of ``spec``'s choices to numbers in its bounds (``None``: not set)."""
+        mapping = row.get(spec.name)
+        if mapping is None:
             return None
-        kinds = spec.values
-        if not isinstance(weights, Mapping) or set(weights) - set(kinds):
-            self.error(
-                f"{path}.{spec.name}", f"Must map risk kinds ({', '.join(kinds)}) to weights."
-            )
+        keys = spec.values
+        if not isinstance(mapping, Mapping) or set(mapping) - set(keys):
+            self.error(f"{path}.{spec.name}", f"Must map {what} ({', '.join(keys)}) to numbers.")
             return None
-        weight = replace(spec, kind=Kind.NUMBER, nullable=True)
+        number = replace(spec, kind=Kind.NUMBER, nullable=True)
         clean = {
-            k: self.number(weights, replace(weight, name=k), f"{path}.{spec.name}") for k in weights
+            k: self.number(mapping, replace(number, name=k), f"{path}.{spec.name}") for k in mapping
         }
-        values = {k: v for k, v in clean.items() if v is not None}
+        return {k: v for k, v in clean.items() if v is not None} or None
+
+    def weights(self, row: Mapping[str, Any], spec: Field, path: str) -> dict[str, float] | None:
+        values = self.mapping(row, spec, path, "risk kinds")
         if values and sum(values.values()) <= 0:
             self.error(f"{path}.{spec.name}", "At least one weight must be positive.")
-        return values or None
+        return values
+
+    def multipliers(
+        self, row: Mapping[str, Any], spec: Field, path: str
+    ) -> dict[str, float] | None:
+        return self.mapping(row, spec, path, "benefit clusters")
 
     def rows(
         self, document: Mapping[str, Any], section: Section

@@ -163,7 +163,7 @@ def part_removed(
     document: Mapping[str, Any], *, section: str, key: str, catalog: CatalogIndex
 ) -> Edit:
     """Remove one part. Removing a party removes its lines and conditions; removing a
-    phase moves its lines and conditions to no phase (the first)."""
+    phase moves its lines, conditions and mechanisms to no phase (the first)."""
     new = copy.deepcopy(dict(document))
     row = new[section][_index(new, section, key)]
     message = f"Removed {describe(section, row, new, catalog)}"
@@ -177,7 +177,7 @@ def part_removed(
                     dependent if removed > 1 else SECTIONS[dependent].singular
                 )
     if section == "phases":
-        for dependent in ("lines", "conditions"):
+        for dependent in ("lines", "conditions", "mechanisms"):
             for r in new[dependent]:
                 if r.get("phase") == key:
                     r["phase"] = None

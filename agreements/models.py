@@ -99,6 +99,12 @@ class Party(Part):
     trust = models.FloatField(null=True, blank=True, validators=UNIT)
     capability = models.FloatField(null=True, blank=True, validators=UNIT)
     security = models.FloatField(null=True, blank=True, validators=UNIT)
+    need = models.FloatField(null=True, blank=True, validators=UNIT)
+    threat = models.FloatField(null=True, blank=True, validators=UNIT)
+    outside_option = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-5), MaxValueValidator(10)]
+    )
+    multipliers = models.JSONField(null=True, blank=True)
 
     class Meta(Part.Meta):
         default_related_name = "parties"
@@ -113,6 +119,9 @@ class Phase(Part):
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=120)
     reversible = models.BooleanField(default=True)
+    duration_months = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(600)]
+    )
     description = models.TextField(blank=True)
 
     class Meta(Part.Meta):
@@ -151,6 +160,7 @@ class Mechanism(Part):
     mechanism_type = models.ForeignKey(MechanismType, on_delete=models.PROTECT)
     strength = models.FloatField(validators=UNIT)
     covers = models.CharField(max_length=16, choices=Covers.choices, default=Covers.BOTH)
+    phase = models.ForeignKey(Phase, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta(Part.Meta):
         default_related_name = "mechanisms"

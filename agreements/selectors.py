@@ -11,8 +11,12 @@ from django.http import Http404
 from accounts.selectors import scope_to_teams
 from agreements.diff import catalog_names, party_names
 from agreements.models import Agreement, ReferenceTemplate, Revision
+from agreements.shape import UNSTATED_PARTY_VALUES
 from agreements.wording import levers_summary
 from catalog.models import Actor, BenefitItem, Commitment
+
+PROFILE_FIELDS = ("alignment", "trust", "capability", "security", *UNSTATED_PARTY_VALUES)
+"""Party fields a draft may leave to the actor profile."""
 
 
 def agreement_list_for_user(*, user: Any) -> QuerySet[Agreement]:
@@ -103,8 +107,10 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
         party["actor_name"] = names.get(party["actor"] or "", "")
         profile = actors.get(party["actor"] or "")
         party["effective"] = {
-            name: party[name] if party[name] is not None else getattr(profile, name, None)
-            for name in ("alignment", "trust", "capability", "security")
+            name: party[name]
+            if party[name] is not None
+            else getattr(profile, name, UNSTATED_PARTY_VALUES.get(name))
+            for name in PROFILE_FIELDS
         }
     for line in shown["lines"]:
         item = items.get(line["item"])
@@ -125,5 +131,6 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
         condition["phase_name"] = phases.get(condition["phase"] or "", "")
     for mechanism in shown["mechanisms"]:
         mechanism["type_name"] = names.get(mechanism["type"], mechanism["type"])
+        mechanism["phase_name"] = phases.get(mechanism.get("phase") or "", "")
     shown["party_names"] = parties
     return shown

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from agreements.choices import RISK_KINDS, Covers, Purpose, Role, Status
-from catalog.choices import Alignment
+from catalog.choices import Alignment, Cluster
 
 DOCUMENT_FORMAT = "windfall.agreement/1"
 KEY_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
@@ -39,6 +39,8 @@ class Kind(StrEnum):
     """A mapping of frontier-AI lever settings (validated by ``catalog.levers``)."""
     WEIGHTS = "weights"
     """A mapping of risk kind to a weight in [low, high]."""
+    MULTIPLIERS = "multipliers"
+    """A mapping of benefit cluster to a valuation multiplier in [low, high]."""
 
 
 class Target(StrEnum):
@@ -179,9 +181,46 @@ PARTIES = Section(
         _unit("trust", "Trust in the provider", PROFILE, nullable=True),
         _unit("capability", "AI capability", PROFILE, nullable=True),
         _unit("security", "Security posture", PROFILE, nullable=True),
+        _unit(
+            "need",
+            "Need for financial and resource benefits",
+            f"0: money and resources matter little to it; 1: they matter most. {PROFILE}",
+            nullable=True,
+        ),
+        _unit(
+            "threat",
+            "External security threat",
+            f"0: it faces no threat (security benefits matter little); 1: a grave one. {PROFILE}",
+            nullable=True,
+        ),
+        _unit(
+            "outside_option",
+            "Outside option",
+            "Value, in value units, of its best alternative to this deal "
+            f"(0: the status quo; negative: staying out costs it). {PROFILE}",
+            nullable=True,
+            low=-5,
+            high=10,
+            step="0.1",
+        ),
+        Field(
+            "multipliers",
+            Kind.MULTIPLIERS,
+            "Valuation multipliers",
+            "How much more or less than typical it values each kind of benefit "
+            "(0.25 to 2); a cluster left out takes the default from need, threat "
+            "and capability.",
+            nullable=True,
+            low=0.25,
+            high=2,
+            choices=_choices(Cluster),
+        ),
         NOTE,
     ),
 )
+
+UNSTATED_PARTY_VALUES: dict[str, float] = {"need": 0.5, "threat": 0.5, "outside_option": 0.0}
+"""What a party without an actor profile, and without its own value, is scored with."""
 
 PHASES = Section(
     "phases",
@@ -205,6 +244,14 @@ PHASES = Section(
             "Reversible",
             "Can its steps be undone?",
             default=True,
+        ),
+        _unit(
+            "duration_months",
+            "Duration (months)",
+            "How long the phase lasts; blank: not stated (no exposure-months).",
+            nullable=True,
+            high=600,
+            step="1",
         ),
         Field("description", Kind.TEXT, "Description", max_length=2000, widget_rows=2),
     ),
@@ -309,6 +356,14 @@ MECHANISMS = Section(
             "Whose promises it makes credible.",
             default=Covers.BOTH.value,
             choices=_choices(Covers),
+        ),
+        Field(
+            "phase",
+            Kind.REF,
+            "In force from",
+            "Key of the phase it enters into force in; null means the first phase.",
+            nullable=True,
+            target=Target.PHASE,
         ),
         NOTE,
     ),

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from agreements.shape import UNSTATED_PARTY_VALUES
 from scoring import engine
 
 if TYPE_CHECKING:
@@ -156,16 +157,19 @@ def _party_to_engine(party: Mapping[str, Any], catalog: CatalogValues) -> engine
         value = party.get(name)
         if value is not None:
             return value
-        return getattr(profile, name) if profile is not None else default
+        return getattr(profile, name, default) if profile is not None else default
 
+    defaults = engine.Party(key="", name="", role=engine.Role.RECIPIENT)
     return engine.Party(
         key=party["key"],
         name=party.get("name") or (profile.name if profile else party["key"]),
         role=engine.Role(party["role"]),
         alignment=engine.Alignment(pick("alignment", engine.Alignment.NEUTRAL)),
-        trust=float(pick("trust", 0.5)),
-        capability=float(pick("capability", 0.5)),
-        security=float(pick("security", 0.5)),
+        trust=float(pick("trust", defaults.trust)),
+        capability=float(pick("capability", defaults.capability)),
+        security=float(pick("security", defaults.security)),
+        **{name: float(pick(name, value)) for name, value in UNSTATED_PARTY_VALUES.items()},
+        multipliers=dict(party.get("multipliers") or {}),
         uncertainty=dict(profile.uncertainty) if profile else {},
     )
 
@@ -202,7 +206,10 @@ def snapshot_from_document(
         ),
         phases=tuple(
             engine.Phase(
-                key=p["key"], order=int(p["order"]), reversible=bool(p.get("reversible", True))
+                key=p["key"],
+                order=int(p["order"]),
+                reversible=bool(p.get("reversible", True)),
+                duration_months=p.get("duration_months"),
             )
             for p in document.get("phases", [])
         ),
@@ -244,6 +251,7 @@ def snapshot_from_document(
                 mechanism_type=m["type"],
                 strength=float(m["strength"]),
                 covers=engine.Covers(m.get("covers", engine.Covers.BOTH)),
+                phase=m.get("phase"),
             )
             for m in mechanisms
         ),

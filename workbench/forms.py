@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 from django import forms
@@ -142,7 +143,8 @@ class VersionedForm(forms.Form):
         return self.values()
 
     lever_group: tuple[str, ...] = ()
-    """Fields shown together under a "Frontier-AI levers" legend."""
+    """Fields shown together under ``group_legend`` (a line's frontier-AI levers)."""
+    group_legend = "Frontier-AI levers (used only for frontier-AI access items)"
 
     def layout(self) -> list[dict[str, Any]]:
         """Field groups for the generic add form: main fields, levers, then the note."""
@@ -151,7 +153,7 @@ class VersionedForm(forms.Form):
         if self.lever_group:
             groups.append(
                 {
-                    "legend": "Frontier-AI levers (used only for frontier-AI access items)",
+                    "legend": self.group_legend,
                     "css_class": "grid grid-3",
                     "fields": [self[name] for name in self.lever_group],
                 }
@@ -250,19 +252,43 @@ class PartyForm(VersionedForm):
     trust = form_field(PARTIES["trust"])
     capability = form_field(PARTIES["capability"])
     security = form_field(PARTIES["security"])
+    need = form_field(PARTIES["need"])
+    threat = form_field(PARTIES["threat"])
+    outside_option = form_field(PARTIES["outside_option"])
     note = form_field(PARTIES["note"])
+
+    multiplier_group = tuple(f"multiplier_{cluster}" for cluster in PARTIES["multipliers"].values)
+    group_legend = "Valuation multipliers (blank: from need, threat and capability)"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (cluster, label) in zip(
+            self.multiplier_group, PARTIES["multipliers"].choices, strict=True
+        ):
+            spec = replace(PARTIES["multipliers"], kind=Kind.NUMBER, name=cluster, step="0.05")
+            self.fields[name] = form_field(spec, label=label, required=False)
+            self.fields[name].help_text = ""
+        self.lever_group = self.multiplier_group
 
     def data_for_service(self) -> dict[str, Any]:
         data = self.values()
         actor = data.pop("actor")
         data["actor"] = actor.slug if actor else None
         data["alignment"] = data.get("alignment") or None
+        multipliers = {
+            cluster: data.pop(name)
+            for name, cluster in zip(
+                self.multiplier_group, PARTIES["multipliers"].values, strict=True
+            )
+        }
+        data["multipliers"] = {k: v for k, v in multipliers.items() if v is not None} or None
         return data
 
 
 class PhaseForm(VersionedForm):
     name = form_field(PHASES["name"])
     reversible = form_field(PHASES["reversible"])
+    duration_months = form_field(PHASES["duration_months"])
     description = form_field(PHASES["description"])
 
 
@@ -350,11 +376,19 @@ class MechanismForm(VersionedForm):
     )
     strength = form_field(MECHANISMS["strength"])
     covers = form_field(MECHANISMS["covers"])
+    phase = form_field(MECHANISMS["phase"])
     note = form_field(MECHANISMS["note"])
+
+    def __init__(self, *args: Any, document: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["phase"]).choices = _keyed_choices(
+            document["phases"], "name", blank="— the first phase —"
+        )
 
     def data_for_service(self) -> dict[str, Any]:
         data = self.values()
         data["type"] = data["type"].slug
+        data["phase"] = data.get("phase") or None
         return data
 
 
@@ -424,6 +458,12 @@ class ConditionUpdateForm(VersionedForm):
 class MechanismUpdateForm(VersionedForm):
     strength = form_field(MECHANISMS["strength"])
     covers = form_field(MECHANISMS["covers"])
+    phase = forms.CharField(required=False, max_length=32)
+
+    def changes(self, *, levers_apply: bool = False) -> dict[str, Any]:
+        data = self.values()
+        data["phase"] = data.get("phase") or None
+        return data
 
 
 class PartyUpdateForm(VersionedForm):
@@ -431,8 +471,12 @@ class PartyUpdateForm(VersionedForm):
     trust = form_field(PARTIES["trust"])
     capability = form_field(PARTIES["capability"])
     security = form_field(PARTIES["security"])
+    need = form_field(PARTIES["need"])
+    threat = form_field(PARTIES["threat"])
+    outside_option = form_field(PARTIES["outside_option"])
 
 
 class PhaseUpdateForm(VersionedForm):
     name = form_field(PHASES["name"])
     reversible = form_field(PHASES["reversible"], initial=False)
+    duration_months = form_field(PHASES["duration_months"])

@@ -76,16 +76,19 @@ class StaleVersionError(APIException):
 
 
 def expected_version(request: Request, data: dict[str, Any] | None = None) -> tuple[int, bool]:
-    """The version a write edits, from If-Match or the body; and whether If-Match named it."""
+    """The version a write edits, from If-Match or the body (or query); and whether
+    If-Match named it. A malformed ``version`` is refused even when If-Match wins."""
+    value = (data or {}).get("version", request.query_params.get("version"))
+    version = None if value is None else whole_number(value)
+    if value is not None and (version is None or version > MAX_INT):
+        raise ValidationError({"version": ["Must be a whole number from 0."]})
     if "If-Match" in request.headers:
         match = ETAG.fullmatch(request.headers["If-Match"].strip())
         named = None if match is None else int(match[1] or match[2])
         if named is None or named > MAX_INT:
             raise ValidationError({"If-Match": ['Must be the ETag of the draft, e.g. "7".']})
         return named, True
-    value = (data or {}).get("version", request.query_params.get("version"))
-    version = None if value is None else whole_number(value)
-    if version is None or version > MAX_INT:
+    if version is None:
         raise ValidationError(
             {
                 "version": [

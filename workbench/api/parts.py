@@ -112,6 +112,8 @@ def stored_field(spec: Field) -> serializers.Field:
         return serializers.CharField(allow_null=spec.nullable, **extra)
     if spec.kind is Kind.LEVERS:
         return LeversSerializer(allow_null=True, **extra)
+    if spec.kind is Kind.MULTIPLIERS:
+        return MultipliersSerializer(allow_null=True, **extra)
     return serializers.DictField(child=serializers.FloatField(), allow_null=True, **extra)
 
 
@@ -150,6 +152,8 @@ def input_field(spec: Field, *, key_regex: str = KEY_REGEX) -> serializers.Field
         return slug_field(**options)
     if spec.kind is Kind.LEVERS:
         return LeversSerializer(**{**options, "allow_null": True})
+    if spec.kind is Kind.MULTIPLIERS:
+        return MultipliersSerializer(**{**options, "allow_null": True})
     return RiskWeightsSerializer(**{**options, "allow_null": True})
 
 
@@ -167,6 +171,29 @@ RiskWeightsSerializer = type(
         **{
             kind: serializers.FloatField(min_value=0, max_value=1, required=False, allow_null=True)
             for kind, _ in shape.SCENARIO_FIELDS["risk_weights"].choices
+        },
+    },
+)
+
+
+_MULTIPLIERS = shape.PARTIES["multipliers"]
+MultipliersSerializer = type(
+    "MultipliersSerializer",
+    (StrictSerializer,),
+    {
+        "__doc__": "Valuation multipliers of a party by benefit cluster "
+        f"({_MULTIPLIERS.low:g} to {_MULTIPLIERS.high:g}); a cluster left out takes the "
+        "model's default.",
+        "closed": True,
+        "unknown_message": "Unknown benefit cluster; the clusters are {allowed}.",
+        **{
+            cluster: serializers.FloatField(
+                min_value=_MULTIPLIERS.low,
+                max_value=_MULTIPLIERS.high,
+                required=False,
+                allow_null=True,
+            )
+            for cluster in _MULTIPLIERS.values
         },
     },
 )

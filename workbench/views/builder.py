@@ -48,7 +48,7 @@ UPDATE_FORMS: dict[str, type[f.VersionedForm]] = {
     "conditions": f.ConditionUpdateForm,
     "mechanisms": f.MechanismUpdateForm,
 }
-NEEDS_DOCUMENT = {"lines", "conditions"}
+NEEDS_DOCUMENT = {"lines", "conditions", "mechanisms"}
 LEVER_OPTIONS = [
     (name, LEVER_LABELS[name], [(c, choice_words(c)) for c in choices])
     for name, choices in LEVER_CHOICES.items()
