@@ -90,12 +90,12 @@ _SECTION_REFERENCES = {
     "phases": r"phases",
     "lines": r"item|recipient|phase|levers|lines",
     "conditions": r"commitment|recipient|phase|conditions",
-    "mechanisms": r"type|mechanisms",
+    "mechanisms": r"type|phase|mechanisms",
 }
 _DOCUMENT = (
     r"parties|parties\[\d+\]\.(actor|name|alignment|trust|capability|security)"
     r"|lines\[\d+\]\.(item|recipient|phase|levers)"
-    r"|conditions\[\d+\]\.(commitment|recipient|phase)|mechanisms\[\d+\]\.type"
+    r"|conditions\[\d+\]\.(commitment|recipient|phase)|mechanisms\[\d+\]\.(type|phase)"
     r"|(parties|phases|lines|conditions|mechanisms)\[\d+\]\.key|scenario\.risk_weights"
 )
 # Writes to a draft name its version in ``version`` or in an If-Match header: one of
