@@ -66,6 +66,11 @@ def half_width_field(
 
 UNCURATED = "Not curated yet: the scoring model's neutral default."
 """Rationale of a value added after an entry was written (old databases, old imports)."""
+PROVISIONAL = "Provisional value of scoring model 2027.1, filled in by a migration; curate it."
+"""Rationale of a value migration 0002 filled in from the scoring model's provisional table."""
+UNCURATED_RATIONALES = frozenset({UNCURATED, PROVISIONAL})
+"""A value with one of these rationales was never set by a curator: reloading the
+shipped catalog fills it in even on an entry a curator edited."""
 
 
 def rationale_field(verbose_name: str, *, default: str | None = None) -> models.TextField:

@@ -6,7 +6,9 @@ commitment provider value and capability scaling, mechanism cost.
 Existing rows get the model defaults (need and threat 0.5, outside option 0, provider
 value 1, no capability scaling, cost 0), then the provisional values of scoring model
 2027.1 for the shipped slugs, so an old database scores sensibly before
-``catalog_load`` brings the curated values (curator-edited rows keep these).
+``catalog_load`` brings the curated values. Those reach curator-edited rows too: a
+value whose rationale is still this migration's (or the uncurated default) was never
+set by a curator.
 """
 
 import django.core.validators
