@@ -35,6 +35,11 @@ MECHANISM_COSTS = {
 }  # fmt: skip
 
 
+def clip_signed_q(apps, schema_editor):
+    """Going back to 2026.1: q is in [0, 1] there, and a stabilising item has none."""
+    apps.get_model("catalog", "BenefitItem").objects.filter(q__lt=0).update(q=0.0)
+
+
 def fill_provisional_values(apps, schema_editor):
     Actor = apps.get_model("catalog", "Actor")
     Commitment = apps.get_model("catalog", "Commitment")
@@ -565,5 +570,5 @@ class Migration(migrations.Migration):
                 violation_error_message="cost must be between 0 and 5.",
             ),
         ),
-        migrations.RunPython(fill_provisional_values, migrations.RunPython.noop),
+        migrations.RunPython(fill_provisional_values, clip_signed_q),
     ]
