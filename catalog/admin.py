@@ -110,7 +110,11 @@ class BenefitItemAdmin(CatalogAdmin):
             "Attributes: value, uncertainty half-width and rationale",
             {
                 "fields": [_attribute_row(name) for name in ITEM_ATTRIBUTE_NAMES],
-                "description": "Every value is between 0 and 1; half-widths between 0 and 0.5.",
+                "description": (
+                    "Every value is between 0 and 1, except deterrence impact (q), which "
+                    "is signed from -1 to 1 (+ destabilising, - stabilising); half-widths "
+                    "are between 0 and 0.5."
+                ),
             },
         ),
         ("Derived (computed on save)", {"fields": ["power_index", "label"]}),
@@ -127,9 +131,11 @@ class CommitmentAdmin(CatalogAdmin):
         "verifiability",
         "restraint",
         "race_framing",
+        "provider_value",
+        "capability_scaled",
         "locally_modified",
     ]
-    list_filter = ["restraint", "locally_modified"]
+    list_filter = ["restraint", "capability_scaled", "locally_modified"]
     search_fields = ["name", "slug", "summary", "description"]
     fieldsets = [
         (None, {"fields": ["slug", "name", "summary", "description"]}),
@@ -144,6 +150,20 @@ class CommitmentAdmin(CatalogAdmin):
                 ]
             },
         ),
+        (
+            "The provider's side",
+            {
+                "fields": [
+                    _attribute_row("provider_value", half_width=False),
+                    _attribute_row("capability_scaled", half_width=False),
+                ],
+                "description": (
+                    "Provider value: what one unit of this burden is worth to the provider "
+                    "(0 to 5). Capability-scaled: the real burden grows with how close the "
+                    "recipient is to the frontier (restraint)."
+                ),
+            },
+        ),
         ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
     ]
 
@@ -151,8 +171,30 @@ class CommitmentAdmin(CatalogAdmin):
 @admin.register(MechanismType)
 class MechanismTypeAdmin(CatalogAdmin):
     resource_classes = [resources.MechanismTypeResource]
-    list_display = ["name", "slug", "effectiveness", "erosion", "derived", "locally_modified"]
+    list_display = [
+        "name",
+        "slug",
+        "effectiveness",
+        "erosion",
+        "cost",
+        "derived",
+        "locally_modified",
+    ]
     list_filter = ["derived", "locally_modified"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name", "summary", "description", "derived"]}),
+        (
+            "Effect and cost",
+            {
+                "fields": ["effectiveness", "erosion", ("cost", "u_cost"), "rationale"],
+                "description": (
+                    "Effectiveness and erosion are between 0 and 1; cost is the provider's "
+                    "cost per unit of strength (0 to 5), with its half-width (0 to 0.5)."
+                ),
+            },
+        ),
+        ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
+    ]
 
 
 @admin.register(RiskKind)
@@ -171,6 +213,9 @@ class ActorAdmin(CatalogAdmin):
         "capability",
         "security",
         "trust",
+        "need",
+        "threat",
+        "outside_option",
         "locally_modified",
     ]
     list_filter = ["alignment", "locally_modified"]
@@ -178,7 +223,16 @@ class ActorAdmin(CatalogAdmin):
         (None, {"fields": ["slug", "name", "alignment", "notes"]}),
         (
             "Profile: value, uncertainty half-width and rationale",
-            {"fields": [_attribute_row(n) for n in ("capability", "security", "trust")]},
+            {
+                "fields": [
+                    _attribute_row(n)
+                    for n in ("capability", "security", "trust", "need", "threat", "outside_option")
+                ],
+                "description": (
+                    "Values are between 0 and 1 except the outside option, in value units "
+                    "from -5 to 10 (0: the status quo, half-width up to 2)."
+                ),
+            },
         ),
         ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
     ]

@@ -44,7 +44,7 @@ ITEM_ATTRIBUTE_NAMES: dict[str, str] = {
     "t": "Tangibility",
     "r": "Revocability",
     "d": "Dual-use potential",
-    "q": "Deterrence impact",
+    "q": "Deterrence impact (signed)",
     "c": "Cost to provider",
     "v": "Value to recipient",
     "a": "AI salience",
@@ -54,7 +54,11 @@ ITEM_ATTRIBUTE_HELP: dict[str, str] = {
     "t": "Is it clear to the recipient that it has received the benefit?",
     "r": "How easily can the provider withdraw it?",
     "d": "Dual-use or proliferation potential.",
-    "q": "Can it upset a deterrence balance (e.g. missile defence)?",
+    "q": (
+        "Deterrence impact (signed: + destabilising, - stabilising), -1 to 1: does it "
+        "upset a deterrence balance (e.g. missile defence, +) or ease the security "
+        "dilemma (e.g. a verifiable no-offensive-AI pledge or early warning, -)?"
+    ),
     "c": "Cost to the provider at full magnitude.",
     "v": "Value to a typical recipient at full magnitude.",
     "a": "How strongly sharing it signals that AI is the decisive technology.",

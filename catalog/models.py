@@ -40,24 +40,62 @@ def unit_field(
     )
 
 
-def half_width_field(verbose_name: str, *, default: float = 0.1) -> models.FloatField:
-    """An uncertainty half-width in [0, 0.5]: Monte Carlo samples value +/- this."""
+def bounded_field(
+    verbose_name: str, *, low: float, high: float, default: float, help_text: str = ""
+) -> models.FloatField:
+    """A number in ``[low, high]`` (signed attributes and values in value units)."""
     return models.FloatField(
-        f"{verbose_name} uncertainty",
+        verbose_name,
         default=default,
-        help_text="Half-width of the uniform uncertainty band (0 to 0.5).",
-        validators=[MinValueValidator(0.0), MaxValueValidator(MAX_HALF_WIDTH)],
+        help_text=help_text,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
     )
 
 
-def rationale_field(verbose_name: str) -> models.TextField:
-    return models.TextField(f"{verbose_name} rationale", help_text="One sentence: why this value.")
+def half_width_field(
+    verbose_name: str, *, default: float = 0.1, maximum: float = MAX_HALF_WIDTH
+) -> models.FloatField:
+    """An uncertainty half-width in [0, maximum]: Monte Carlo samples value +/- this."""
+    return models.FloatField(
+        f"{verbose_name} uncertainty",
+        default=default,
+        help_text=f"Half-width of the uniform uncertainty band (0 to {maximum:g}).",
+        validators=[MinValueValidator(0.0), MaxValueValidator(maximum)],
+    )
+
+
+UNCURATED = "Not curated yet: the scoring model's neutral default."
+"""Rationale of a value added after an entry was written (old databases, old imports)."""
+PROVISIONAL = "Provisional value of scoring model 2027.1, filled in by a migration; curate it."
+"""Rationale of a value migration 0002 filled in from the scoring model's provisional table."""
+UNCURATED_RATIONALES = frozenset({UNCURATED, PROVISIONAL})
+"""A value with one of these rationales was never set by a curator: reloading the
+shipped catalog fills it in even on an entry a curator edited."""
+
+
+def rationale_field(verbose_name: str, *, default: str | None = None) -> models.TextField:
+    """Why the value is what it is; fields added in a later model version default to
+    :data:`UNCURATED` so old rows and old import files stay valid."""
+    if default is None:
+        return models.TextField(
+            f"{verbose_name} rationale", help_text="One sentence: why this value."
+        )
+    return models.TextField(
+        f"{verbose_name} rationale", default=default, help_text="One sentence: why this value."
+    )
 
 
 def range_constraints(
-    model_name: str, unit_fields: list[str], half_width_fields: list[str]
+    model_name: str,
+    unit_fields: list[str],
+    half_width_fields: list[str],
+    bounded: dict[str, tuple[float, float]] | None = None,
 ) -> list[models.BaseConstraint]:
-    """Database checks mirroring the field validators (a second line of defence)."""
+    """Database checks mirroring the field validators (a second line of defence).
+
+    ``bounded`` maps the other ranged fields (signed, value units, wide half-widths)
+    to their ``(low, high)``.
+    """
     checks: list[models.BaseConstraint] = [
         models.CheckConstraint(
             condition=models.Q(**{f"{name}__gte": 0.0, f"{name}__lte": 1.0}),
@@ -74,10 +112,27 @@ def range_constraints(
         )
         for name in half_width_fields
     ]
+    checks += [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__gte": low, f"{name}__lte": high}),
+            name=f"{model_name}_{name}_in_range",
+            violation_error_message=f"{name} must be between {low:g} and {high:g}.",
+        )
+        for name, (low, high) in (bounded or {}).items()
+    ]
     return checks
 
 
 ITEM_ATTRIBUTES = list(ITEM_ATTRIBUTE_NAMES)
+SIGNED_ITEM_ATTRIBUTES = ["q"]
+"""Item attributes in [-1, 1]; the others are in [0, 1]."""
+UNIT_ITEM_ATTRIBUTES = [name for name in ITEM_ATTRIBUTES if name not in SIGNED_ITEM_ATTRIBUTES]
+
+OUTSIDE_OPTION_BOUNDS = (-5.0, 10.0)
+"""An actor's outside option, in value units (0: the status quo)."""
+MAX_OUTSIDE_OPTION_HALF_WIDTH = 2.0
+PROVIDER_VALUE_BOUNDS = (0.0, 5.0)
+MECHANISM_COST_BOUNDS = (0.0, 5.0)
 
 
 class CatalogEntry(TimeStampedModel):
@@ -121,7 +176,13 @@ class BenefitItem(CatalogEntry):
     t = unit_field(ITEM_ATTRIBUTE_NAMES["t"], help_text=ITEM_ATTRIBUTE_HELP["t"])
     r = unit_field(ITEM_ATTRIBUTE_NAMES["r"], help_text=ITEM_ATTRIBUTE_HELP["r"])
     d = unit_field(ITEM_ATTRIBUTE_NAMES["d"], help_text=ITEM_ATTRIBUTE_HELP["d"])
-    q = unit_field(ITEM_ATTRIBUTE_NAMES["q"], help_text=ITEM_ATTRIBUTE_HELP["q"])
+    q = bounded_field(
+        ITEM_ATTRIBUTE_NAMES["q"],
+        low=-1.0,
+        high=1.0,
+        default=0.0,
+        help_text=ITEM_ATTRIBUTE_HELP["q"],
+    )
     c = unit_field(ITEM_ATTRIBUTE_NAMES["c"], help_text=ITEM_ATTRIBUTE_HELP["c"])
     v = unit_field(ITEM_ATTRIBUTE_NAMES["v"], help_text=ITEM_ATTRIBUTE_HELP["v"])
     a = unit_field(ITEM_ATTRIBUTE_NAMES["a"], help_text=ITEM_ATTRIBUTE_HELP["a"])
@@ -159,7 +220,10 @@ class BenefitItem(CatalogEntry):
 
     class Meta(CatalogEntry.Meta):
         constraints = range_constraints(
-            "benefititem", ITEM_ATTRIBUTES, [f"u_{name}" for name in ITEM_ATTRIBUTES]
+            "benefititem",
+            UNIT_ITEM_ATTRIBUTES,
+            [f"u_{name}" for name in ITEM_ATTRIBUTES],
+            dict.fromkeys(SIGNED_ITEM_ATTRIBUTES, (-1.0, 1.0)),
         )
 
     def get_absolute_url(self) -> str:
@@ -230,6 +294,23 @@ class Commitment(CatalogEntry):
         "Race framing", default=0.0, help_text="How much it frames AI as a contest to win."
     )
     rationale_race_framing = rationale_field("Race framing")
+    provider_value = bounded_field(
+        "Provider value (pi)",
+        low=PROVIDER_VALUE_BOUNDS[0],
+        high=PROVIDER_VALUE_BOUNDS[1],
+        default=1.0,
+        help_text=(
+            "What one unit of this burden is worth to the provider: the safety, security "
+            "or supply it buys (0 to 5)."
+        ),
+    )
+    rationale_provider_value = rationale_field("Provider value", default=UNCURATED)
+    capability_scaled = models.BooleanField(
+        "Capability-scaled",
+        default=False,
+        help_text="Its real burden grows with how close the recipient is to the frontier.",
+    )
+    rationale_capability_scaled = rationale_field("Capability scaling", default=UNCURATED)
 
     history = HistoricalRecords(excluded_fields=["locally_modified"])
 
@@ -238,6 +319,7 @@ class Commitment(CatalogEntry):
             "commitment",
             ["burden", "verifiability", "race_framing"],
             ["u_burden", "u_verifiability"],
+            {"provider_value": PROVIDER_VALUE_BOUNDS},
         )
 
 
@@ -250,15 +332,28 @@ class MechanismType(CatalogEntry):
     erosion = unit_field(
         "Erosion (eps)", help_text="Share of the effect lost under a decisive strategic advantage."
     )
+    cost = bounded_field(
+        "Provider cost",
+        low=MECHANISM_COST_BOUNDS[0],
+        high=MECHANISM_COST_BOUNDS[1],
+        default=0.0,
+        help_text="Provider cost per unit of strength, in value units (0 to 5).",
+    )
+    u_cost = half_width_field("Provider cost", default=0.0)
     derived = models.BooleanField(
         default=False, help_text="Computed from the draft (phases); never attached by hand."
     )
-    rationale = models.TextField(help_text="Why this effectiveness and erosion.")
+    rationale = models.TextField(help_text="Why this effectiveness, erosion and cost.")
 
     history = HistoricalRecords(excluded_fields=["locally_modified"])
 
     class Meta(CatalogEntry.Meta):
-        constraints = range_constraints("mechanismtype", ["effectiveness", "erosion"], [])
+        constraints = range_constraints(
+            "mechanismtype",
+            ["effectiveness", "erosion"],
+            ["u_cost"],
+            {"cost": MECHANISM_COST_BOUNDS},
+        )
 
 
 class RiskKind(CatalogEntry):
@@ -295,6 +390,31 @@ class Actor(CatalogEntry):
     trust = unit_field("Trust (tau)", help_text="Default trust in the provider.")
     u_trust = half_width_field("Trust")
     rationale_trust = rationale_field("Trust")
+    need = unit_field(
+        "Need (nu)", help_text="How much financial and resource benefits matter to it."
+    )
+    u_need = half_width_field("Need")
+    rationale_need = rationale_field("Need", default=UNCURATED)
+    threat = unit_field(
+        "Threat (theta)",
+        help_text="External security threat it faces: how much security benefits matter.",
+    )
+    u_threat = half_width_field("Threat")
+    rationale_threat = rationale_field("Threat", default=UNCURATED)
+    outside_option = bounded_field(
+        "Outside option (o)",
+        low=OUTSIDE_OPTION_BOUNDS[0],
+        high=OUTSIDE_OPTION_BOUNDS[1],
+        default=0.0,
+        help_text=(
+            "Value, in value units, of its best alternative to the deal (-5 to 10; "
+            "0 is the status quo)."
+        ),
+    )
+    u_outside_option = half_width_field(
+        "Outside option", default=0.0, maximum=MAX_OUTSIDE_OPTION_HALF_WIDTH
+    )
+    rationale_outside_option = rationale_field("Outside option", default=UNCURATED)
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords(excluded_fields=["locally_modified"])
@@ -302,6 +422,10 @@ class Actor(CatalogEntry):
     class Meta(CatalogEntry.Meta):
         constraints = range_constraints(
             "actor",
-            ["capability", "security", "trust"],
-            ["u_capability", "u_security", "u_trust"],
+            ["capability", "security", "trust", "need", "threat"],
+            ["u_capability", "u_security", "u_trust", "u_need", "u_threat"],
+            {
+                "outside_option": OUTSIDE_OPTION_BOUNDS,
+                "u_outside_option": (0.0, MAX_OUTSIDE_OPTION_HALF_WIDTH),
+            },
         )

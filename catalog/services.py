@@ -11,7 +11,15 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType, RiskKind
+from catalog.models import (
+    UNCURATED_RATIONALES,
+    Actor,
+    BenefitItem,
+    CatalogEntry,
+    Commitment,
+    MechanismType,
+    RiskKind,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -52,10 +60,14 @@ class CatalogDataError(Exception):
 
 @dataclass
 class LoadReport:
-    """What a load did, per model: created, updated, unchanged, kept (curator-edited)."""
+    """What a load did, per model: created, updated, unchanged, kept (curator-edited).
+
+    ``filled`` names kept entries whose never-curated values were filled in.
+    """
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
 
     def add(self, model: str, outcome: str) -> None:
         per_model = self.counts.setdefault(
@@ -135,8 +147,11 @@ def catalog_load(*, data_dir: Path = DATA_DIR, reset: bool | Iterable[str] = Fal
     """Load the shipped catalog; idempotent.
 
     Entries a curator changed (``locally_modified``) are kept unless ``reset`` is
-    ``True`` (all) or names their slugs. Everything is validated before anything is
-    written; a single bad entry raises :class:`CatalogDataError` and loads nothing.
+    ``True`` (all) or names their slugs; on a kept entry only the values no curator has
+    set yet (their rationale is still the uncurated or migration default, e.g. a
+    2027.1 input added after the edit) take the shipped value. Everything is validated
+    before anything is written; a single bad entry raises :class:`CatalogDataError`
+    and loads nothing.
     """
     shipped = {model: _shipped_rows(model, data_dir) for model in SHIPPED_FILES}
     errors = [
@@ -157,6 +172,10 @@ def catalog_load(*, data_dir: Path = DATA_DIR, reset: bool | Iterable[str] = Fal
                 report.add(str(model._meta.verbose_name_plural), outcome)
                 if outcome == "kept":
                     report.kept.append(f"{model._meta.verbose_name}: {row['slug']}")
+                    assert obj is not None
+                    if _fill_uncurated(obj, row):
+                        report.filled.append(f"{model._meta.verbose_name}: {row['slug']}")
+                        updated.append(obj)
                 if outcome == "updated" and obj is not None:
                     updated.append(obj)
         catalog_entries_changed(entries=[*created, *updated])
@@ -185,6 +204,25 @@ def _upsert(
     obj.locally_modified = False
     obj.save()
     return "updated"
+
+
+def _fill_uncurated(obj: CatalogEntry, row: dict[str, Any]) -> list[str]:
+    """Give a kept entry the shipped value, half-width and rationale of every value no
+    curator has set (its rationale is an uncurated default); returns their names."""
+    filled = []
+    for name, rationale in row.items():
+        if not name.startswith("rationale_") or rationale in UNCURATED_RATIONALES:
+            continue
+        if getattr(obj, name) not in UNCURATED_RATIONALES:
+            continue
+        base = name.removeprefix("rationale_")
+        for field_name in (base, f"u_{base}", name):
+            if field_name in row:
+                setattr(obj, field_name, row[field_name])
+        filled.append(base)
+    if filled:
+        obj.save()
+    return filled
 
 
 def entry_version(entry: CatalogEntry) -> str:

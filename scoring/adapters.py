@@ -23,7 +23,11 @@ DOCUMENT_FORMAT = "windfall.agreement/1"
 
 @dataclass(frozen=True)
 class ActorProfile:
-    """An actor's default party values (a draft may override each)."""
+    """An actor's default party values (a draft may override each).
+
+    ``uncertainty`` holds the half-widths of ``trust``, ``capability``, ``security``,
+    ``need``, ``threat`` and ``outside_option``.
+    """
 
     name: str
     alignment: str
@@ -31,6 +35,9 @@ class ActorProfile:
     capability: float
     security: float
     uncertainty: Mapping[str, float]
+    need: float = 0.5
+    threat: float = 0.5
+    outside_option: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -62,15 +69,29 @@ def levers_from_mapping(settings: Mapping[str, Any] | None) -> engine.Levers | N
     )
 
 
+def _engine_reads_2027_inputs() -> bool:
+    """Whether the engine's parameter set is of model 2027.1 or later.
+
+    A bridge for the time the catalog is ahead of the engine: a 2026.1 engine takes
+    ``q`` in [0, 1] (it has no stabilising items, so they count as no deterrence
+    impact) and refuses half-widths for need, threat, outside option and cost. Remove
+    it once the engine's parameter set is 2027.1.
+    """
+    return not engine.DEFAULT_PARAMETERS.version.startswith("2026.")
+
+
 def benefit_item_to_engine(item: BenefitItem) -> engine.BenefitItem:
-    """A catalog item as the engine sees it (values and half-widths)."""
+    """A catalog item as the engine sees it (values and half-widths; ``q`` signed)."""
+    values = {name: getattr(item, name) for name in engine.ITEM_ATTRIBUTES}
+    if not _engine_reads_2027_inputs():
+        values["q"] = max(0.0, values["q"])
     return engine.BenefitItem(
         slug=item.slug,
         name=item.name,
         cluster=engine.Cluster(item.cluster),
         levers_apply=item.levers_apply,
         uncertainty={name: getattr(item, f"u_{name}") for name in engine.ITEM_ATTRIBUTES},
-        **{name: getattr(item, name) for name in engine.ITEM_ATTRIBUTES},
+        **values,
     )
 
 
@@ -82,6 +103,8 @@ def _commitment_to_engine(commitment: Commitment) -> engine.Commitment:
         verifiability=commitment.verifiability,
         restraint=commitment.restraint,
         race_framing=commitment.race_framing,
+        provider_value=commitment.provider_value,
+        capability_scaled=commitment.capability_scaled,
     )
 
 
@@ -91,6 +114,8 @@ def _mechanism_type_to_engine(mechanism_type: MechanismType) -> engine.Mechanism
         name=mechanism_type.name,
         effectiveness=mechanism_type.effectiveness,
         erosion=mechanism_type.erosion,
+        cost=mechanism_type.cost,
+        uncertainty={"cost": mechanism_type.u_cost} if _engine_reads_2027_inputs() else {},
     )
 
 
@@ -101,10 +126,22 @@ def _actor_profile(actor: Actor) -> ActorProfile:
         trust=actor.trust,
         capability=actor.capability,
         security=actor.security,
+        need=actor.need,
+        threat=actor.threat,
+        outside_option=actor.outside_option,
         uncertainty={
             "trust": actor.u_trust,
             "capability": actor.u_capability,
             "security": actor.u_security,
+            **(
+                {
+                    "need": actor.u_need,
+                    "threat": actor.u_threat,
+                    "outside_option": actor.u_outside_option,
+                }
+                if _engine_reads_2027_inputs()
+                else {}
+            ),
         },
     )
 

@@ -18,10 +18,13 @@ class ActorApiFilterSet(StrictFilters, ActorFilterSet):
 
 class CommitmentFilterSet(StrictFilterSet):
     restraint = StrictBooleanFilter(label="Slows the recipient's own AI development.")
+    capability_scaled = StrictBooleanFilter(
+        label="Its real burden grows with how close the recipient is to the frontier."
+    )
 
     class Meta:
         model = Commitment
-        fields = ["restraint"]
+        fields = ["restraint", "capability_scaled"]
 
 
 class MechanismTypeFilterSet(StrictFilterSet):

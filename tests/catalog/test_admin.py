@@ -132,3 +132,44 @@ def test_reverting_to_an_older_record_from_the_history_works(client, curator):
     assert response.status_code == 302, response.content.decode()[:3000]
     item.refresh_from_db()
     assert item.v == 0.21
+
+
+def test_admin_shows_and_checks_the_model_2027_inputs(client, curator):
+    from catalog.models import Actor, Commitment, MechanismType
+
+    client.force_login(curator)
+    proliferation = Commitment.objects.get(slug="non-proliferation")
+    pages = {
+        f"/admin/catalog/actor/{Actor.objects.get(slug='tw').pk}/change/": [
+            "need", "u_need", "rationale_need", "threat", "u_threat", "rationale_threat",
+            "outside_option", "u_outside_option", "rationale_outside_option",
+        ],
+        f"/admin/catalog/commitment/{proliferation.pk}/change/": [
+            "provider_value", "rationale_provider_value", "capability_scaled",
+            "rationale_capability_scaled",
+        ],
+        f"/admin/catalog/mechanismtype/{MechanismType.objects.get(slug='escrow').pk}/change/": [
+            "cost", "u_cost", "rationale",
+        ],
+    }  # fmt: skip
+    for url, fields in pages.items():
+        page = client.get(url).content.decode()
+        for name in fields:
+            assert f'name="{name}"' in page, (url, name)
+    for path in ("actor", "commitment", "mechanismtype"):
+        listing = client.get(f"/admin/catalog/{path}/")
+        assert listing.status_code == 200
+    assert "Outside option" in client.get("/admin/catalog/actor/").content.decode()
+
+
+def test_signed_q_is_accepted_down_to_minus_one_and_no_further(client, curator):
+    client.force_login(curator)
+    item = BenefitItem.objects.get(slug="datasets")
+    response = client.post(CHANGE_URL.format(item.pk) + "change/", _form_data(item, q=-1.5))
+    assert response.status_code == 200
+    assert "Ensure this value is greater than or equal to -1.0." in response.content.decode()
+    item.refresh_from_db()
+    response = client.post(CHANGE_URL.format(item.pk) + "change/", _form_data(item, q=-0.4))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.q == -0.4

@@ -139,3 +139,46 @@ def test_curator_writes_must_name_the_version_they_edit(curator_api, curator):
     assert stale.status_code == 412
     assert "was changed by bea" in stale.json()["detail"]
     assert BenefitItem.objects.get(slug="datasets").v == 0.2
+
+
+OUT_OF_BOUNDS = [
+    ("actors/in/", {"need": 1.2, "threat": -0.1, "u_need": 0.6}, {"need", "threat", "u_need"}),
+    (
+        "actors/in/",
+        {"outside_option": 10.5, "u_outside_option": 2.5, "u_threat": -0.1},
+        {"outside_option", "u_outside_option", "u_threat"},
+    ),
+    ("commitments/non-proliferation/", {"provider_value": 5.5}, {"provider_value"}),
+    ("commitments/non-proliferation/", {"capability_scaled": "yes"}, {"capability_scaled"}),
+    ("mechanism-types/escrow/", {"cost": -0.1, "u_cost": 0.7}, {"cost", "u_cost"}),
+    ("items/space-early-warning/", {"q": -1.2}, {"q"}),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "fields"), OUT_OF_BOUNDS)
+def test_out_of_bounds_model_2027_inputs_are_a_400_naming_each_field(
+    curator_api, path, body, fields
+):
+    response = patch_entry(curator_api, f"/api/v1/catalog/{path}", body)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == fields
+    assert all(errors[name] for name in fields)
+
+
+def test_new_inputs_are_read_and_written_through_the_api(curator_api):
+    actor = curator_api.get("/api/v1/catalog/actors/tw/").json()
+    assert (actor["need"], actor["threat"], actor["outside_option"]) == (0.25, 0.95, 0.0)
+    assert actor["rationale_threat"] and "u_outside_option" in actor
+    commitment = curator_api.get("/api/v1/catalog/commitments/halt-frontier-development/").json()
+    assert commitment["provider_value"] == 2.5 and commitment["capability_scaled"] is True
+    mechanism = curator_api.get("/api/v1/catalog/mechanism-types/escrow/").json()
+    assert mechanism["cost"] > 0 and "u_cost" in mechanism
+
+    response = patch_entry(
+        curator_api, "/api/v1/catalog/actors/in/", {"outside_option": -1.5, "u_outside_option": 1}
+    )
+    assert response.status_code == 200, response.json()
+    response = patch_entry(curator_api, f"{ITEMS}missile-defence/", {"q": -0.2})
+    assert response.status_code == 200, response.json()
+    assert BenefitItem.objects.get(slug="missile-defence").q == -0.2

@@ -66,3 +66,49 @@ def test_admin_import_shows_preview_then_confirms(client, curator):
     page = response.content.decode()
     assert "Preview" in page and rows[0]["slug"] in page
     assert BenefitItem.objects.get(slug=rows[0]["slug"]).v != 0.37
+
+
+NEW_ACTOR_COLUMNS = {
+    "need", "u_need", "rationale_need", "threat", "u_threat", "rationale_threat",
+    "outside_option", "u_outside_option", "rationale_outside_option",
+}  # fmt: skip
+
+
+def test_an_actor_file_from_before_model_2027_still_imports_with_documented_defaults():
+    """Old exports lack need, threat and outside option: an updated row keeps its stored
+    values; a new row gets the model defaults (0.5, 0.5, 0) and an uncurated rationale."""
+    import tablib
+
+    from catalog.models import UNCURATED, Actor
+    from catalog.resources import ActorResource
+
+    exported = ActorResource().export(Actor.objects.filter(slug__in=["in", "ng"]).order_by("slug"))
+    rows = [
+        {k: v for k, v in row.items() if k not in NEW_ACTOR_COLUMNS}
+        for row in csv.DictReader(io.StringIO(CSV().export_data(exported)))
+    ]
+    assert rows and NEW_ACTOR_COLUMNS.isdisjoint(rows[0])
+    rows[0]["trust"] = "0.52"
+    rows.append({**rows[1], "slug": "xx", "name": "Newland"})
+    result = ActorResource().import_data(tablib.Dataset().load(_csv(rows), format="csv"))
+    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    india = Actor.objects.get(slug="in")
+    assert india.trust == 0.52 and (india.need, india.threat) == (0.7, 0.6)
+    new = Actor.objects.get(slug="xx")
+    assert (new.need, new.threat, new.outside_option) == (0.5, 0.5, 0.0)
+    assert new.rationale_need == UNCURATED and new.locally_modified
+
+
+def test_export_carries_the_new_fields_and_import_checks_their_bounds():
+    import tablib
+
+    from catalog.models import Commitment
+    from catalog.resources import CommitmentResource
+
+    exported = CommitmentResource().export(Commitment.objects.order_by("slug"))
+    rows = list(csv.DictReader(io.StringIO(CSV().export_data(exported))))
+    assert {"provider_value", "capability_scaled", "rationale_provider_value"} <= set(rows[0])
+    rows[0]["provider_value"] = "7"
+    result = CommitmentResource().import_data(tablib.Dataset().load(_csv(rows), format="csv"))
+    assert result.has_validation_errors()
+    assert "provider_value" in result.invalid_rows[0].field_specific_errors

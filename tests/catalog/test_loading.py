@@ -72,3 +72,26 @@ def test_a_bad_shipped_entry_names_file_entry_and_field_and_loads_nothing(tmp_pa
         catalog_load(data_dir=data)
     assert "benefit_items.yaml: entry 1 (monetary-aid-governments): p:" in str(info.value)
     assert not BenefitItem.objects.filter(slug="monetary-aid-governments").exists()
+
+
+def test_reload_fills_values_no_curator_set_on_a_kept_entry_and_nothing_else():
+    """An entry a curator edited before model 2027.1 keeps the edit, but its new inputs,
+    still at the migration's provisional values, take the shipped ones."""
+    from catalog.models import PROVISIONAL, UNCURATED, Actor
+
+    actor = Actor.objects.get(slug="in")
+    shipped = (actor.need, actor.u_need, actor.rationale_need)
+    actor.trust = 0.33
+    actor.need, actor.rationale_need = 0.5, PROVISIONAL
+    actor.threat, actor.rationale_threat = 0.45, "A curator's own reading of the border disputes."
+    actor.rationale_outside_option = UNCURATED
+    catalog_entry_save_curated(entry=actor)
+
+    report = catalog_load()
+    actor.refresh_from_db()
+    assert actor.locally_modified and actor.trust == 0.33
+    assert (actor.need, actor.u_need, actor.rationale_need) == shipped
+    assert actor.threat == 0.45 and actor.rationale_threat.startswith("A curator's")
+    assert actor.rationale_outside_option not in (UNCURATED, PROVISIONAL)
+    assert report.filled == ["actor: in"] and "actor: in" in report.kept
+    assert catalog_load().filled == []

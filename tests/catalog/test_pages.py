@@ -90,3 +90,25 @@ def test_reference_page_lists_commitments_mechanisms_risks_actors(
         "Taiwan",
     ):
         assert text in page
+
+
+def test_reference_page_shows_the_model_2027_inputs_with_rationales(analyst_client):
+    from django.utils.html import escape
+
+    from catalog.models import Actor, Commitment, MechanismType
+
+    page = analyst_client.get("/catalog/reference/").content.decode()
+    for heading in ("Provider value", "Capability-scaled", "Provider cost", "Need", "Threat"):
+        assert heading in page
+    taiwan = Actor.objects.get(slug="tw")
+    assert escape(taiwan.rationale_threat) in page and "0.95 ± 0.05" in page
+    halt = Commitment.objects.get(slug="halt-frontier-development")
+    assert escape(halt.rationale_provider_value) in page
+    assert "Staged reciprocity" in page and MechanismType.objects.get(slug="escrow").cost > 0
+
+
+def test_item_detail_says_whether_q_stabilises(analyst_client):
+    page = analyst_client.get("/catalog/items/space-early-warning/").content.decode()
+    assert "-0.30" in page and "stabilising" in page
+    page = analyst_client.get("/catalog/items/missile-defence/").content.decode()
+    assert "destabilising" in page

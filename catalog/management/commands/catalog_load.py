@@ -33,3 +33,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(f"kept curator edit of {entry} (use --reset to overwrite)")
             )
+        for entry in report.filled:
+            self.stdout.write(f"filled values no curator has set yet on {entry}")
