@@ -46,13 +46,13 @@ class CatalogEntryForm(forms.ModelForm):
         if self.instance.pk:  # the row as stored: the history view passes an old record
             stored = type(self.instance).objects.filter(pk=self.instance.pk).first()
             if stored is not None:
-                self.fields["loaded_version"].initial = entry_version(stored)
+                self.fields["loaded_version"].initial = str(entry_version(stored))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.instance.pk:
             current = entry_current_locked(self.instance)
-            if cleaned.get("loaded_version") != entry_version(current):
+            if cleaned.get("loaded_version") != str(entry_version(current)):
                 raise forms.ValidationError(entry_stale_message(current), code="stale")
         return cleaned
 
@@ -64,7 +64,7 @@ class CatalogAdmin(ImportExportMixin, SimpleHistoryAdmin):
     import_formats = [CSV, JSON]
     export_formats = [CSV, JSON]
     search_fields = ["name", "slug"]
-    readonly_fields = ["locally_modified", "created_at", "updated_at"]
+    readonly_fields = ["locally_modified", "version", "created_at", "updated_at"]
     list_per_page = 100
 
     def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:

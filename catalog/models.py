@@ -145,6 +145,11 @@ class CatalogEntry(TimeStampedModel):
         editable=False,
         help_text="Set when a curator edits the entry; reloading shipped data then keeps it.",
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by one at every save: the ETag an edit names (core.concurrency).",
+    )
 
     class Meta:
         abstract = True
@@ -152,6 +157,15 @@ class CatalogEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, raising ``version`` when a stored row changes (edits check it under a
+        row lock, so two saves never claim the same version)."""
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
 
 class BenefitItem(CatalogEntry):

@@ -225,13 +225,13 @@ def _fill_uncurated(obj: CatalogEntry, row: dict[str, Any]) -> list[str]:
     return filled
 
 
-def entry_version(entry: CatalogEntry) -> str:
-    """The version token of an entry as stored: its last change, to the microsecond.
+def entry_version(entry: CatalogEntry) -> int:
+    """The version of an entry as stored (raised by one at every save).
 
     Curators' edits name it (admin form, API ``If-Match``), so an edit made on an entry
     another curator has changed since is refused rather than silently overwriting it.
     """
-    return str(int(entry.updated_at.timestamp() * 1_000_000))
+    return entry.version
 
 
 def entry_current_locked(entry: CatalogEntry) -> CatalogEntry:

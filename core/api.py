@@ -315,7 +315,8 @@ class StaleChangeSerializer(serializers.Serializer):
 
 
 class StaleVersionErrorSerializer(ErrorSerializer):
-    """A 409 or 412: the draft changed since the version named; nothing was written."""
+    """A 409 or 412: the draft or catalog entry changed since the version named; nothing
+    was written. ``changes`` lists the draft revisions made since (empty for an entry)."""
 
     current_version = serializers.IntegerField()
     changes = StaleChangeSerializer(many=True, help_text="The revisions made since that version.")

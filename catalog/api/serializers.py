@@ -29,7 +29,7 @@ from core.api import (
     TextField,
 )
 
-RECORD_FIELDS = ["locally_modified", "created_at", "updated_at"]
+RECORD_FIELDS = ["locally_modified", "version", "created_at", "updated_at"]
 
 
 class LeversSerializer(StrictSerializer):

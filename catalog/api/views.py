@@ -7,12 +7,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import APIException
+from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,43 +29,22 @@ from catalog.services import (
     entry_stale_message,
     entry_version,
 )
-from core.api import IsCuratorOrReadOnly, error_response
-
-
-class PreconditionRequired(APIException):
-    status_code = 428
-    default_code = "precondition_required"
-    default_detail = (
-        "Send If-Match with the ETag of the entry you edit (GET it first), so that another "
-        "curator's change is never overwritten unseen."
-    )
-
-
-class EntryChanged(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "stale_entry"
-
+from core.api import PRECONDITION_FAILED, IsCuratorOrReadOnly, error_response
+from core.concurrency import (
+    PreconditionRequired,
+    StaleVersionError,
+    etag,
+    etag_parameter,
+    if_match_parameter,
+    if_match_version,
+)
 
 STALE_RESPONSES = {
-    412: error_response("The entry changed since that ETag; nothing was saved."),
+    412: PRECONDITION_FAILED,
     428: error_response("If-Match is missing."),
 }
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    pattern=r'^(W/)?"[0-9]+"$',
-    description='The ETag of the entry as you read it, e.g. "1732780800000000".',
-)
-ETAG = OpenApiParameter(
-    "ETag",
-    str,
-    OpenApiParameter.HEADER,
-    response=[200],
-    required=True,
-    description="The entry's version; send it back in If-Match.",
-)
+IF_MATCH = if_match_parameter("the entry", required=True)
+ETAG = etag_parameter("The entry", 200)
 
 
 def _documented(viewset: type[CatalogViewSet]) -> type[CatalogViewSet]:
@@ -101,19 +78,23 @@ class CatalogViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = f'"{entry_version(self.get_object())}"'
+        response["ETag"] = etag(entry_version(self.get_object()))
         return response
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        expected = if_match_version(request.headers)
+        if expected is None:
+            raise PreconditionRequired
         with transaction.atomic():
             current = entry_current_locked(self.get_object())
-            expected = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
-            if not expected:
-                raise PreconditionRequired
             if expected != entry_version(current):
-                raise EntryChanged(entry_stale_message(current))
+                raise StaleVersionError(
+                    entry_stale_message(current),
+                    current_version=entry_version(current),
+                    precondition=True,
+                )
             response = super().update(request, *args, **kwargs)
-        response["ETag"] = f'"{entry_version(self.get_object())}"'
+        response["ETag"] = etag(entry_version(self.get_object()))
         return response
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:

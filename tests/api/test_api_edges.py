@@ -190,13 +190,17 @@ def test_adding_a_phase_early_in_the_timeline_answers_with_that_phase(api_client
 
 
 @pytest.mark.parametrize(
-    ("header", "status"), [("", 400), ('"1', 400), ("1", 200), ('W/"1"', 200), ('"0"', 412)]
+    ("header", "status"),
+    [("", 400), ('"1', 400), ("1", 400), ('W/"1"', 412), ('"0"', 412), ('"1"', 200)],
 )
-def test_if_match_must_be_an_etag(api_client, draft, header, status):
+def test_if_match_must_be_a_strong_etag(api_client, draft, header, status):
+    """If-Match compares strongly: a weak ETag never matches (RFC 9110, 13.1.1)."""
     response = api_client.patch(
         f"/api/v1/agreements/{draft.pk}/", {"notes": "x"}, format="json", HTTP_IF_MATCH=header
     )
     assert response.status_code == status
+    draft.refresh_from_db()
+    assert draft.notes == ("x" if status == 200 else "")
 
 
 def test_revisions_filter_by_author_and_time(api_client, draft, analyst, curator):

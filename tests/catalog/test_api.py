@@ -141,6 +141,26 @@ def test_curator_writes_must_name_the_version_they_edit(curator_api, curator):
     assert BenefitItem.objects.get(slug="datasets").v == 0.2
 
 
+def test_catalog_entries_use_the_drafts_convention_integer_versions_strong_etags(curator_api):
+    url = f"{ITEMS}datasets/"
+    read = curator_api.get(url)
+    version = read.json()["version"]
+    assert read["ETag"] == f'"{version}"'
+
+    weak = curator_api.patch(url, {"v": 0.3}, format="json", HTTP_IF_MATCH=f'W/"{version}"')
+    assert weak.status_code == 412
+    assert weak.json()["current_version"] == version
+    garbage = curator_api.patch(url, {"v": 0.3}, format="json", HTTP_IF_MATCH="soon")
+    assert garbage.status_code == 400
+    assert "If-Match" in garbage.json()["errors"]
+    assert BenefitItem.objects.get(slug="datasets").version == version
+
+    saved = curator_api.patch(url, {"v": 0.3}, format="json", HTTP_IF_MATCH=f'"{version}"')
+    assert saved.status_code == 200
+    assert saved["ETag"] == f'"{version + 1}"'
+    assert saved.json()["version"] == version + 1
+
+
 OUT_OF_BOUNDS = [
     ("actors/in/", {"need": 1.2, "threat": -0.1, "u_need": 0.6}, {"need", "threat", "u_need"}),
     (

@@ -8,14 +8,12 @@ who changed what. Another team's draft is a 404.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,21 +21,22 @@ from accounts.models import Role, Team
 from accounts.selectors import can_edit_team, scope_to_teams
 from agreements import selectors, services
 from agreements.models import Agreement
+from core.concurrency import (
+    StaleVersionError,
+    etag_parameter,
+    if_match_parameter,
+    if_match_version,
+)
+from core.concurrency import (
+    etag as etag_for,
+)
 from core.http import whole_number
 from scoring.selectors import score_runs_by_id
 from workbench.api import serializers as s
 from workbench.api.parts import MAX_INT
 from workbench.selectors import draft_list_for_user
 
-ETAG = re.compile(r'(?:W/)?(?:"([0-9]{1,18})"|([0-9]{1,18}))')
-"""An ETag the API sent (``"7"``), weak (``W/"7"``) or unquoted (``7``)."""
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    pattern=r'^(W/)?("[0-9]{1,9}"|[0-9]{1,9})$',
-    description='The ETag of the draft as you read it, e.g. `"7"`; it overrides `version`.',
-)
+IF_MATCH = if_match_parameter("the draft", extra="; it overrides `version`")
 VERSION_PARAM = OpenApiParameter(
     "version",
     {"type": "integer", "minimum": 0, "maximum": MAX_INT},
@@ -47,32 +46,20 @@ VERSION_PARAM = OpenApiParameter(
 
 def etag(*codes: int) -> OpenApiParameter:
     """The ``ETag`` header of the answers with these status codes."""
-    return OpenApiParameter(
-        "ETag",
-        str,
-        OpenApiParameter.HEADER,
-        response=list(codes),
-        required=True,
-        description='The draft\'s version, e.g. `"7"`; send it back in If-Match.',
+    return etag_parameter("The draft", *codes)
+
+
+def stale_version_error(exc: services.StaleVersion, *, precondition: bool) -> StaleVersionError:
+    """The API answer to a stale draft write: who changed what since."""
+    return StaleVersionError(
+        str(exc),
+        current_version=exc.current,
+        precondition=precondition,
+        changes=[
+            {"revision": c.number, "author": c.author, "message": c.message, "at": c.created_at}
+            for c in exc.changes
+        ],
     )
-
-
-class StaleVersionError(APIException):
-    status_code: int = status.HTTP_409_CONFLICT
-    default_code = "stale_version"
-
-    def __init__(self, exc: services.StaleVersion, *, precondition: bool) -> None:
-        super().__init__(str(exc))
-        if precondition:
-            self.status_code = status.HTTP_412_PRECONDITION_FAILED
-        self.detail: Any = {
-            "detail": str(exc),
-            "current_version": exc.current,
-            "changes": [
-                {"revision": c.number, "author": c.author, "message": c.message, "at": c.created_at}
-                for c in exc.changes
-            ],
-        }
 
 
 def expected_version(request: Request, data: dict[str, Any] | None = None) -> tuple[int, bool]:
@@ -82,11 +69,8 @@ def expected_version(request: Request, data: dict[str, Any] | None = None) -> tu
     version = None if value is None else whole_number(value)
     if value is not None and (version is None or version > MAX_INT):
         raise ValidationError({"version": ["Must be a whole number from 0."]})
-    if "If-Match" in request.headers:
-        match = ETAG.fullmatch(request.headers["If-Match"].strip())
-        named = None if match is None else int(match[1] or match[2])
-        if named is None or named > MAX_INT:
-            raise ValidationError({"If-Match": ['Must be the ETag of the draft, e.g. "7".']})
+    named = if_match_version(request.headers, what="the draft")
+    if named is not None:
         return named, True
     if version is None:
         raise ValidationError(
@@ -117,7 +101,7 @@ def run_write(request: Request, precondition: bool, call: Any) -> Any:
     try:
         return call()
     except services.StaleVersion as exc:
-        raise StaleVersionError(exc, precondition=precondition) from None
+        raise stale_version_error(exc, precondition=precondition) from None
     except DjangoValidationError as exc:
         raise ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -163,7 +147,7 @@ def detail_response(agreement: Agreement, request: Request, *, status_code: int 
     response = Response(
         s.AgreementDetailSerializer(listed, context=context).data, status=status_code
     )
-    response["ETag"] = f'"{agreement.version}"'
+    response["ETag"] = etag_for(agreement.version)
     return response
 
 

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from agreements import selectors, services
 from agreements.models import Agreement, Revision
 from core.api import KEY_REGEX, VERSIONED_WRITE, error_response
+from core.concurrency import etag as etag_for
 from workbench.api.common import (
     IF_MATCH,
     VERSION_PARAM,
@@ -42,7 +43,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
     def list(self, request: Request, agreement_pk: str) -> Response:
         agreement = self.agreement()
         response = Response(self._document(agreement)[self.section.name])
-        response["ETag"] = f'"{agreement.version}"'
+        response["ETag"] = etag_for(agreement.version)
         return response
 
     def retrieve(self, request: Request, agreement_pk: str, key: str) -> Response:
@@ -50,7 +51,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
         for row in self._document(agreement)[self.section.name]:
             if row["key"] == key:
                 response = Response(row)
-                response["ETag"] = f'"{agreement.version}"'
+                response["ETag"] = etag_for(agreement.version)
                 return response
         raise Http404
 
@@ -114,7 +115,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
             ),
         )
         response = Response(status=status.HTTP_204_NO_CONTENT)
-        response["ETag"] = f'"{revision.number}"'
+        response["ETag"] = etag_for(revision.number)
         return response
 
     def _write_existing(self, request: Request, precondition: bool, key: str, call: Any) -> Any:
@@ -132,7 +133,7 @@ class PartViewSet(AgreementAccess, viewsets.ViewSet):
     def _part_response(self, revision: Any, *, key: str, code: int = 200) -> Response:
         row = next(r for r in revision.document[self.section.name] if r["key"] == key)
         response = Response({**row, "agreement_version": revision.number}, status=code)
-        response["ETag"] = f'"{revision.number}"'
+        response["ETag"] = etag_for(revision.number)
         return response
 
 

@@ -23,6 +23,7 @@ from agreements.diff import document_diff
 from agreements.document import DocumentError, scoreable_problem, validate_document
 from agreements.models import Agreement, Revision
 from core.api import VERSIONED_WRITE, error_response, validated
+from core.concurrency import etag as etag_for
 from scoring.api.filters import ScoreRunFilterSet
 from scoring.api.serializers import ScoreRunSerializer
 from scoring.models import ScoreRun
@@ -201,7 +202,7 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         response["Content-Disposition"] = (
             f'attachment; filename="agreement-{agreement.pk}-v{agreement.version}.json"'
         )
-        response["ETag"] = f'"{agreement.version}"'
+        response["ETag"] = etag_for(agreement.version)
         return response
 
     @extend_schema(request=s.ScoreRequestSerializer, responses={202: ScoreRunSerializer})
