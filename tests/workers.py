@@ -1,11 +1,14 @@
-"""Start real Celery worker (and beat) processes against Redis and the test database."""
+"""Start real Celery worker (and beat) processes against Redis and the test database.
+
+No pytest here: ``scripts/bench`` starts its workers with ``CeleryWorker`` too (after
+``django.setup()``, since this module imports the Celery app).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,22 +21,8 @@ import kombu.exceptions
 import redis
 from django.db import connection
 
+from tests.servers import ROOT, TEST_SETTINGS, child_pids, free_port, kill_tree
 from windfall.celery import app as celery_app
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _child_pids(pid: int) -> list[int]:
-    """PIDs whose parent is ``pid`` (read from /proc)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
 
 
 def database_url() -> str:
@@ -44,7 +33,12 @@ def database_url() -> str:
 
 @dataclass
 class CeleryProcess:
-    """One ``celery`` subprocess on the test database, logging to ``log_dir``."""
+    """One ``celery`` subprocess on the test database, logging to ``log_dir``.
+
+    ``env`` is the environment to start from; by default this process's, on the test
+    settings and the test database. ``REDIS_URL``, ``CELERY_QUEUE`` and ``CELERY_EAGER=0``
+    are set over it, then ``extra_env``.
+    """
 
     redis_url: str
     queue: str
@@ -52,6 +46,8 @@ class CeleryProcess:
     name: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}")
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] | None = None
+    new_session: bool = False  # its own session: a Ctrl-C in the terminal does not reach it
     ready_marker = "ready."
 
     @property
@@ -63,20 +59,34 @@ class CeleryProcess:
 
     def start(self, timeout: float = 60, *, wait: bool = True) -> Self:
         """Start the process; with ``wait``, return once it is ready (else see ``wait_ready``)."""
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "windfall.settings.test",
-            "DATABASE_URL": database_url(),
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=ROOT,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=self.new_session,
+            )
+        if wait:
+            self.wait_ready(timeout)
+        return self
+
+    def environment(self) -> dict[str, str]:
+        base = self.env
+        if base is None:
+            base = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": TEST_SETTINGS,
+                "DATABASE_URL": database_url(),
+            }
+        return {
+            **base,
             "REDIS_URL": self.redis_url,
             "CELERY_QUEUE": self.queue,
             "CELERY_EAGER": "0",
             **self.extra_env,
         }
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log, stderr=log)
-        if wait:
-            self.wait_ready(timeout)
-        return self
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -99,12 +109,8 @@ class CeleryProcess:
 
     def kill(self) -> None:
         """SIGKILL the process and its children: a crash."""
-        pids = [self.pid, *_child_pids(self.pid)]
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
         assert self.process is not None
-        self.process.wait(timeout=10)
+        kill_tree(self.process)
 
     def stop(self, timeout: float = 30) -> None:
         """Warm shutdown; SIGKILL if it does not stop in time."""
@@ -137,7 +143,7 @@ class CeleryWorker(CeleryProcess):
         ]  # fmt: skip
 
     def pool_pids(self) -> list[int]:
-        return _child_pids(self.pid)
+        return child_pids(self.pid)
 
     def kill_pool_child(self) -> None:
         """SIGKILL only the pool child (as the OOM killer would); the main process lives on."""
@@ -219,7 +225,7 @@ class RedisServer:
     """A private ``redis-server`` the test may stop and start again (an outage)."""
 
     directory: Path
-    port: int = field(default_factory=lambda: _free_port())
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -249,12 +255,6 @@ def _answers(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.RedisError:
         return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_until(condition, *, timeout: float = 60, interval: float = 0.25, what: str = "condition"):

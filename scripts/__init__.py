@@ -1,0 +1,1 @@
+"""Developer scripts (benchmarks); a package so that ``scripts.bench`` is importable."""
