@@ -91,31 +91,39 @@ def _line_supply_shares(model: Model, ev: Evaluation) -> tuple[list[str], list[s
         f"Staged reciprocity with {model.recipients[j].name} (derived from the phases)"
         for j in staged
     ]
-    amounts = np.zeros(len(keys))
     need = ev.need[0]
     total = float(need.sum())
     eff = ev.effect[0]
-    if total > 0:
-        for i in range(len(model.lines)):
-            rank = int(model.line_phase[i])
-            idx = [
-                k
-                for k in range(n_mech)
-                if model.covers_provider[k] and int(model.mech_phase[k]) <= rank
-            ]
-            x = [float(eff[k]) for k in idx]
-            j = int(model.line_rec[i])
-            if j in staged:
-                idx.append(n_mech + staged.index(j))
-                x.append(float(ev.staged_j[0][j]))
-            shares = noisy_or_shares(float(ev.supply_line[0][i]), np.array(x))
-            for k, sh in zip(idx, shares, strict=True):
-                amounts[k] += need[i] / total * sh
-    else:
+    if total <= 0:
+        amounts = np.zeros(len(keys))
         idx = [k for k in range(n_mech) if model.covers_provider[k]]
         shares = noisy_or_shares(float(ev.scores["supply_provider"][0]), eff[idx])
         for k, sh in zip(idx, shares, strict=True):
             amounts[k] = sh
+        return keys, labels, amounts
+    # Sources of each line (L, M + staged): mechanisms in force at its phase and its
+    # recipient's staged reciprocity; each line's supply is split by noisy-OR shares.
+    in_force = model.covers_provider[None, :] & (
+        model.mech_phase[None, :] <= model.line_phase[:, None]
+    )
+    x = np.where(in_force, eff[None, :], 0.0)
+    if staged:
+        cols = np.zeros((len(model.lines), len(staged)))
+        for pos, j in enumerate(staged):
+            cols[:, pos] = np.where(model.line_rec == j, float(ev.staged_j[0][j]), 0.0)
+        x = np.concatenate([x, cols], axis=1)
+    x = np.clip(x, 0.0, 1.0)
+    supply = ev.supply_line[0]
+    full = x >= 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = -np.log1p(-np.where(full, 0.0, x))
+        wsum = w.sum(axis=1, keepdims=True)
+        share = np.where(wsum > 0, supply[:, None] * w / np.where(wsum > 0, wsum, 1.0), 0.0)
+    n_full = full.sum(axis=1, keepdims=True)
+    share = np.where(
+        n_full > 0, np.where(full, supply[:, None] / np.maximum(n_full, 1), 0.0), share
+    )
+    amounts = (need / total) @ share
     return keys, labels, amounts
 
 
