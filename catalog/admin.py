@@ -168,6 +168,10 @@ class CommitmentAdmin(CatalogAdmin):
     ]
 
 
+DERIVED_FIXED = ("effectiveness", "erosion", "cost", "u_cost")
+"""Fields of a derived mechanism type that the scoring model fixes."""
+
+
 @admin.register(MechanismType)
 class MechanismTypeAdmin(CatalogAdmin):
     resource_classes = [resources.MechanismTypeResource]
@@ -195,6 +199,14 @@ class MechanismTypeAdmin(CatalogAdmin):
         ),
         ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        """A derived mechanism's effect is a model parameter (staged reciprocity):
+        shown, not edited."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if isinstance(obj, MechanismType) and obj.derived:
+            fields += [*DERIVED_FIXED, "derived"]
+        return fields
 
 
 @admin.register(RiskKind)

@@ -69,22 +69,9 @@ def levers_from_mapping(settings: Mapping[str, Any] | None) -> engine.Levers | N
     )
 
 
-def _engine_reads_2027_inputs() -> bool:
-    """Whether the engine's parameter set is of model 2027.1 or later.
-
-    A bridge for the time the catalog is ahead of the engine: a 2026.1 engine takes
-    ``q`` in [0, 1] (it has no stabilising items, so they count as no deterrence
-    impact) and refuses half-widths for need, threat, outside option and cost. Remove
-    it once the engine's parameter set is 2027.1.
-    """
-    return not engine.DEFAULT_PARAMETERS.version.startswith("2026.")
-
-
 def benefit_item_to_engine(item: BenefitItem) -> engine.BenefitItem:
     """A catalog item as the engine sees it (values and half-widths; ``q`` signed)."""
     values = {name: getattr(item, name) for name in engine.ITEM_ATTRIBUTES}
-    if not _engine_reads_2027_inputs():
-        values["q"] = max(0.0, values["q"])
     return engine.BenefitItem(
         slug=item.slug,
         name=item.name,
@@ -115,7 +102,7 @@ def _mechanism_type_to_engine(mechanism_type: MechanismType) -> engine.Mechanism
         effectiveness=mechanism_type.effectiveness,
         erosion=mechanism_type.erosion,
         cost=mechanism_type.cost,
-        uncertainty={"cost": mechanism_type.u_cost} if _engine_reads_2027_inputs() else {},
+        uncertainty={"cost": mechanism_type.u_cost},
     )
 
 
@@ -133,15 +120,9 @@ def _actor_profile(actor: Actor) -> ActorProfile:
             "trust": actor.u_trust,
             "capability": actor.u_capability,
             "security": actor.u_security,
-            **(
-                {
-                    "need": actor.u_need,
-                    "threat": actor.u_threat,
-                    "outside_option": actor.u_outside_option,
-                }
-                if _engine_reads_2027_inputs()
-                else {}
-            ),
+            "need": actor.u_need,
+            "threat": actor.u_threat,
+            "outside_option": actor.u_outside_option,
         },
     )
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from agreements.document import scoreable_problem
@@ -274,14 +274,9 @@ def scores_refresh_for_catalog(
         | Q(mechanisms__mechanism_type__slug__in=mechanism_slugs)
         | Q(parties__actor__slug__in=list(actor_slugs))
     )
+    # The derived staged-reciprocity type is in no document, and its effect is a model
+    # parameter (its catalog row only describes it), so editing that row re-scores nothing.
     agreement_ids = set(Agreement.objects.filter(condition).values_list("pk", flat=True).distinct())
-    if engine.DEFAULT_PARAMETERS.phased_slug in mechanism_slugs:
-        # The derived phased mechanism is in no document: it comes with the phases.
-        agreement_ids |= set(
-            Agreement.objects.annotate(phase_count=Count("phases"))
-            .filter(phase_count__gte=2)
-            .values_list("pk", flat=True)
-        )
     return _refresh(sorted(agreement_ids), RunReason.CATALOG_CHANGED)
 
 

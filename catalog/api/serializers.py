@@ -109,6 +109,21 @@ class MechanismTypeSerializer(CatalogSerializer):
         exclude = ["id"]
         read_only_fields = RECORD_FIELDS
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A derived type's effect is a scoring-model parameter: it cannot be changed here."""
+        attrs = super().validate(attrs)
+        entry = self.instance
+        if entry is not None and entry.derived:
+            fixed = {"effectiveness", "erosion", "cost", "u_cost", "derived"}
+            changed = sorted(k for k in fixed & set(attrs) if attrs[k] != getattr(entry, k))
+            if changed:
+                message = (
+                    "Fixed by the scoring model for a derived mechanism (staged "
+                    "reciprocity); see docs/methodology.md."
+                )
+                raise serializers.ValidationError({key: [message] for key in changed})
+        return attrs
+
 
 class RiskKindSerializer(CatalogSerializer):
     class Meta:

@@ -120,12 +120,14 @@ ContributionsSerializer = by_name(
 
 
 class CredibilityExplanationSerializer(ResultSerializer):
-    """Credibility ``C = min(1, supply / demand)`` spelled out."""
+    """Credibility ``C = 1 - sum Lambda_j / sum D_j`` and the doubt discount spelled out."""
 
-    supply = number()
-    demand = number()
-    ratio = maybe()
-    capped = serializers.BooleanField()
+    supply = number(help_text="Need-weighted supply of the provider-covering mechanisms.")
+    demand = number(help_text="Share of the recipients' stake that rests on trust.")
+    ratio = maybe(help_text="C in [0, 1]; null when nothing rests on trust.")
+    capped = serializers.BooleanField(help_text="True when C is 1.")
+    credibility = number(help_text="0-100.")
+    doubt_discount = number(help_text="Share of what recipients stake written off for doubt.")
     text = serializers.CharField()
 
 
@@ -143,10 +145,17 @@ class LineResultSerializer(ResultSerializer):
     d = number()
     r = number()
     v = number()
-    value = number()
+    value = number(help_text="Value to its recipient, `V_i = m v' mu`.")
+    shared_value = number(help_text="Need-independent value outsiders see, `X_i = m v'`.")
+    multiplier = number(help_text="The recipient's valuation multiplier for the cluster.")
     power_share = number()
     label = label_field()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
-    need = number()
+    need = number(help_text="Value resting on trust, `V_i n_i`.")
+    need_share = number(help_text="`n_i`: the share of the line's value resting on trust.")
+    trust_prior = number(help_text="`b_i`: belief before mechanisms.")
+    supply = number(help_text="`S_i`: provider-covering mechanisms in force at its phase.")
+    belief = number(help_text="`P_i`: how far the recipient believes it will be delivered.")
+    doubt = number(help_text="Value written off for doubt, `V_i n_i (1 - P_i)`.")
     proliferation = number()
 
 
@@ -164,11 +173,23 @@ class RecipientResultSerializer(ResultSerializer):
     demand_ratio = number()
     credibility = number()
     believed_value = number()
-    net_incentive = number()
+    net_incentive = number(help_text="`N_j = B_j - K_j - o_j`.")
     exposure = number()
     restraint = serializers.BooleanField()
     net_incentive_summary = McSummarySerializer(allow_null=True)
     no_incentive_probability = maybe()
+    shared_value = number()
+    power_share = number(help_text="`PS_j`: the power share of its whole bundle.")
+    trust_prior = number()
+    belief = number(help_text="Need-weighted mean belief of its lines.")
+    doubt = number(help_text="`Lambda_j`: value written off for doubt.")
+    staged_reciprocity = number(help_text="Strength of its derived staged reciprocity.")
+    outside_option = number()
+    margin = maybe(help_text="Coalition margin `M_j` (null outside coalition drafts).")
+    would_sign = serializers.BooleanField(help_text="The one rule: `N_j >= 0` (and `M_j >= 0`).")
+    sign_probability = maybe(help_text="Share of Monte Carlo samples in which it would sign.")
+    provider_value = number(help_text="`W_j`: what its commitments are worth to the provider.")
+    provider_cost = number(help_text="What its lines cost the provider.")
 
 
 class PartyExposureSerializer(ResultSerializer):
@@ -180,6 +201,7 @@ class PartyExposureSerializer(ResultSerializer):
     given = number()
     received = number()
     exposure = number()
+    exposure_months = maybe(help_text="Exposure times the phase's duration (null: no duration).")
 
 
 class TrajectoryStepSerializer(ResultSerializer):
@@ -207,6 +229,8 @@ class MemberMarginSerializer(ResultSerializer):
     transfer_needed = number()
     stays = serializers.BooleanField()
     stay_probability = maybe()
+    net_incentive = number()
+    outside_option = number()
 
 
 class FreeRiderSerializer(ResultSerializer):
@@ -216,6 +240,44 @@ class FreeRiderSerializer(ResultSerializer):
     name = serializers.CharField()
     free_riding_value = number()
     joining_cost = number()
+
+
+class StableSubsetSerializer(ResultSerializer):
+    """The largest internally stable subset of the members that meets the threshold."""
+
+    members = serializers.ListField(child=serializers.CharField())
+    size = serializers.IntegerField()
+    method = serializers.CharField(help_text="`exact` (up to 16 members) or `greedy`.")
+    margins = serializers.DictField(child=number(), help_text="Member key -> its margin there.")
+    transfers_to_keep = serializers.DictField(
+        child=number(), help_text="Left-out member key -> the smallest transfer that keeps it."
+    )
+
+
+class MechanismEffectSerializer(ResultSerializer):
+    """Leave-one-out: what the draft loses without one mechanism."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
+    covers = serializers.CharField()
+    credibility_without = number()
+    credibility_drop = number(help_text="Points of credibility lost without it.")
+    assurance_drop = maybe()
+    proliferation_rise = number()
+    overall_risk_rise = number()
+    cost = number(help_text="Its provider cost.")
+
+
+class WorstPhaseSerializer(ResultSerializer):
+    """The phase after which a party is most exposed to hold-up."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    phase_key = serializers.CharField(allow_null=True)
+    phase_order = serializers.IntegerField()
+    exposure = number()
+    exposure_months = maybe()
+    total_exposure_months = maybe()
 
 
 class DraftCoalitionSerializer(ResultSerializer):
@@ -235,6 +297,7 @@ class DraftCoalitionSerializer(ResultSerializer):
         child=number(), help_text="Member key -> transfer received (positive) or paid."
     )
     free_riders = FreeRiderSerializer(many=True)
+    largest_stable_subset = StableSubsetSerializer()
 
 
 class ScoreResultSerializer(ResultSerializer):
@@ -255,6 +318,8 @@ class ScoreResultSerializer(ResultSerializer):
     warnings = EngineWarningSerializer(many=True)
     trajectory = TrajectoryStepSerializer(many=True)
     coalition = DraftCoalitionSerializer(allow_null=True)
+    mechanism_effects = MechanismEffectSerializer(many=True)
+    worst_phases = WorstPhaseSerializer(many=True)
 
 
 # --- Comparisons: ComparisonResult.to_dict() -------------------------------------------------
@@ -299,6 +364,10 @@ class DraftSummarySerializer(ResultSerializer):
         allow_null=True, help_text="Mean weights where it ranks first (null: it never does)."
     )
     weighted_score = number()
+    confidence_factor = maybe(
+        help_text="JSMAA: how often it still ranks first at its own central weights, over "
+        "input noise (null: it never ranks first)."
+    )
     warnings = EngineWarningSerializer(many=True)
 
 
@@ -321,6 +390,16 @@ DriversSerializer = by_name(
 )
 
 
+class MechanismDeltaSerializer(ResultSerializer):
+    """A mechanism of draft ``a`` and/or ``b``: credibility points lost without it in each
+    (null where the draft lacks it)."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
+    a = maybe()
+    b = maybe()
+
+
 class PairExplanationSerializer(ResultSerializer):
     """Why draft ``a`` differs from draft ``b`` (differences are ``a - b``)."""
 
@@ -330,6 +409,7 @@ class PairExplanationSerializer(ResultSerializer):
     win_probability = CriteriaProbabilitySerializer()
     scores = PointScoresSerializer()
     drivers = DriversSerializer()
+    mechanisms = MechanismDeltaSerializer(many=True)
 
 
 class WeightFlipSerializer(ResultSerializer):

@@ -9,7 +9,15 @@ from numpy.typing import NDArray
 
 from .core import Evaluation
 from .model import Model
-from .results import JSON, CoalitionResult, EngineWarning, FreeRider, MemberMargin, plain
+from .results import (
+    JSON,
+    CoalitionResult,
+    EngineWarning,
+    FreeRider,
+    MemberMargin,
+    StableSubset,
+    plain,
+)
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -18,15 +26,98 @@ BoolArray = NDArray[np.bool_]
 def _margins(
     model: Model, ev: Evaluation, members: list[int]
 ) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
-    """Payoff in, payoff out and margin of each member, shape ``(n, members)``."""
+    """Payoff in, payoff out and margin of each member, shape ``(n, members)`` (10a):
+    ``u_j(S) = B_j - K_j + omega sum_S K``; leaving gives ``o_j + omega sum_(S - j) K``
+    while the rest stays in force, ``o_j`` when ``j`` is pivotal."""
     believed = ev.believed_j[:, members]
     burden = ev.burden_j[:, members]
+    outside = ev.outside_j[:, members]
     omega = ev.omega[:, None]
     total = burden.sum(axis=-1, keepdims=True)
     pivotal = len(members) - 1 < model.snapshot.min_participation
     payoff_in = believed - burden + omega * total
-    payoff_out = np.zeros_like(payoff_in) if pivotal else omega * (total - burden)
+    payoff_out = outside if pivotal else outside + omega * (total - burden)
     return payoff_in, payoff_out, payoff_in - payoff_out, pivotal
+
+
+def subset_margins(
+    net: FloatArray, burden: FloatArray, omega: float, masks: BoolArray, threshold: int
+) -> FloatArray:
+    """Margins ``M_j(S)`` of every member of every set (rows of ``masks``), NaN outside."""
+    size = masks.sum(axis=-1, keepdims=True)
+    total = (masks * burden).sum(axis=-1, keepdims=True)
+    pivotal = size - 1 < threshold
+    margin = net + omega * np.where(pivotal, total, burden)
+    return np.where(masks, margin, np.nan)
+
+
+def largest_stable_subset(model: Model, det: Evaluation, members: list[int]) -> StableSubset | None:
+    """The largest set of members in which each would sign (``N_j >= 0`` and
+    ``M_j(S) >= 0``) and that meets the threshold; ties: the larger total margin.
+    Exact over every subset up to ``max_exact_subset`` members, greedy above (drop the
+    member with the lowest margin until every margin holds)."""
+    prm = model.params
+    tol = prm.stability_tolerance
+    threshold = max(1, model.snapshot.min_participation)
+    net = det.net_j[0, members]
+    burden = det.burden_j[0, members]
+    omega = float(det.omega[0])
+    n = len(members)
+    if n == 0:
+        return None
+    if n <= prm.max_exact_subset:
+        masks = membership(n)
+        margins = subset_margins(net, burden, omega, masks, threshold)
+        ok = np.where(masks, (margins >= -tol) & (net >= -tol), True).all(axis=-1)
+        size = masks.sum(axis=-1)
+        ok &= size >= threshold
+        if not ok.any():
+            return _subset_result(model, members, None, net, burden, omega, threshold, "exact")
+        total = np.where(masks, margins, 0.0).sum(axis=-1)
+        rows = np.flatnonzero(ok)
+        pick = rows[np.lexsort((-total[rows], -size[rows]))][0]
+        return _subset_result(model, members, masks[pick], net, burden, omega, threshold, "exact")
+    chosen = np.ones(n, dtype=np.bool_)
+    while chosen.any():
+        m = subset_margins(net, burden, omega, chosen[None, :], threshold)[0]
+        worst = np.where(chosen, np.minimum(m, net), np.inf)
+        k = int(np.argmin(worst))
+        if worst[k] >= -tol:
+            break
+        chosen[k] = False
+    if chosen.sum() < threshold:
+        return _subset_result(model, members, None, net, burden, omega, threshold, "greedy")
+    return _subset_result(model, members, chosen, net, burden, omega, threshold, "greedy")
+
+
+def _subset_result(
+    model: Model,
+    members: list[int],
+    chosen: BoolArray | None,
+    net: FloatArray,
+    burden: FloatArray,
+    omega: float,
+    threshold: int,
+    method: str,
+) -> StableSubset:
+    keys = [model.recipients[j].key for j in members]
+    if chosen is None:
+        chosen = np.zeros(len(members), dtype=np.bool_)
+    margins = subset_margins(net, burden, omega, chosen[None, :], threshold)[0]
+    keep: dict[str, float] = {}
+    for pos, key in enumerate(keys):
+        if not chosen[pos]:
+            grown = chosen.copy()
+            grown[pos] = True
+            m = subset_margins(net, burden, omega, grown[None, :], threshold)[0][pos]
+            keep[key] = float(max(0.0, -net[pos], -m))
+    return StableSubset(
+        members=tuple(k for pos, k in enumerate(keys) if chosen[pos]),
+        size=int(chosen.sum()),
+        method=method,
+        margins={k: float(margins[pos]) for pos, k in enumerate(keys) if chosen[pos]},
+        transfers_to_keep=keep,
+    )
 
 
 def split_transfers(margins: FloatArray) -> tuple[float, bool, FloatArray]:
@@ -79,16 +170,19 @@ def draft_coalition(
     stay_prob: list[float | None] = [None] * len(members)
     likelihood: float | None = None
     if mc is not None:
-        mc_margin = _margins(model, mc, members)[2]
-        stays = mc_margin >= -tol
-        likelihood = float(stays.all(axis=-1).mean())
-        stay_prob = [float(x) for x in stays.mean(axis=0)]
-    need, self_financing, split = split_transfers(margin[0])
+        # One rule (section 6): a member stays when it would sign.
+        stays_mc = mc.signs_j[:, members] > 0
+        likelihood = float(stays_mc.all(axis=-1).mean())
+        stay_prob = [float(x) for x in stays_mc.mean(axis=0)]
+    # The shortfall each member must be paid to sign: the larger of -N_j and -M_j.
+    needed = np.minimum(margin[0], det.net_j[0, members])
+    need, self_financing, split = split_transfers(needed)
     burdens = det.burden_j[0, members]
     rows = []
     for pos, j in enumerate(members):
         p = model.recipients[j]
         m = float(margin[0, pos])
+        signs = bool(det.signs_j[0, j] > 0)
         rows.append(
             MemberMargin(
                 key=p.key,
@@ -99,9 +193,11 @@ def draft_coalition(
                 payoff_out=float(p_out[0, pos]),
                 margin=m,
                 pivotal=pivotal,
-                transfer_needed=max(0.0, -m),
-                stays=m >= -tol,
+                transfer_needed=max(0.0, -float(needed[pos])),
+                stays=signs,
                 stay_probability=stay_prob[pos],
+                net_incentive=float(det.net_j[0, j]),
+                outside_option=float(det.outside_j[0, j]),
             )
         )
         if m < -tol:
@@ -131,7 +227,7 @@ def draft_coalition(
     # Below the threshold the agreement is not in force, so there is nothing to be
     # stable: whatever the margins say, the set is reported unstable.
     in_force = size >= threshold
-    stable = in_force and bool((margin[0] >= -tol).all())
+    stable = in_force and bool((det.signs_j[0, members] > 0).all())
     if likelihood is not None and not in_force:
         likelihood = 0.0
     if likelihood is not None and stable and likelihood < prm.warn_fragile_coalition:
@@ -164,6 +260,7 @@ def draft_coalition(
             model.recipients[j].key: float(split[pos]) for pos, j in enumerate(members)
         },
         free_riders=free,
+        largest_stable_subset=largest_stable_subset(model, det, members),
     )
     return result, warnings
 

@@ -1,7 +1,8 @@
 """Comparing 2 to 6 drafts (section 8) with common random numbers.
 
 Criteria: credibility (up), overall risk (down), power sharing P (down unless
-``power_direction="up"``), the smallest net incentive (up) and leverage (up).
+``power_direction="up"``), the smallest net incentive (up), leverage (up) and
+viability (up; per sample 1 when the agreement enters into force).
 Leverage enters rankings as ``L / (1 + L)``; an undefined leverage (the provider
 pays nothing) counts as the best possible value 1 when commitments are bought,
 and 0 when nothing is. For weighting, every criterion is rescaled to [0, 1]
@@ -21,6 +22,7 @@ from .comparison_results import (
     ComparisonResult,
     ContributionDelta,
     DraftSummary,
+    MechanismDelta,
     PairExplanation,
     WeightFlip,
 )
@@ -40,7 +42,7 @@ _DRIVERS = 5
 
 
 def _criteria(ev: Evaluation) -> FloatArray:
-    """Criterion values (n, 5) in ``CRITERIA`` order; leverage transformed as documented."""
+    """Criterion values (n, 6) in ``CRITERIA`` order; leverage transformed as documented."""
     lev = ev.scores["leverage"]
     bought = ev.burden_j.sum(axis=-1)
     safe = np.where(np.isnan(lev), 0.0, lev)
@@ -52,6 +54,7 @@ def _criteria(ev: Evaluation) -> FloatArray:
             ev.scores["power_sharing"],
             ev.scores["min_net_incentive"],
             lev_t,
+            ev.scores["viability"],
         ],
         axis=-1,
     )
@@ -125,6 +128,32 @@ def _drivers(a: ScoreResult, b: ScoreResult) -> dict[str, tuple[ContributionDelt
     return out
 
 
+def confidence_factors(values: FloatArray, central: FloatArray) -> FloatArray:
+    """JSMAA confidence factor of each draft: the share of samples ``values (n, A, C)``
+    in which it ranks first at its own central weights (NaN when it never ranks first)."""
+    n_alt = values.shape[1]
+    out = np.full(n_alt, np.nan)
+    for a in range(n_alt):
+        if np.isnan(central[a]).any():
+            continue
+        util = values @ central[a]
+        out[a] = float((util.argmax(axis=-1) == a).mean())
+    return out
+
+
+def _mechanism_deltas(a: ScoreResult, b: ScoreResult) -> tuple[MechanismDelta, ...]:
+    """Mechanisms of either draft with their leave-one-out credibility drop in each."""
+    rows: dict[str, tuple[str, float | None, float | None]] = {}
+    for m in a.deterministic.mechanism_effects:
+        rows[m.key] = (m.label, m.credibility_drop, None)
+    for m in b.deterministic.mechanism_effects:
+        label, da, _ = rows.get(m.key, (m.label, None, None))
+        rows[m.key] = (label, da, m.credibility_drop)
+    out = [MechanismDelta(k, lbl, da, db) for k, (lbl, da, db) in rows.items()]
+    out.sort(key=lambda d: -abs((d.a or 0.0) - (d.b or 0.0)))
+    return tuple(out)
+
+
 def _diff(x: float | None, y: float | None) -> float | None:
     return None if x is None or y is None else x - y
 
@@ -160,6 +189,7 @@ def compare(
         "power_sharing": power_direction,
         "min_net_incentive": "up",
         "leverage": "up",
+        "viability": "up",
     }
     signs = np.array([1.0 if directions[c] == "up" else -1.0 for c in CRITERIA])
     s_det, s_mc = det * signs, mc * signs
@@ -178,6 +208,7 @@ def compare(
         box = np.array([weight_intervals.get(c, (0.0, 1.0)) for c in CRITERIA], dtype=np.float64)
     smaa_w = sample_weights(source.generator("smaa:weights"), n, len(CRITERIA), box, params)
     ranks, central, overall = smaa_core(n_mc, smaa_w)
+    confidence = confidence_factors(n_mc, central)
     np.fill_diagonal(overall, np.nan)
     dom = dominance_core(s_det)
     flips = flip_points_core(n_det, w)
@@ -216,6 +247,7 @@ def compare(
                 else {c: float(central[a, k]) for k, c in enumerate(CRITERIA)},
                 weighted_score=float(flips.utilities[a]),
                 warnings=res.warnings,
+                confidence_factor=None if np.isnan(confidence[a]) else float(confidence[a]),
             )
         )
     pairs = []
@@ -234,6 +266,7 @@ def compare(
                     for k in ra.deterministic.scores
                 },
                 drivers=_drivers(ra, rb),
+                mechanisms=_mechanism_deltas(ra, rb),
             )
         )
     flip_rows = tuple(

@@ -28,6 +28,8 @@ class DraftSummary:
     central_weights: Mapping[str, float] | None
     weighted_score: float
     warnings: tuple[EngineWarning, ...]
+    confidence_factor: float | None = None
+    """JSMAA: share of samples in which it ranks first at its own central weights."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,17 @@ class ContributionDelta:
     a: float
     b: float
     difference: float
+
+
+@dataclass(frozen=True)
+class MechanismDelta:
+    """A mechanism of draft ``a`` and/or ``b``: credibility points lost without it
+    (leave-one-out) in each (``None`` where the draft lacks it)."""
+
+    key: str
+    label: str
+    a: float | None
+    b: float | None
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class PairExplanation:
     win_probability: Mapping[str, float]
     scores: Mapping[str, float | None]
     drivers: Mapping[str, tuple[ContributionDelta, ...]]
+    mechanisms: tuple[MechanismDelta, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,25 +17,35 @@ from .levers import apply_levers
 from .model import Model
 from .params import ParameterSet
 from .sampling import Draws
+from .types import Purpose
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 SCORE_NAMES: tuple[str, ...] = (
     "credibility",
+    "doubt_discount",
     "demand",
+    "trust_prior",
     "supply_provider",
     "supply_recipients",
     "credibility_gap",
     "assurance",
     "power_sharing",
     "power_max",
+    "power_bundle_max",
     "risk_proliferation",
     "risk_instability",
     "risk_perverse",
     "risk_signalling",
     "risk_framing",
     "risk_overall",
+    "viability",
     "provider_cost",
+    "provider_cost_signers",
+    "provider_value",
+    "provider_surplus",
     "leverage",
     "min_net_incentive",
 )
@@ -48,10 +58,18 @@ _P, _T, _R, _D, _Q, _C, _V, _A = range(8)
 LABELS: tuple[str, ...] = ("benefit_sharing", "borderline", "power_sharing")
 
 
-def draft_labels(power: FloatArray, power_max: FloatArray, prm: ParameterSet) -> NDArray[np.int64]:
-    """Label index (into ``LABELS``) of each sample from ``P`` and ``P_max`` (section 3)."""
-    strong = (power >= prm.label_power_p) | (power_max >= prm.label_power_max)
-    return np.where(strong, 2, np.where(power >= prm.label_borderline_p, 1, 0)).astype(np.int64)
+def draft_labels(
+    power: FloatArray, power_max: FloatArray, bundle_max: FloatArray, prm: ParameterSet
+) -> NDArray[np.int64]:
+    """Label index (into ``LABELS``) of each sample from ``P``, the largest line ``p'``
+    and the largest recipient bundle ``PS_j`` (section 3)."""
+    strong = (
+        (power >= prm.label_power_p)
+        | (power_max >= prm.label_power_max)
+        | (bundle_max >= prm.label_power_bundle)
+    )
+    middle = (power >= prm.label_borderline_p) | (bundle_max >= prm.label_borderline_bundle)
+    return np.where(strong, 2, np.where(middle, 1, 0)).astype(np.int64)
 
 
 def line_label(ps: float, prm: ParameterSet) -> str:
@@ -84,193 +102,334 @@ class Evaluation:
     r: FloatArray
     v: FloatArray
     t: FloatArray
+    q: FloatArray
+    shared: FloatArray
+    """``X_i = m_i v'_i``: what outsiders see."""
     value: FloatArray
+    """``V_i = X_i mu_(j,c)``: what the line is worth to its recipient."""
+    multiplier: FloatArray
     ps: FloatArray
+    need_share: FloatArray
     need: FloatArray
+    """``V_i n_i``: the part of the line's value that rests on trust."""
+    trust_line: FloatArray
+    supply_line: FloatArray
+    supply_rec_line: FloatArray
+    belief: FloatArray
+    doubt_line: FloatArray
     rho: FloatArray
+    zeta: FloatArray
     deterrence: FloatArray
+    """``m_i q_i`` (signed)."""
     signal_line: FloatArray
     cost: FloatArray
     # Recipients (n, R).
+    shared_j: FloatArray
     value_j: FloatArray
     need_j: FloatArray
+    bundle_j: FloatArray
     sacrifice_j: FloatArray
     burden_j: FloatArray
-    distrust_j: FloatArray
+    trust_j: FloatArray
+    belief_j: FloatArray
     demand_j: FloatArray
+    doubt_j: FloatArray
+    stake_j: FloatArray
     demand_ratio_j: FloatArray
     credibility_j: FloatArray
+    staged_j: FloatArray
     believed_j: FloatArray
+    outside_j: FloatArray
     net_j: FloatArray
+    margin_j: FloatArray
+    """Coalition margin ``M_j`` (10a) of members; ``+inf`` for non-members."""
+    signs_j: FloatArray
+    """1.0 where the recipient would sign (section 6), else 0.0."""
     exposure_j: FloatArray
+    capability_j: FloatArray
+    # Bystanders (n, B).
+    resentment: FloatArray
     # Conditions (n, K).
     burden: FloatArray
+    """Effective burden ``beta'_k``."""
+    burden_raw: FloatArray
     verifiability: FloatArray
     sacrifice: FloatArray
+    doubt_condition: FloatArray
     assured: FloatArray
     signal_condition: FloatArray
     framing: FloatArray
+    provider_value_k: FloatArray
     # Mechanisms (n, M).
     effect: FloatArray
+    mechanism_cost: FloatArray
     # Scenario (n,).
     omega: FloatArray
-    demand_den: FloatArray
+    dsa: FloatArray
+    demand_total: FloatArray
     total_value: FloatArray
-    selectivity: FloatArray
+    total_shared: FloatArray
+    inequality: FloatArray
+    deterrence_risk: FloatArray
+    selective_risk: FloatArray
     eta: FloatArray
-    psi: FloatArray
+    kbar: FloatArray
     risks: FloatArray
     """(n, 5) in the order of ``RISK_NAMES``."""
     scores: dict[str, FloatArray]
     """Each name of ``SCORE_NAMES`` -> (n,); NaN where a score is undefined."""
 
 
-def _gini(x: FloatArray) -> FloatArray:
-    """Gini coefficient along the last axis (0 when all values are 0 or n < 2)."""
-    n = x.shape[-1]
-    if n < 2:
-        return np.zeros(x.shape[:-1])
-    xs = np.sort(x, axis=-1)
-    ranks = np.arange(1, n + 1, dtype=np.float64)
-    total = xs.sum(axis=-1)
-    g = _ratio(2.0 * (xs * ranks).sum(axis=-1), n * total, 0.0) - (n + 1.0) / n
-    return np.asarray(np.where(total > 0, np.clip(g, 0.0, 1.0), 0.0), dtype=np.float64)
+def weighted_inequality(x: FloatArray) -> FloatArray:
+    """``G = sum_jk s_j s_k |x_j - x_k| / (2 sum_j s_j x_j)``, ``s = x / sum x``, along
+    the last axis (0 when every value is 0): a party worth ``eps`` moves it by ``O(eps)``."""
+    total = x.sum(axis=-1)
+    s = _ratio(x, total[..., None], 0.0)
+    diff = np.abs(x[..., :, None] - x[..., None, :])
+    num = np.einsum("...j,...jk,...k->...", s, diff, s)
+    den = 2.0 * (s * x).sum(axis=-1)
+    return np.asarray(np.clip(_ratio(num, den, 0.0), 0.0, 1.0), dtype=np.float64)
 
 
-def _positive_correlation(a: FloatArray, b: FloatArray) -> FloatArray:
-    """``max(0, Pearson(a, b))`` along the last axis; 0 with < 2 values or no variance."""
-    if a.shape[-1] < 2:
-        return np.zeros(a.shape[:-1])
-    da = a - a.mean(axis=-1, keepdims=True)
-    db = b - b.mean(axis=-1, keepdims=True)
-    cov = (da * db).sum(axis=-1)
-    var = np.sqrt((da * da).sum(axis=-1) * (db * db).sum(axis=-1))
-    tiny = 1e-12
-    corr = _ratio(cov, np.where(var > tiny, var, 0.0), 0.0)
-    return np.clip(corr, 0.0, 1.0)
+def supply_by_rank(
+    effect: FloatArray, covers: BoolArray, phase: IntArray, n_ranks: int
+) -> FloatArray:
+    """Noisy-OR of the covering mechanisms in force at each phase rank, shape (n, ranks)."""
+    cols = [
+        noisy_or(np.where(covers & (phase <= rank), effect, 0.0)) for rank in range(1, n_ranks + 1)
+    ]
+    return np.stack(cols, axis=-1)
 
 
 def evaluate(model: Model, draws: Draws) -> Evaluation:
     """Apply sections 3-6 to every sample of ``draws``."""
     prm = model.params
     n = draws.n
+    n_rec = len(model.recipients)
     # (8, n, L): one contiguous (samples x lines) block per attribute.
     attrs = np.ascontiguousarray(np.moveaxis(draws.item, -1, 0))[:, :, model.line_item]
     p, d, r, v = apply_levers(model.levers, attrs[_P], attrs[_D], attrs[_R], attrs[_V])
-    t = attrs[_T]
+    t, q = attrs[_T], attrs[_Q]
     m = model.magnitude
-    value = m * v
-    ps = p + (1.0 - p) * prm.lambda_ * m * v * (1.0 - r)
-    total_value = value.sum(axis=-1)
-    n_lines = value.shape[-1]
-    mean_ps = ps.mean(axis=-1) if n_lines else np.zeros(n)
-    power = _ratio((value * ps).sum(axis=-1), total_value, mean_ps)
-    power_max = ps.max(axis=-1) if n_lines else np.zeros(n)
-
-    # Section 4: demand.
-    need = value * (prm.alpha * (1.0 - t) + (1.0 - prm.alpha) * r)
     onehot_l = model.line_rec_onehot
     onehot_k = model.cond_rec_onehot
+    line_rec, cond_rec = model.line_rec, model.cond_rec
+    n_lines = m.shape[0]
+
+    party = draws.party
+    trust = party[:, :n_rec, 0]
+    capability = party[:, :n_rec, 1]
+    security = party[:, :n_rec, 2]
+    need_nu = party[:, :n_rec, 3]
+    threat = party[:, :n_rec, 4]
+    outside = party[:, :n_rec, 5]
+
+    # Section 3: value and power sharing.
+    mult = np.stack(
+        [
+            prm.multiplier_financial_base + need_nu,
+            prm.multiplier_frontier_base - capability,
+            prm.multiplier_security_base + threat,
+            prm.multiplier_seats_base + prm.multiplier_seats_slope * capability,
+            np.ones_like(capability),
+        ],
+        axis=-1,
+    )
+    mult = np.where(np.isnan(model.multiplier_override), mult, model.multiplier_override)
+    mult = np.clip(mult, prm.multiplier_low, prm.multiplier_high)
+    mu = mult[:, line_rec, model.line_cluster]
+    shared = m * v
+    value = shared * mu
+    shared_j = shared @ onehot_l
     value_j = value @ onehot_l
-    need_j = need @ onehot_l
-    burden = draws.condition[..., 0]
+    counts = onehot_l.sum(axis=0)
+    mean_p_j = _ratio(p @ onehot_l, np.broadcast_to(counts, (n, n_rec)), 0.0)
+    pbar_j = _ratio((shared * p) @ onehot_l, shared_j, mean_p_j)
+    irrevocable_j = (shared * (1.0 - r)) @ onehot_l
+    bundle_j = pbar_j + (1.0 - pbar_j) * prm.lambda_ * (
+        1.0 - np.exp(-irrevocable_j / prm.bundle_value_scale)
+    )
+    total_shared = shared_j.sum(axis=-1)
+    has_lines = counts > 0
+    fallback_p = (bundle_j * has_lines).sum(axis=-1) / max(1, int(has_lines.sum()))
+    power = _ratio((shared_j * bundle_j).sum(axis=-1), total_shared, fallback_p)
+    power_max = p.max(axis=-1) if n_lines else np.zeros(n)
+    bundle_max = bundle_j.max(axis=-1) if n_rec else np.zeros(n)
+
+    # Section 6 (first part): effective burden.
+    burden_raw = draws.condition[..., 0]
     verif = draws.condition[..., 1]
+    cap_k = capability[:, cond_rec]
+    scale = np.where(model.cond_scaled, 1.0 + prm.xi_capability * (cap_k - 0.5), 1.0)
+    burden = burden_raw * scale * (1.0 - prm.rho_reversible * model.cond_reversible)
+    burden_j = burden @ onehot_k
     sacrifice = burden * (1.0 - prm.reversible_sacrifice_discount * model.cond_reversible)
     sacrifice_j = sacrifice @ onehot_k
-    burden_j = burden @ onehot_k
-    trust = draws.party[..., 0]
-    capability = draws.party[..., 1]
-    security = draws.party[..., 2]
-    distrust = prm.distrust_base + prm.distrust_slope * (1.0 - trust)
-    demand_j = distrust * (need_j + prm.gamma * sacrifice_j)
-    den_j = value_j + prm.gamma * sacrifice_j
-    demand_den = den_j.sum(axis=-1)
-    demand = _ratio(demand_j.sum(axis=-1), demand_den, 0.0)
 
-    # Section 4: supply.
+    # Section 4: supply, by phase.
+    dsa = draws.dsa
     e_type = draws.mtype[:, model.mech_type, 0]
     eps_type = draws.mtype[:, model.mech_type, 1]
+    cost_type = draws.mtype[:, model.mech_type, 2]
     strength = draws.strength
-    if model.has_phased:
-        in_rev = burden * model.cond_in_reversible_phase
-        share = _ratio(in_rev.sum(axis=-1), burden.sum(axis=-1), 0.0)
-        strength = np.concatenate([strength, share[:, None]], axis=-1)
-    effect = e_type * strength * (1.0 - eps_type * draws.dsa[:, None])
-    supply_p = noisy_or(np.where(model.covers_provider, effect, 0.0))
-    supply_r = noisy_or(np.where(model.covers_recipients, effect, 0.0))
-    credibility = np.minimum(1.0, _ratio(supply_p, demand, 1.0))
-    gap = np.maximum(0.0, demand - supply_p)
-    demand_ratio_j = _ratio(demand_j, den_j, 0.0)
-    credibility_j = np.minimum(1.0, _ratio(supply_p[:, None], demand_ratio_j, 1.0))
-    assured = burden * (1.0 - (1.0 - verif) * (1.0 - supply_r[:, None]))
-    assurance = _ratio(assured.sum(axis=-1), burden.sum(axis=-1), np.nan)
+    effect = e_type * strength * (1.0 - eps_type * dsa[:, None])
+    s_prov = supply_by_rank(effect, model.covers_provider, model.mech_phase, model.n_ranks)
+    s_rec = supply_by_rank(effect, model.covers_recipients, model.mech_phase, model.n_ranks)
+    if model.staged_fixed is not None:
+        staged_strength = np.broadcast_to(model.staged_fixed, (n, n_rec))
+    else:
+        staged_strength = _ratio((burden * model.cond_staged) @ onehot_k, burden_j, 0.0)
+    staged_j = (
+        prm.staged_effectiveness
+        * staged_strength
+        * (1.0 - prm.staged_erosion * dsa[:, None])
+        * draws.staged_on[:, None]
+    )
+    rank_l = model.line_phase - 1
+    supply_line = 1.0 - (1.0 - s_prov[:, rank_l]) * (1.0 - staged_j[:, line_rec])
+    supply_rec_line = s_rec[:, rank_l]
+
+    # Section 4: belief, demand and doubt.
+    trust_j = trust * (1.0 - prm.theta_dsa * dsa[:, None])
+    later = np.where(model.line_phase > 1, 1.0 - prm.chi_later_phase, 1.0)
+    trust_line = trust_j[:, line_rec] * later
+    belief = 1.0 - (1.0 - trust_line) * (1.0 - supply_line)
+    need_share = prm.alpha * (1.0 - t) + (1.0 - prm.alpha) * r
+    need = value * need_share
+    need_j = need @ onehot_l
+    belief_j = _ratio((need * belief) @ onehot_l, need_j, trust_j)
+    demand_j = need_j + prm.gamma * sacrifice_j
+    doubt_line = need * (1.0 - belief)
+    doubt_condition = prm.gamma * sacrifice * (1.0 - belief_j[:, cond_rec])
+    doubt_j = doubt_line @ onehot_l + doubt_condition @ onehot_k
+    credibility_j = 1.0 - _ratio(doubt_j, demand_j, 0.0)
+    demand_total = demand_j.sum(axis=-1)
+    shortfall = _ratio(doubt_j.sum(axis=-1), demand_total, 0.0)
+    stake_j = value_j + prm.gamma * sacrifice_j
+    stake = stake_j.sum(axis=-1)
+    doubt_discount = _ratio(doubt_j.sum(axis=-1), stake, 0.0)
+    demand = _ratio(demand_total, stake, 0.0)
+    demand_ratio_j = _ratio(demand_j, stake_j, 0.0)
+    trust_prior = _ratio(
+        (demand_j * trust_j).sum(axis=-1),
+        demand_total,
+        trust_j.mean(axis=-1) if n_rec else np.zeros(n),
+    )
+    supply_p = _ratio((need * supply_line).sum(axis=-1), need.sum(axis=-1), s_prov[:, -1])
+    supply_r = s_rec[:, -1]
+    assured = burden_raw * (1.0 - (1.0 - verif) * (1.0 - s_rec[:, model.cond_phase - 1]))
+    assurance = _ratio(assured.sum(axis=-1), burden_raw.sum(axis=-1), np.nan)
 
     # Section 5: risks.
-    exposure_j = np.clip(
-        prm.exposure_security_weight * (1.0 - security)
-        + prm.exposure_hostility_weight * model.hostility,
-        0.0,
-        1.0,
+    hostility = model.hostility
+    reach = prm.exposure_capability_base + (1.0 - prm.exposure_capability_base) * capability
+    exposure_j = 1.0 - (1.0 - hostility * reach) * (
+        1.0 - prm.exposure_security_weight * (1.0 - security)
     )
-    rho = (
-        m
-        * d
-        * exposure_j[:, model.line_rec]
-        * (1.0 - prm.proliferation_assurance_factor * supply_r[:, None])
-    )
+    zeta = prm.recall_base + prm.recall_slope * r
+    rho = m * d * exposure_j[:, line_rec] * (1.0 - zeta * supply_rec_line)
     r_prolif = noisy_or(rho)
-    deterrence = m * attrs[_Q]
-    everyone = np.concatenate([value_j, np.zeros((n, len(model.bystanders)))], axis=-1)
-    selectivity = _gini(everyone)
-    r_instab = 1.0 - (1.0 - noisy_or(deterrence)) * (1.0 - prm.selectivity_weight * selectivity)
-    eta = _ratio((value_j * model.restraint_recipient).sum(axis=-1), value_j.sum(axis=-1), 0.0)
-    psi = _positive_correlation(capability, value_j)
-    r_perverse = np.clip(eta * (prm.perverse_base + prm.perverse_slope * psi), 0.0, 1.0)
-    signal_line = value * attrs[_A]
-    signal_condition = burden * model.cond_restraint
+    deterrence = m * q
+    r_det = noisy_or(np.maximum(deterrence, 0.0)) * np.prod(
+        1.0 + np.minimum(deterrence, 0.0), axis=-1
+    )
+    open_shared = np.where(q < 0, 0.0, shared)
+    pressure = 1.0 - np.exp(-open_shared.sum(axis=-1) / prm.selective_value_scale)
+    by_cap = party[:, n_rec:, 1]
+    floor = prm.selective_capability_floor
+    weight_cap = np.clip((by_cap - floor) / (1.0 - floor), 0.0, 1.0)
+    resentment = (
+        model.bystander_weight * weight_cap**2 * model.bystander_hostility * pressure[:, None]
+    )
+    inequality = weighted_inequality(open_shared @ onehot_l) if n_rec else np.zeros(n)
+    r_sel = 1.0 - np.prod(1.0 - resentment, axis=-1) * (1.0 - prm.inequality_weight * inequality)
+    r_instab = 1.0 - (1.0 - r_det) * (1.0 - r_sel)
+    restrained = model.restraint_recipient
+    x_r = (shared_j * restrained).sum(axis=-1)
+    eta = _ratio(x_r, total_shared, 0.0) * (1.0 - np.exp(-x_r / prm.perverse_value_scale))
+    kbar = _ratio((shared_j * restrained * capability).sum(axis=-1), x_r, 0.0)
+    r_perverse = np.clip(eta * (prm.perverse_base + prm.perverse_slope * kbar), 0.0, 1.0)
+    signal_line = shared * attrs[_A]
+    signal_condition = burden_raw * model.cond_restraint
     r_signal = 1.0 - np.exp(
         -prm.signalling_rate * (signal_line.sum(axis=-1) + signal_condition.sum(axis=-1))
     )
-    framing = burden * model.cond_race
+    framing = burden_raw * model.cond_race
     r_framing = noisy_or(framing)
     risks = np.stack([r_prolif, r_instab, r_perverse, r_signal, r_framing], axis=-1)
     r_overall = risks @ model.risk_weights
 
-    # Section 6: participation and cost-effectiveness.
-    believed_j = value_j - (1.0 - credibility_j) * need_j
-    net_j = believed_j - burden_j
+    # Section 6: participation, cost and the provider's side.
+    believed_j = value_j - doubt_line @ onehot_l
+    net_j = believed_j - burden_j - outside
+    tol = prm.stability_tolerance
+    omega = draws.omega
+    if model.snapshot.purpose == Purpose.COALITION:
+        members = model.member
+        pivotal = int(members.sum()) - 1 < model.snapshot.min_participation
+        member_k = (burden_j * members).sum(axis=-1, keepdims=True)
+        kept = member_k if pivotal else burden_j
+        margin_j = np.where(members, net_j + omega[:, None] * kept, np.inf)
+        signs = (net_j >= -tol) & (margin_j >= -tol)
+        n_sign = (signs & members).sum(axis=-1)
+        viable = n_sign >= max(1, model.snapshot.min_participation)
+    else:
+        margin_j = np.full_like(net_j, np.inf)
+        signs = net_j >= -tol
+        viable = signs.all(axis=-1) if n_rec else np.zeros(n, dtype=np.bool_)
+    signs_j = signs.astype(np.float64)
     cost = m * attrs[_C]
-    provider_cost = cost.sum(axis=-1)
-    leverage = _ratio(burden_j.sum(axis=-1), provider_cost, np.nan)
-    min_net = net_j.min(axis=-1)
+    mechanism_cost = strength * cost_type
+    mech_total = mechanism_cost.sum(axis=-1)
+    provider_cost = cost.sum(axis=-1) + mech_total
+    cost_signers = (cost * signs_j[:, line_rec]).sum(axis=-1) + mech_total
+    provider_value_k = burden * model.cond_pi
+    provider_value = (provider_value_k * signs_j[:, cond_rec]).sum(axis=-1)
+    leverage = _ratio((burden_j * signs_j).sum(axis=-1), cost_signers, np.nan)
+    min_net = net_j.min(axis=-1) if n_rec else np.zeros(n)
 
     scores = {
-        "credibility": 100.0 * credibility,
+        "credibility": 100.0 * (1.0 - shortfall),
+        "doubt_discount": doubt_discount,
         "demand": demand,
+        "trust_prior": trust_prior,
         "supply_provider": supply_p,
         "supply_recipients": supply_r,
-        "credibility_gap": gap,
+        "credibility_gap": shortfall,
         "assurance": assurance,
         "power_sharing": power,
         "power_max": power_max,
+        "power_bundle_max": bundle_max,
         "risk_proliferation": risks[:, 0],
         "risk_instability": risks[:, 1],
         "risk_perverse": risks[:, 2],
         "risk_signalling": risks[:, 3],
         "risk_framing": risks[:, 4],
         "risk_overall": r_overall,
+        "viability": viable.astype(np.float64),
         "provider_cost": provider_cost,
+        "provider_cost_signers": cost_signers,
+        "provider_value": provider_value,
+        "provider_surplus": provider_value - cost_signers,
         "leverage": leverage,
         "min_net_incentive": min_net,
     }
     return Evaluation(
-        p=p, d=d, r=r, v=v, t=t, value=value, ps=ps, need=need, rho=rho,
-        deterrence=deterrence, signal_line=signal_line, cost=cost,
-        value_j=value_j, need_j=need_j, sacrifice_j=sacrifice_j, burden_j=burden_j,
-        distrust_j=distrust, demand_j=demand_j, demand_ratio_j=demand_ratio_j,
-        credibility_j=credibility_j, believed_j=believed_j, net_j=net_j, exposure_j=exposure_j,
-        burden=burden, verifiability=verif, sacrifice=sacrifice, assured=assured,
-        signal_condition=signal_condition, framing=framing, effect=effect,
-        omega=draws.omega, demand_den=demand_den, total_value=total_value,
-        selectivity=selectivity, eta=eta, psi=psi, risks=risks, scores=scores,
+        p=p, d=d, r=r, v=v, t=t, q=q, shared=shared, value=value, multiplier=mu, ps=p,
+        need_share=need_share, need=need, trust_line=trust_line, supply_line=supply_line,
+        supply_rec_line=supply_rec_line, belief=belief, doubt_line=doubt_line, rho=rho,
+        zeta=zeta, deterrence=deterrence, signal_line=signal_line, cost=cost,
+        shared_j=shared_j, value_j=value_j, need_j=need_j, bundle_j=bundle_j,
+        sacrifice_j=sacrifice_j, burden_j=burden_j, trust_j=trust_j, belief_j=belief_j,
+        demand_j=demand_j, doubt_j=doubt_j, stake_j=stake_j, demand_ratio_j=demand_ratio_j,
+        credibility_j=credibility_j, staged_j=staged_j, believed_j=believed_j,
+        outside_j=outside, net_j=net_j, margin_j=margin_j, signs_j=signs_j,
+        exposure_j=exposure_j, capability_j=capability, resentment=resentment,
+        burden=burden, burden_raw=burden_raw, verifiability=verif, sacrifice=sacrifice,
+        doubt_condition=doubt_condition, assured=assured, signal_condition=signal_condition,
+        framing=framing, provider_value_k=provider_value_k, effect=effect,
+        mechanism_cost=mechanism_cost, omega=omega, dsa=dsa, demand_total=demand_total,
+        total_value=value_j.sum(axis=-1), total_shared=total_shared, inequality=inequality,
+        deterrence_risk=r_det, selective_risk=r_sel, eta=eta, kbar=kbar, risks=risks,
+        scores=scores,
     )  # fmt: skip

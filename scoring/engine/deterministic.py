@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .core import LABELS, SCORE_NAMES, Evaluation, draft_labels, evaluate, line_label
-from .explain import contributions, credibility_explanation, item_name, party_name
+from .explain import (
+    contributions,
+    credibility_explanation,
+    item_name,
+    mechanism_effects,
+    party_name,
+)
 from .model import Model, compile_snapshot
 from .params import DEFAULT_PARAMETERS, ParameterSet
 from .results import DeterministicResult, LineResult, RecipientResult
@@ -25,29 +33,57 @@ def point_scores(ev: Evaluation, index: int = 0) -> dict[str, float | None]:
 
 
 def point_label(model: Model, ev: Evaluation) -> str:
-    idx = draft_labels(ev.scores["power_sharing"], ev.scores["power_max"], model.params)
+    sc = ev.scores
+    idx = draft_labels(
+        sc["power_sharing"][:1], sc["power_max"][:1], sc["power_bundle_max"][:1], model.params
+    )
     return LABELS[int(idx[0])]
 
 
 def recipient_results(model: Model, ev: Evaluation) -> list[RecipientResult]:
+    cols = {
+        k: getattr(ev, k)[0].tolist()
+        for k in (
+            "value_j", "need_j", "sacrifice_j", "burden_j", "demand_j", "demand_ratio_j",
+            "credibility_j", "believed_j", "net_j", "exposure_j", "shared_j", "bundle_j",
+            "trust_j", "belief_j", "doubt_j", "staged_j", "outside_j", "margin_j", "signs_j",
+        )
+    }  # fmt: skip
+    signs = ev.signs_j[0]
+    pv = np.bincount(
+        model.cond_rec, ev.provider_value_k[0] * signs[model.cond_rec], len(model.recipients)
+    )
+    pc = np.bincount(model.line_rec, ev.cost[0], len(model.recipients))
     out = []
     for j, p in enumerate(model.recipients):
+        margin = cols["margin_j"][j]
         out.append(
             RecipientResult(
                 key=p.key,
                 name=p.name,
                 alignment=str(p.alignment),
-                value=float(ev.value_j[0][j]),
-                need=float(ev.need_j[0][j]),
-                sacrifice=float(ev.sacrifice_j[0][j]),
-                burden=float(ev.burden_j[0][j]),
-                demand=float(ev.demand_j[0][j]),
-                demand_ratio=float(ev.demand_ratio_j[0][j]),
-                credibility=100.0 * float(ev.credibility_j[0][j]),
-                believed_value=float(ev.believed_j[0][j]),
-                net_incentive=float(ev.net_j[0][j]),
-                exposure=float(ev.exposure_j[0][j]),
+                value=cols["value_j"][j],
+                need=cols["need_j"][j],
+                sacrifice=cols["sacrifice_j"][j],
+                burden=cols["burden_j"][j],
+                demand=cols["demand_j"][j],
+                demand_ratio=cols["demand_ratio_j"][j],
+                credibility=100.0 * cols["credibility_j"][j],
+                believed_value=cols["believed_j"][j],
+                net_incentive=cols["net_j"][j],
+                exposure=cols["exposure_j"][j],
                 restraint=bool(model.restraint_recipient[j]),
+                shared_value=cols["shared_j"][j],
+                power_share=cols["bundle_j"][j],
+                trust_prior=cols["trust_j"][j],
+                belief=cols["belief_j"][j],
+                doubt=cols["doubt_j"][j],
+                staged_reciprocity=cols["staged_j"][j],
+                outside_option=cols["outside_j"][j],
+                margin=margin if math.isfinite(margin) else None,
+                would_sign=bool(cols["signs_j"][j] > 0),
+                provider_value=float(pv[j]),
+                provider_cost=float(pc[j]),
             )
         )
     return out
@@ -55,8 +91,12 @@ def recipient_results(model: Model, ev: Evaluation) -> list[RecipientResult]:
 
 def line_results(model: Model, ev: Evaluation) -> list[LineResult]:
     cols = {
-        k: getattr(ev, k)[0].tolist() for k in ("p", "d", "r", "v", "value", "ps", "need", "rho")
-    }
+        k: getattr(ev, k)[0].tolist()
+        for k in (
+            "p", "d", "r", "v", "value", "ps", "need", "rho", "shared", "multiplier",
+            "need_share", "trust_line", "supply_line", "belief", "doubt_line",
+        )
+    }  # fmt: skip
     out = []
     for i, ln in enumerate(model.lines):
         ps = cols["ps"][i]
@@ -78,14 +118,24 @@ def line_results(model: Model, ev: Evaluation) -> list[LineResult]:
                 label=line_label(ps, model.params),
                 need=cols["need"][i],
                 proliferation=cols["rho"][i],
+                shared_value=cols["shared"][i],
+                multiplier=cols["multiplier"][i],
+                need_share=cols["need_share"][i],
+                trust_prior=cols["trust_line"][i],
+                supply=cols["supply_line"][i],
+                belief=cols["belief"][i],
+                doubt=cols["doubt_line"][i],
             )
         )
     return out
 
 
 def score_model(model: Model) -> tuple[DeterministicResult, Evaluation]:
-    """Score a compiled model at its point values; also return the raw evaluation."""
-    ev = evaluate(model, point_draws(model))
+    """Score a compiled model at its point values; also return the raw evaluation.
+
+    The evaluation has the leave-one-out rows of ``point_draws``: row 0 is the point.
+    """
+    ev = evaluate(model, point_draws(model, leave_one_out=True))
     contrib = contributions(model, ev)
     label = point_label(model, ev)
     result = DeterministicResult(
@@ -97,6 +147,7 @@ def score_model(model: Model) -> tuple[DeterministicResult, Evaluation]:
         lines=tuple(line_results(model, ev)),
         recipients=tuple(recipient_results(model, ev)),
         warnings=tuple(deterministic_warnings(model, ev, contrib, label)),
+        mechanism_effects=tuple(mechanism_effects(model, ev)),
     )
     return result, ev
 

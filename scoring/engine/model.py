@@ -28,9 +28,24 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-PARTY_ATTRIBUTES: tuple[str, ...] = ("trust", "capability", "security")
+PARTY_ATTRIBUTES: tuple[str, ...] = (
+    "trust",
+    "capability",
+    "security",
+    "need",
+    "threat",
+    "outside_option",
+)
 CONDITION_ATTRIBUTES: tuple[str, ...] = ("burden", "verifiability")
-TYPE_ATTRIBUTES: tuple[str, ...] = ("effectiveness", "erosion")
+TYPE_ATTRIBUTES: tuple[str, ...] = ("effectiveness", "erosion", "cost")
+CLUSTER_ORDER: tuple[str, ...] = (
+    "financial_resource",
+    "frontier_ai",
+    "national_security",
+    "seats_at_table",
+    "other",
+)
+"""Clusters in the order of the valuation-multiplier columns (section 3)."""
 
 
 @dataclass(frozen=True)
@@ -40,12 +55,21 @@ class Entity:
     identity: str
     values: tuple[float, ...]
     half_widths: tuple[float, ...]
+    low: tuple[float, ...] | None = None
+    """Per-attribute lower clip bound of samples; ``None``: 0 for every attribute."""
+    high: tuple[float, ...] | None = None
+    """Per-attribute upper clip bound of samples; ``None``: 1 for every attribute."""
 
 
 @dataclass(frozen=True)
 class Model:
-    """Index arrays of one snapshot. Lines ``L``, recipients ``R``, conditions ``K``,
-    mechanisms ``M`` (the derived phased mechanism, when present, is last)."""
+    """Index arrays of one snapshot. Lines ``L``, recipients ``R``, bystanders ``B``,
+    conditions ``K``, mechanisms ``M``, phase ranks ``1..n_ranks``.
+
+    Party entities are the recipients followed by the bystanders. Staged reciprocity
+    (section 4) is derived per recipient; ``staged_fixed`` (when set) replaces its
+    strength, so a trajectory cut keeps the whole draft's staging.
+    """
 
     snapshot: Snapshot
     params: ParameterSet
@@ -76,14 +100,23 @@ class Model:
     cond_restraint: BoolArray
     cond_race: FloatArray
     cond_phase: IntArray
-    cond_in_reversible_phase: BoolArray
+    cond_scaled: BoolArray
+    cond_pi: FloatArray
+    cond_staged: BoolArray
     mech_type: IntArray
+    mech_phase: IntArray
     covers_provider: BoolArray
     covers_recipients: BoolArray
-    has_phased: bool
+    n_ranks: int
+    line_cluster: IntArray
+    multiplier_override: FloatArray
     hostility: FloatArray
+    bystander_hostility: FloatArray
+    bystander_weight: FloatArray
     restraint_recipient: BoolArray
+    member: BoolArray
     risk_weights: FloatArray
+    staged_fixed: FloatArray | None = None
 
     @functools.cached_property
     def party_names(self) -> dict[str, str]:
@@ -103,8 +136,16 @@ class Model:
 
     @property
     def mechanism_keys(self) -> tuple[str, ...]:
-        keys = tuple(m.key for m in self.mechanisms)
-        return (*keys, self.params.phased_slug) if self.has_phased else keys
+        return tuple(m.key for m in self.mechanisms)
+
+    @functools.cached_property
+    def staged_possible(self) -> BoolArray:
+        """Recipients for whom staged reciprocity exists (section 4)."""
+        if self.staged_fixed is not None:
+            return np.asarray(self.staged_fixed > 0, dtype=np.bool_)
+        if not len(self.conditions):
+            return np.zeros(len(self.recipients), dtype=np.bool_)
+        return np.asarray(self.cond_rec_onehot[self.cond_staged].sum(axis=0) > 0, dtype=np.bool_)
 
 
 def _uncertain(mapping: object, names: tuple[str, ...], default: float) -> tuple[float, ...]:
@@ -121,23 +162,14 @@ def phase_orders(snapshot: Snapshot) -> dict[str | None, int]:
     return ranks
 
 
-def spread_over_phases(snapshot: Snapshot) -> bool:
-    """Whether lines or conditions sit in at least two phases, so the derived phased
-    mechanism exists (an empty second phase protects nobody)."""
-    ranks = phase_orders(snapshot)
-    used = {ranks[ln.phase] for ln in snapshot.lines}
-    used |= {ranks[cd.phase] for cd in snapshot.conditions}
-    return len(used) >= 2
-
-
 def compile_snapshot(
-    snapshot: Snapshot, params: ParameterSet, *, phased: bool | None = None
+    snapshot: Snapshot, params: ParameterSet, *, staged_fixed: FloatArray | None = None
 ) -> Model:
     """Build the ``Model`` of a snapshot that has passed validation.
 
-    ``phased`` says whether the derived phased mechanism exists; by default
-    :func:`spread_over_phases` decides. The trajectory passes the whole draft's answer
-    to its cuts, whose later phases are still to come.
+    ``staged_fixed`` (one strength per recipient) replaces the derived staged
+    reciprocity: the trajectory passes the whole draft's values to its cuts, whose
+    later conditions are still to come.
     """
     u0 = params.default_half_width
     provider = next(p for p in snapshot.parties if p.role == Role.PROVIDER)
@@ -153,10 +185,10 @@ def compile_snapshot(
             used_items.append(catalog[ln.item])
     ranks = phase_orders(snapshot)
     phases = tuple(sorted(snapshot.phases, key=lambda ph: ph.order))
-    reversible_rank = {i + 1: ph.reversible for i, ph in enumerate(phases)}
     n_lines, n_rec = len(snapshot.lines), len(recipients)
 
     line_rec = np.array([rec_index[ln.recipient] for ln in snapshot.lines], dtype=np.int64)
+    line_phase = np.array([ranks[ln.phase] for ln in snapshot.lines], dtype=np.int64)
     cond_rec = np.array([rec_index[cd.recipient] for cd in snapshot.conditions], dtype=np.int64)
     line_onehot = np.zeros((n_lines, n_rec))
     line_onehot[np.arange(n_lines), line_rec] = 1.0
@@ -167,40 +199,43 @@ def compile_snapshot(
         [commitments[cd.commitment].restraint for cd in snapshot.conditions], dtype=np.bool_
     )
     cond_phase = np.array([ranks[cd.phase] for cd in snapshot.conditions], dtype=np.int64)
+    # Staged reciprocity: a reversible condition in a later phase than some benefit
+    # its recipient receives.
+    first_benefit: dict[int, int] = {}
+    for j, rank in zip(line_rec.tolist(), line_phase.tolist(), strict=True):
+        first_benefit[j] = min(first_benefit.get(j, rank), rank)
+    cond_staged = np.array(
+        [
+            bool(cd.reversible)
+            and int(cond_rec[k]) in first_benefit
+            and int(cond_phase[k]) > first_benefit[int(cond_rec[k])]
+            for k, cd in enumerate(snapshot.conditions)
+        ],
+        dtype=np.bool_,
+    )
 
     used_types: list[str] = []
     for m in snapshot.mechanisms:
         if m.mechanism_type not in used_types:
             used_types.append(m.mechanism_type)
     type_rows = {t.slug: t for t in snapshot.mechanism_types}
+    big = params.max_mechanism_cost
     type_entities = [
         Entity(
             f"mechanism_type:{slug}",
-            (type_rows[slug].effectiveness, type_rows[slug].erosion),
-            _uncertain(type_rows[slug].uncertainty, TYPE_ATTRIBUTES, u0),
+            (type_rows[slug].effectiveness, type_rows[slug].erosion, type_rows[slug].cost),
+            (
+                *_uncertain(type_rows[slug].uncertainty, TYPE_ATTRIBUTES[:2], u0),
+                float(type_rows[slug].uncertainty.get("cost", params.default_value_half_width)),
+            ),
+            (0.0, 0.0, 0.0),
+            (1.0, 1.0, big),
         )
         for slug in used_types
     ]
-    has_phased = spread_over_phases(snapshot) if phased is None else phased
-    # The derived mechanism's effectiveness and erosion: the catalog row when the
-    # snapshot carries one, else the parameter set.
-    phased_row = type_rows.get(params.phased_slug)
     mech_type = [used_types.index(m.mechanism_type) for m in snapshot.mechanisms]
     prov = [m.covers in (Covers.PROVIDER, Covers.BOTH) for m in snapshot.mechanisms]
     recs = [m.covers in (Covers.RECIPIENTS, Covers.BOTH) for m in snapshot.mechanisms]
-    if has_phased:
-        type_entities.append(
-            Entity(
-                f"mechanism_type:{params.phased_slug}",
-                (phased_row.effectiveness, phased_row.erosion)
-                if phased_row
-                else (params.phased_effectiveness, params.phased_erosion),
-                _uncertain(phased_row.uncertainty, TYPE_ATTRIBUTES, u0) if phased_row else (u0, u0),
-            )
-        )
-        mech_type.append(len(type_entities) - 1)
-        prov.append(True)
-        recs.append(True)
 
     weights = snapshot.risk_weights or params.risk_weights
     w = np.array([float(weights.get(k, 0.0)) for k in RISK_WEIGHT_KEYS])
@@ -215,6 +250,39 @@ def compile_snapshot(
     def u_or(value: float | None) -> float:
         return u0 if value is None else float(value)
 
+    def item_entity(it: BenefitItem) -> Entity:
+        lows = [0.0] * len(ITEM_ATTRIBUTES)
+        highs = [1.0] * len(ITEM_ATTRIBUTES)
+        q = ITEM_ATTRIBUTES.index("q")
+        if it.q < 0:  # sampled within its sign (section 5)
+            lows[q], highs[q] = -1.0, 0.0
+        return Entity(
+            f"item:{it.slug}",
+            tuple(float(getattr(it, a)) for a in ITEM_ATTRIBUTES),
+            _uncertain(it.uncertainty, ITEM_ATTRIBUTES, u0),
+            tuple(lows),
+            tuple(highs),
+        )
+
+    def party_entity(p: Party) -> Entity:
+        uv = params.default_value_half_width
+        return Entity(
+            f"party:{p.key}",
+            tuple(float(getattr(p, a)) for a in PARTY_ATTRIBUTES),
+            (
+                *_uncertain(p.uncertainty, PARTY_ATTRIBUTES[:5], u0),
+                float(p.uncertainty.get("outside_option", uv)),
+            ),
+            (0.0, 0.0, 0.0, 0.0, 0.0, params.outside_option_low),
+            (1.0, 1.0, 1.0, 1.0, 1.0, params.outside_option_high),
+        )
+
+    override = np.full((n_rec, len(CLUSTER_ORDER)), np.nan)
+    for j, p in enumerate(recipients):
+        for name, mu in p.multipliers.items():
+            override[j, CLUSTER_ORDER.index(str(name))] = float(mu)
+    members = cond_onehot.sum(axis=0) > 0 if len(snapshot.conditions) else np.zeros(n_rec, bool)
+
     return Model(
         snapshot=snapshot,
         params=params,
@@ -226,22 +294,8 @@ def compile_snapshot(
         mechanisms=snapshot.mechanisms,
         phases=phases,
         items=tuple(used_items),
-        item_entities=tuple(
-            Entity(
-                f"item:{it.slug}",
-                tuple(float(getattr(it, a)) for a in ITEM_ATTRIBUTES),
-                _uncertain(it.uncertainty, ITEM_ATTRIBUTES, u0),
-            )
-            for it in used_items
-        ),
-        party_entities=tuple(
-            Entity(
-                f"party:{p.key}",
-                tuple(float(getattr(p, a)) for a in PARTY_ATTRIBUTES),
-                _uncertain(p.uncertainty, PARTY_ATTRIBUTES, u0),
-            )
-            for p in recipients
-        ),
+        item_entities=tuple(item_entity(it) for it in used_items),
+        party_entities=tuple(party_entity(p) for p in (*recipients, *bystanders)),
         condition_entities=tuple(
             Entity(
                 f"condition:{cd.key}",
@@ -266,7 +320,7 @@ def compile_snapshot(
         line_item=np.array([item_index[ln.item] for ln in snapshot.lines], dtype=np.int64),
         line_rec=line_rec,
         magnitude=np.array([float(ln.magnitude) for ln in snapshot.lines]),
-        line_phase=np.array([ranks[ln.phase] for ln in snapshot.lines], dtype=np.int64),
+        line_phase=line_phase,
         levers=LeverArrays.stack(
             [effects(ln.levers, catalog[ln.item].levers_apply) for ln in snapshot.lines]
         ),
@@ -279,16 +333,33 @@ def compile_snapshot(
             [float(commitments[cd.commitment].race_framing) for cd in snapshot.conditions]
         ),
         cond_phase=cond_phase,
-        cond_in_reversible_phase=np.array(
-            [reversible_rank.get(int(r), True) for r in cond_phase], dtype=np.bool_
+        cond_scaled=np.array(
+            [commitments[cd.commitment].capability_scaled for cd in snapshot.conditions],
+            dtype=np.bool_,
         ),
+        cond_pi=np.array(
+            [float(commitments[cd.commitment].provider_value) for cd in snapshot.conditions]
+        ),
+        cond_staged=cond_staged,
         mech_type=np.array(mech_type, dtype=np.int64),
+        mech_phase=np.array([ranks[m.phase] for m in snapshot.mechanisms], dtype=np.int64),
         covers_provider=np.array(prov, dtype=np.bool_),
         covers_recipients=np.array(recs, dtype=np.bool_),
-        has_phased=has_phased,
+        n_ranks=max(1, len(phases)),
+        line_cluster=np.array(
+            [CLUSTER_ORDER.index(str(catalog[ln.item].cluster)) for ln in snapshot.lines],
+            dtype=np.int64,
+        ),
+        multiplier_override=override,
         hostility=np.array([params.hostility[str(p.alignment)] for p in recipients]),
+        bystander_hostility=np.array([params.hostility[str(p.alignment)] for p in bystanders]),
+        bystander_weight=np.array(
+            [params.observer_weight if p.role == Role.OBSERVER else 1.0 for p in bystanders]
+        ),
         restraint_recipient=(cond_onehot[restraint].sum(axis=0) > 0)
         if len(snapshot.conditions)
         else np.zeros(n_rec, dtype=np.bool_),
+        member=np.asarray(members, dtype=np.bool_),
         risk_weights=w / w.sum(),
+        staged_fixed=staged_fixed,
     )

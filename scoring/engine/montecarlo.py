@@ -14,7 +14,7 @@ from .deterministic import score_model
 from .errors import EngineValidationError
 from .model import Model, compile_snapshot
 from .params import DEFAULT_PARAMETERS, ParameterSet
-from .phasing import trajectory_model, trajectory_warnings
+from .phasing import trajectory_model, trajectory_warnings, worst_phases
 from .results import EngineWarning, ScoreResult, ScoreSummary, Summary
 from .sampling import UniformSource, sample_draws
 from .types import Purpose, Snapshot
@@ -62,7 +62,8 @@ def score_summaries(det_scores: dict[str, float | None], mc: Evaluation) -> dict
 
 
 def label_shares(model: Model, mc: Evaluation) -> dict[str, float]:
-    idx = draft_labels(mc.scores["power_sharing"], mc.scores["power_max"], model.params)
+    sc = mc.scores
+    idx = draft_labels(sc["power_sharing"], sc["power_max"], sc["power_bundle_max"], model.params)
     counts = np.bincount(idx, minlength=len(LABELS)) / idx.shape[0]
     return {name: float(counts[k]) for k, name in enumerate(LABELS)}
 
@@ -85,24 +86,48 @@ def simulate_model(
     warnings: list[EngineWarning] = list(det.warnings)
     nets = summarise_matrix(mc.net_j.T)
     no_incentive = (mc.net_j < 0).mean(axis=0)
+    sign_probability = mc.signs_j.mean(axis=0)
     recipients = []
     for j, rec in enumerate(det.recipients):
         share = float(no_incentive[j])
+        p_sign = float(sign_probability[j])
         recipients.append(
-            dataclasses.replace(rec, net_incentive_summary=nets[j], no_incentive_probability=share)
+            dataclasses.replace(
+                rec,
+                net_incentive_summary=nets[j],
+                no_incentive_probability=share,
+                sign_probability=p_sign,
+            )
         )
-        if rec.net_incentive >= 0 and share >= model.params.warn_uncertain_incentive:
+        if rec.would_sign and 1.0 - p_sign >= model.params.warn_uncertain_incentive:
             who = describe_party(rec.alignment, rec.name)
             warnings.append(
                 EngineWarning(
                     "uncertain_incentive",
-                    f"{who} has a net incentive to sign at the central estimates, but not in "
-                    f"{100 * share:.0f}% of the uncertainty samples.",
+                    f"{who} would sign at the central estimates, but not in "
+                    f"{100 * (1.0 - p_sign):.0f}% of the uncertainty samples.",
                     "party",
                     rec.key,
                     "info",
                 )
             )
+    viability = float(mc.scores["viability"].mean())
+    if viability < model.params.warn_viability and model.recipients:
+        holdouts = [
+            f"{rec.name} ({100 * float(sign_probability[j]):.0f}%)"
+            for j, rec in enumerate(det.recipients)
+            if float(sign_probability[j]) < 1.0
+        ]
+        warnings.append(
+            EngineWarning(
+                "low_viability",
+                f"The agreement enters into force in only {100 * viability:.0f}% of the "
+                "uncertainty samples; its risks describe a deal that probably does not happen. "
+                f"Chance that each hesitant recipient signs: {', '.join(holdouts)}.",
+                "agreement",
+                "",
+            )
+        )
     steps = trajectory_model(model)
     warnings += trajectory_warnings(steps, model.params)
     coalition = None
@@ -121,6 +146,7 @@ def simulate_model(
         trajectory=tuple(steps),
         coalition=coalition,
         warnings=tuple(warnings),
+        worst_phases=tuple(worst_phases(steps)),
     )
     return result, det_ev, mc
 

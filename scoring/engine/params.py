@@ -118,43 +118,67 @@ def _floats(values: Mapping[str, float]) -> Mapping[str, float]:
 class ParameterSet:
     """All constants of scoring model version ``version`` (see docs/methodology.md)."""
 
-    version: str = "2026.1.1"
+    version: str = "2027.1.0"
     # Section 2: levers. ``generation_lag`` is applied once per generation behind.
     levers: Mapping[str, Mapping[str, LeverEffect]] = field(default_factory=_default_levers)
     generation_lag: LeverEffect = LeverEffect(p_mul=0.75, d_mul=0.8, v_mul=0.85)
     max_generation_lag: int = 3
-    # Section 3: power sharing.
-    lambda_: float = 0.5
+    # Section 3: value and power sharing.
+    multiplier_financial_base: float = 0.8
+    multiplier_frontier_base: float = 1.5
+    multiplier_security_base: float = 0.5
+    multiplier_seats_base: float = 0.75
+    multiplier_seats_slope: float = 0.5
+    multiplier_low: float = 0.25
+    multiplier_high: float = 2.0
+    lambda_: float = 0.7
+    bundle_value_scale: float = 2.0
     label_power_p: float = 0.6
     label_power_max: float = 0.75
-    label_borderline_p: float = 0.35
+    label_power_bundle: float = 0.6
+    label_borderline_p: float = 0.4
+    label_borderline_bundle: float = 0.4
     line_power: float = 0.6
     line_borderline: float = 0.35
     # Section 4: credibility.
     alpha: float = 0.5
     gamma: float = 1.0
-    distrust_base: float = 0.5
-    distrust_slope: float = 0.5
+    theta_dsa: float = 0.5
+    chi_later_phase: float = 0.2
     reversible_sacrifice_discount: float = 0.5
     phased_slug: str = "phased_reversible"
-    phased_effectiveness: float = 0.5
-    phased_erosion: float = 0.4
+    staged_effectiveness: float = 0.4
+    staged_erosion: float = 0.4
     # Section 5: risks.
     hostility: Mapping[str, float] = field(
         default_factory=lambda: _floats({"ally": 0.2, "neutral": 0.5, "competitor": 0.9})
     )
-    exposure_security_weight: float = 0.5
-    exposure_hostility_weight: float = 0.5
-    proliferation_assurance_factor: float = 0.5
-    selectivity_weight: float = 0.6
+    exposure_capability_base: float = 0.5
+    exposure_security_weight: float = 0.6
+    recall_base: float = 0.3
+    recall_slope: float = 0.6
+    selective_capability_floor: float = 0.3
+    selective_value_scale: float = 3.0
+    observer_weight: float = 0.5
+    inequality_weight: float = 0.3
+    perverse_value_scale: float = 2.0
     perverse_base: float = 0.3
     perverse_slope: float = 0.7
     signalling_rate: float = 0.5
     risk_weights: Mapping[str, float] = field(
         default_factory=lambda: _floats(dict.fromkeys(RISK_WEIGHT_KEYS, 1.0))
     )
+    # Section 6: participation, cost and the provider's side.
+    xi_capability: float = 1.0
+    rho_reversible: float = 0.25
+    max_provider_value: float = 5.0
+    max_mechanism_cost: float = 5.0
+    outside_option_low: float = -5.0
+    outside_option_high: float = 10.0
     # Section 7: uncertainty.
     default_half_width: float = 0.1
+    default_value_half_width: float = 0.0
+    max_value_half_width: float = 5.0
     default_samples: int = 2000
     max_samples: int = 100_000
     # Section 8: comparison.
@@ -164,18 +188,21 @@ class ParameterSet:
     # Section 10: coalitions.
     default_omega: float = 0.15
     max_players: int = 16
+    max_exact_subset: int = 16
     stability_tolerance: float = 1e-9
     # Warning thresholds.
-    warn_credibility_gap: float = 0.05
+    warn_credibility_gap: float = 0.25
     warn_high_risk: float = 0.5
     warn_mechanism_erosion: float = 0.5
     warn_exposure: float = 0.1
     warn_uncertain_incentive: float = 0.25
     warn_fragile_coalition: float = 0.5
+    warn_viability: float = 0.5
+    warn_doubt_share: float = 0.05
 
 
 DEFAULT_PARAMETERS = ParameterSet()
-"""Parameter set 2026.1.1 of model version 2026.1 (docs/methodology.md, section 13)."""
+"""Parameter set 2027.1.0 of model version 2027.1 (docs/methodology.md)."""
 
 
 def _effect_rows(prefix: str, effect: LeverEffect) -> list[tuple[str, float]]:

@@ -1,8 +1,10 @@
 """Phase trajectory (section 9): scores and hold-up exposure after each phase.
 
-The agreement is cut after phase ``k`` (lines and conditions of phases 1..k, all
-mechanisms) and scored at its point values. Exposure is what a party has given
-that it cannot take back, less what it has received, floored at 0:
+The agreement is cut after phase ``k`` (lines, conditions and mechanisms of phases
+1..k; staged reciprocity as in the whole draft, since its later conditions are
+still to come) and scored at its point values. Exposure is what a party has given
+that it cannot take back, less what it has received, floored at 0; with a phase
+duration, exposure-months are the exposure after phase ``k`` times its duration:
 
 * provider: gives ``sum m_i c_i (1 - r'_i)`` (cost of benefits it could not revoke),
   receives ``sum_k assured_k (1 - 0.5 reversible_k)`` (assured, lasting restraint);
@@ -13,14 +15,19 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+from numpy.typing import NDArray
+
 from .core import evaluate
 from .deterministic import point_label, point_scores
 from .model import Model, compile_snapshot, phase_orders
 from .params import DEFAULT_PARAMETERS, ParameterSet
-from .results import EngineWarning, PartyExposure, TrajectoryStep
+from .results import EngineWarning, PartyExposure, TrajectoryStep, WorstPhase
 from .sampling import point_draws
 from .types import Snapshot
 from .validation import validate_snapshot
+
+FloatArray = NDArray[np.float64]
 
 
 def _cut(snapshot: Snapshot, rank: int) -> Snapshot:
@@ -29,10 +36,17 @@ def _cut(snapshot: Snapshot, rank: int) -> Snapshot:
         snapshot,
         lines=tuple(ln for ln in snapshot.lines if ranks[ln.phase] <= rank),
         conditions=tuple(cd for cd in snapshot.conditions if ranks[cd.phase] <= rank),
+        mechanisms=tuple(mc for mc in snapshot.mechanisms if ranks[mc.phase] <= rank),
     )
 
 
-def _step(model: Model, phase_key: str | None, rank: int, reversible: bool) -> TrajectoryStep:
+def _step(
+    model: Model,
+    phase_key: str | None,
+    rank: int,
+    reversible: bool,
+    months: float | None = None,
+) -> TrajectoryStep:
     ev = evaluate(model, point_draws(model))
     prm = model.params
     given_p = float((ev.cost[0] * (1.0 - ev.r[0])).sum())
@@ -47,12 +61,22 @@ def _step(model: Model, phase_key: str | None, rank: int, reversible: bool) -> T
             given_p,
             received_p,
             max(0.0, given_p - received_p),
+            None if months is None else months * max(0.0, given_p - received_p),
         )
     ]
     for j, p in enumerate(model.recipients):
         given, received = float(ev.sacrifice_j[0][j]), float(ev.believed_j[0][j])
+        gap = max(0.0, given - received)
         exposures.append(
-            PartyExposure(p.key, p.name, "recipient", given, received, max(0.0, given - received))
+            PartyExposure(
+                p.key,
+                p.name,
+                "recipient",
+                given,
+                received,
+                gap,
+                None if months is None else months * gap,
+            )
         )
     return TrajectoryStep(
         phase_key=phase_key,
@@ -64,17 +88,53 @@ def _step(model: Model, phase_key: str | None, rank: int, reversible: bool) -> T
     )
 
 
+def staged_strengths(model: Model) -> FloatArray:
+    """Point strength of each recipient's staged reciprocity in the whole draft."""
+    ev = evaluate(model, point_draws(model))
+    staged = (ev.burden[0] * model.cond_staged) @ model.cond_rec_onehot
+    total = ev.burden_j[0]
+    return np.where(total > 0, staged / np.where(total > 0, total, 1.0), 0.0)
+
+
 def trajectory_model(model: Model) -> list[TrajectoryStep]:
     """Steps of a compiled (valid) model; one step when it has no phases."""
     snap, prm = model.snapshot, model.params
     if not model.phases:
         return [_step(model, None, 1, True)]
+    fixed = staged_strengths(model)
     return [
         _step(
-            compile_snapshot(_cut(snap, k), prm, phased=model.has_phased), ph.key, k, ph.reversible
+            compile_snapshot(_cut(snap, k), prm, staged_fixed=fixed),
+            ph.key,
+            k,
+            ph.reversible,
+            ph.duration_months,
         )
         for k, ph in enumerate(model.phases, start=1)
     ]
+
+
+def worst_phases(steps: list[TrajectoryStep]) -> list[WorstPhase]:
+    """Each party's most exposed phase (the first of equals), with total exposure-months."""
+    best: dict[str, WorstPhase] = {}
+    totals: dict[str, float | None] = {}
+    for step in steps:
+        for ex in step.exposures:
+            prev = totals.get(ex.key, 0.0)
+            totals[ex.key] = (
+                None if prev is None or ex.exposure_months is None else prev + ex.exposure_months
+            )
+            if ex.key not in best or ex.exposure > best[ex.key].exposure:
+                best[ex.key] = WorstPhase(
+                    ex.key,
+                    ex.name,
+                    step.phase_key,
+                    step.phase_order,
+                    ex.exposure,
+                    ex.exposure_months,
+                    None,
+                )
+    return [dataclasses.replace(w, total_exposure_months=totals[k]) for k, w in best.items()]
 
 
 def trajectory(

@@ -113,13 +113,24 @@ class LineResult:
     label: str
     need: float
     proliferation: float
+    shared_value: float = 0.0
+    """``X_i = m_i v'_i`` (what outsiders see); ``value`` is ``V_i``, the recipient's own."""
+    multiplier: float = 1.0
+    need_share: float = 0.0
+    trust_prior: float = 0.0
+    supply: float = 0.0
+    belief: float = 0.0
+    doubt: float = 0.0
 
 
 @dataclass(frozen=True)
 class RecipientResult:
-    """One recipient's position (sections 4 and 6); ``credibility`` is 0-100.
+    """One recipient's position (sections 3, 4 and 6); ``credibility`` is 0-100.
 
-    The two Monte Carlo fields are ``None`` in a deterministic result.
+    ``value`` is ``V_j`` (its own valuation), ``need`` the part resting on trust,
+    ``demand`` ``D_j``, ``demand_ratio`` ``D_j / (V_j + gamma Sac_j)``, ``burden`` the
+    effective burden ``K_j``. The Monte Carlo fields are ``None`` in a deterministic
+    result.
     """
 
     key: str
@@ -138,17 +149,55 @@ class RecipientResult:
     restraint: bool
     net_incentive_summary: Summary | None = None
     no_incentive_probability: float | None = None
+    shared_value: float = 0.0
+    power_share: float = 0.0
+    trust_prior: float = 0.0
+    belief: float = 0.0
+    doubt: float = 0.0
+    staged_reciprocity: float = 0.0
+    outside_option: float = 0.0
+    margin: float | None = None
+    would_sign: bool = True
+    sign_probability: float | None = None
+    provider_value: float = 0.0
+    provider_cost: float = 0.0
 
 
 @dataclass(frozen=True)
 class CredibilityExplanation:
-    """Credibility ``C = min(1, supply / demand)`` spelled out."""
+    """Credibility ``C = 1 - sum Lambda_j / sum D_j`` and the doubt discount spelled out.
+
+    ``supply`` is the need-weighted provider-side supply, ``demand`` the share of the
+    recipients' stake that rests on trust, ``ratio`` is ``C`` in [0, 1] (``None``
+    when nothing rests on trust), ``capped`` says ``C`` is 1.
+    """
 
     supply: float
     demand: float
     ratio: float | None
     capped: bool
     text: str
+    credibility: float = 100.0
+    doubt_discount: float = 0.0
+
+
+@dataclass(frozen=True)
+class MechanismEffect:
+    """Leave-one-out: what the draft loses without one mechanism (section 0).
+
+    ``credibility_drop`` is in points (0-100); ``assurance_drop`` is ``None`` when the
+    draft has no conditions; ``cost`` is the provider cost of the mechanism.
+    """
+
+    key: str
+    label: str
+    covers: str
+    credibility_without: float
+    credibility_drop: float
+    assurance_drop: float | None
+    proliferation_rise: float
+    overall_risk_rise: float
+    cost: float
 
 
 @dataclass(frozen=True)
@@ -169,6 +218,7 @@ class DeterministicResult:
     lines: tuple[LineResult, ...]
     recipients: tuple[RecipientResult, ...]
     warnings: tuple[EngineWarning, ...]
+    mechanism_effects: tuple[MechanismEffect, ...] = ()
 
     def to_dict(self) -> JSON:
         out: JSON = plain(self)
@@ -188,6 +238,21 @@ class PartyExposure:
     given: float
     received: float
     exposure: float
+    exposure_months: float | None = None
+    """``exposure`` times the phase's ``duration_months`` (``None`` without a duration)."""
+
+
+@dataclass(frozen=True)
+class WorstPhase:
+    """The phase after which a party is most exposed (section 9)."""
+
+    key: str
+    name: str
+    phase_key: str | None
+    phase_order: int
+    exposure: float
+    exposure_months: float | None
+    total_exposure_months: float | None
 
 
 @dataclass(frozen=True)
@@ -221,6 +286,8 @@ class MemberMargin:
     transfer_needed: float
     stays: bool
     stay_probability: float | None = None
+    net_incentive: float = 0.0
+    outside_option: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -231,6 +298,23 @@ class FreeRider:
     name: str
     free_riding_value: float
     joining_cost: float
+
+
+@dataclass(frozen=True)
+class StableSubset:
+    """The largest internally stable subset of the draft's members meeting the threshold.
+
+    ``method`` is ``exact`` (every subset, up to ``max_exact_subset`` members) or
+    ``greedy``; ``margins`` maps its members to their margins inside it;
+    ``transfers_to_keep`` maps each left-out member to the smallest transfer that
+    would make it stay in the subset with it added.
+    """
+
+    members: tuple[str, ...]
+    size: int
+    method: str
+    margins: Mapping[str, float]
+    transfers_to_keep: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -253,6 +337,7 @@ class CoalitionResult:
     self_financing: bool
     transfer_split: Mapping[str, float]
     free_riders: tuple[FreeRider, ...]
+    largest_stable_subset: StableSubset | None = None
 
     def to_dict(self) -> JSON:
         out: JSON = plain(self)
@@ -269,8 +354,9 @@ class ScoreResult:
     "contributions": {name: [{"kind", "key", "label", "amount"}]},
     "credibility_explanation": {"supply", "demand", "ratio", "capped", "text"},
     "lines": [...], "recipients": [... with "net_incentive_summary" and
-    "no_incentive_probability"], "warnings": [...], "trajectory": [...],
-    "coalition": {...} | None}``.
+    "no_incentive_probability", "sign_probability", ...], "warnings": [...],
+    "trajectory": [...], "coalition": {...} | None, "mechanism_effects": [...],
+    "worst_phases": [...]}``.
     """
 
     parameter_version: str
@@ -284,6 +370,7 @@ class ScoreResult:
     trajectory: tuple[TrajectoryStep, ...]
     coalition: CoalitionResult | None
     warnings: tuple[EngineWarning, ...]
+    worst_phases: tuple[WorstPhase, ...] = ()
 
     def to_dict(self) -> JSON:
         det = self.deterministic
@@ -301,4 +388,6 @@ class ScoreResult:
             "warnings": plain(self.warnings),
             "trajectory": plain(self.trajectory),
             "coalition": plain(self.coalition),
+            "mechanism_effects": plain(det.mechanism_effects),
+            "worst_phases": plain(self.worst_phases),
         }

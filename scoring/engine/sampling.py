@@ -25,9 +25,10 @@ FloatArray = NDArray[np.float64]
 class Draws:
     """Attribute values for ``n`` samples (``n = 1`` for point values).
 
-    Shapes: ``item (n, items, 8)``, ``party (n, recipients, 3)``,
+    Shapes: ``item (n, items, 8)``, ``party (n, recipients + bystanders, 6)``,
     ``condition (n, conditions, 2)``, ``strength (n, mechanisms)``,
-    ``mtype (n, types, 2)``, ``dsa (n,)``, ``omega (n,)``.
+    ``mtype (n, types, 3)``, ``dsa (n,)``, ``omega (n,)``; ``staged_on (n,)`` is 1
+    except in the leave-one-out rows that switch staged reciprocity off.
     """
 
     item: FloatArray
@@ -37,6 +38,7 @@ class Draws:
     mtype: FloatArray
     dsa: FloatArray
     omega: FloatArray
+    staged_on: FloatArray
 
     @property
     def n(self) -> int:
@@ -79,22 +81,44 @@ def _sampled(entities: Sequence[Entity], width: int, source: UniformSource) -> F
     out = np.empty((source.n, len(entities), width), dtype=np.float64)
     for k, e in enumerate(entities):
         u = np.asarray(e.half_widths)
+        low = 0.0 if e.low is None else np.asarray(e.low)
+        high = 1.0 if e.high is None else np.asarray(e.high)
         out[:, k, :] = np.clip(
-            np.asarray(e.values) + u * (2.0 * source.uniforms(e.identity, width) - 1.0), 0.0, 1.0
+            np.asarray(e.values) + u * (2.0 * source.uniforms(e.identity, width) - 1.0), low, high
         )
     return out
 
 
-def point_draws(model: Model) -> Draws:
-    """The deterministic point values as a one-sample ``Draws``."""
+def point_draws(model: Model, *, leave_one_out: bool = False) -> Draws:
+    """The deterministic point values as a one-sample ``Draws``.
+
+    With ``leave_one_out`` the draws have ``1 + M + 1`` rows: row 0 the point values,
+    row ``1 + k`` the same without mechanism ``k`` (strength 0), the last row without
+    staged reciprocity. One vectorised evaluation then explains every mechanism.
+    """
+    n_mech = len(model.mechanism_entities)
+    strength = _points(model.mechanism_entities, 1)[:, :, 0]
+    rows = 1
+    staged_on = np.ones(1)
+    if leave_one_out:
+        rows = n_mech + 2
+        strength = np.repeat(strength, rows, axis=0)
+        strength[np.arange(1, n_mech + 1), np.arange(n_mech)] = 0.0
+        staged_on = np.ones(rows)
+        staged_on[-1] = 0.0
+
+    def rep(x: FloatArray) -> FloatArray:
+        return np.repeat(x, rows, axis=0) if rows > 1 else x
+
     return Draws(
-        item=_points(model.item_entities, 8),
-        party=_points(model.party_entities, 3),
-        condition=_points(model.condition_entities, 2),
-        strength=_points(model.mechanism_entities, 1)[:, :, 0],
-        mtype=_points(model.type_entities, 2),
-        dsa=np.array([model.dsa_entity.values[0]]),
-        omega=np.array([model.omega_entity.values[0]]),
+        item=rep(_points(model.item_entities, 8)),
+        party=rep(_points(model.party_entities, 6)),
+        condition=rep(_points(model.condition_entities, 2)),
+        strength=strength,
+        mtype=rep(_points(model.type_entities, 3)),
+        dsa=np.full(rows, model.dsa_entity.values[0]),
+        omega=np.full(rows, model.omega_entity.values[0]),
+        staged_on=staged_on,
     )
 
 
@@ -102,10 +126,11 @@ def sample_draws(model: Model, source: UniformSource) -> Draws:
     """``source.n`` Monte Carlo samples of every attribute that has a half-width."""
     return Draws(
         item=_sampled(model.item_entities, 8, source),
-        party=_sampled(model.party_entities, 3, source),
+        party=_sampled(model.party_entities, 6, source),
         condition=_sampled(model.condition_entities, 2, source),
         strength=_sampled(model.mechanism_entities, 1, source)[:, :, 0],
-        mtype=_sampled(model.type_entities, 2, source),
+        mtype=_sampled(model.type_entities, 3, source),
         dsa=_sampled([model.dsa_entity], 1, source)[:, 0, 0],
         omega=_sampled([model.omega_entity], 1, source)[:, 0, 0],
+        staged_on=np.ones(source.n),
     )

@@ -38,6 +38,7 @@ CRITERIA: tuple[str, ...] = (
     "power_sharing",
     "min_net_incentive",
     "leverage",
+    "viability",
 )
 """Comparison criteria (section 8), in this order everywhere."""
 
@@ -64,7 +65,7 @@ class Collector:
         """Require a finite real number in [low, high] (or (low, high])."""
         if not isinstance(value, bool) and isinstance(value, int | float):
             x = float(value)
-            if (low < x if low_open else low <= x) and x <= high:
+            if (low < x if low_open else low <= x) and x <= high and math.isfinite(x):
                 return
         rng = f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}]"
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -109,13 +110,18 @@ def _unique(c: Collector, section: str, keys: Iterable[object], attr: str) -> se
 
 
 def _half_widths(
-    c: Collector, name: str, values: Mapping[str, float], allowed: Sequence[str]
+    c: Collector,
+    name: str,
+    values: Mapping[str, float],
+    allowed: Sequence[str],
+    wide: Mapping[str, float] | None = None,
 ) -> None:
+    """Half-widths in [0, 1], or in [0, ``wide[attr]``] for attributes in value units."""
     for attr, u in values.items():
         if attr not in allowed:
             c.add(f"{name}.{attr}", f"unknown attribute; expected one of {', '.join(allowed)}")
         else:
-            c.number(f"{name}.{attr}", u)
+            c.number(f"{name}.{attr}", u, high=(wide or {}).get(attr, 1.0))
 
 
 def _check_levers(c: Collector, name: str, levers: Levers, params: ParameterSet) -> None:
@@ -185,10 +191,34 @@ def snapshot_errors(
         c.choice(f"parties[{i}].alignment", p.alignment, Alignment)
         if not isinstance(p.name, str) or not p.name:
             c.add(f"parties[{i}].name", f"must be a non-empty string, got {p.name!r}")
-        for attr in ("trust", "capability", "security"):
+        for attr in ("trust", "capability", "security", "need", "threat"):
             c.number(f"parties[{i}].{attr}", getattr(p, attr))
+        c.number(
+            f"parties[{i}].outside_option",
+            p.outside_option,
+            low=params.outside_option_low,
+            high=params.outside_option_high,
+        )
+        clusters = [m.value for m in Cluster]
+        for cl, mu in p.multipliers.items():
+            if cl not in clusters:
+                c.add(
+                    f"parties[{i}].multipliers.{cl}",
+                    f"unknown cluster; expected one of {', '.join(clusters)}",
+                )
+            else:
+                c.number(
+                    f"parties[{i}].multipliers.{cl}",
+                    mu,
+                    low=params.multiplier_low,
+                    high=params.multiplier_high,
+                )
         _half_widths(
-            c, f"parties[{i}].uncertainty", p.uncertainty, ("trust", "capability", "security")
+            c,
+            f"parties[{i}].uncertainty",
+            p.uncertainty,
+            ("trust", "capability", "security", "need", "threat", "outside_option"),
+            {"outside_option": params.max_value_half_width},
         )
         if isinstance(p.key, str):
             roles[p.key] = p.role
@@ -203,18 +233,31 @@ def snapshot_errors(
     for i, it in enumerate(s.items):
         c.choice(f"items[{i}].cluster", it.cluster, Cluster)
         for attr in ITEM_ATTRIBUTES:
-            c.number(f"items[{i}].{attr}", getattr(it, attr))
+            c.number(f"items[{i}].{attr}", getattr(it, attr), low=-1.0 if attr == "q" else 0.0)
         _half_widths(c, f"items[{i}].uncertainty", it.uncertainty, ITEM_ATTRIBUTES)
     commitment_keys = _unique(c, "commitments", (cm.slug for cm in s.commitments), "slug")
     for i, cm in enumerate(s.commitments):
         for attr in ("burden", "verifiability", "race_framing"):
             c.number(f"commitments[{i}].{attr}", getattr(cm, attr))
+        c.number(
+            f"commitments[{i}].provider_value", cm.provider_value, high=params.max_provider_value
+        )
+        if not isinstance(cm.capability_scaled, bool):
+            c.add(
+                f"commitments[{i}].capability_scaled",
+                f"must be true or false, got {cm.capability_scaled!r}",
+            )
     type_keys = _unique(c, "mechanism_types", (mt.slug for mt in s.mechanism_types), "slug")
     for i, mt in enumerate(s.mechanism_types):
         c.number(f"mechanism_types[{i}].effectiveness", mt.effectiveness)
         c.number(f"mechanism_types[{i}].erosion", mt.erosion)
+        c.number(f"mechanism_types[{i}].cost", mt.cost, high=params.max_mechanism_cost)
         _half_widths(
-            c, f"mechanism_types[{i}].uncertainty", mt.uncertainty, ("effectiveness", "erosion")
+            c,
+            f"mechanism_types[{i}].uncertainty",
+            mt.uncertainty,
+            ("effectiveness", "erosion", "cost"),
+            {"cost": params.max_mechanism_cost},
         )
 
     # Phases.
@@ -228,6 +271,8 @@ def snapshot_errors(
             c.add(f"phases[{i}].order", f"duplicate order {o}")
         else:
             orders.add(o)
+        if ph.duration_months is not None:
+            c.number(f"phases[{i}].duration_months", ph.duration_months, high=math.inf)
 
     def recipient_ref(name: str, key: object) -> None:
         if key not in party_keys:
@@ -275,6 +320,7 @@ def snapshot_errors(
             )
         c.number(f"mechanisms[{i}].strength", mc.strength)
         c.choice(f"mechanisms[{i}].covers", mc.covers, Covers)
+        phase_ref(f"mechanisms[{i}].phase", mc.phase)
         if mc.uncertainty is not None:
             c.number(f"mechanisms[{i}].uncertainty", mc.uncertainty)
     return c.errors

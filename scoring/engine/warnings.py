@@ -5,9 +5,10 @@ an ``EngineValidationError`` instead (see ``validation.py``).
 
 | code | when |
 |---|---|
-| ``no_net_incentive`` | a recipient's net incentive ``N_j`` is below 0 |
-| ``uncertain_incentive`` | ``N_j >= 0`` at the point values but below 0 in >= 25% of samples |
-| ``credibility_gap`` | demand exceeds provider-side supply by more than the threshold |
+| ``no_net_incentive`` | a recipient would not sign (``N_j < 0``, or a coalition margin below 0) |
+| ``uncertain_incentive`` | it would sign at the point values but not in >= 25% of samples |
+| ``credibility_gap`` | the credibility shortfall ``1 - C`` exceeds the threshold (0.25) |
+| ``low_viability`` | the agreement enters into force in fewer than half the samples |
 | ``hidden_power_sharing`` | a power-sharing line in a draft labelled benefit-sharing |
 | ``high_risk`` | a risk at or above the high-risk threshold |
 | ``mechanism_eroded`` | a mechanism loses at least half its effect under the assumed ``dsa`` |
@@ -20,7 +21,10 @@ an ``EngineValidationError`` instead (see ``validation.py``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from .core import Evaluation
 from .explain import line_labels, mechanism_labels
@@ -34,6 +38,41 @@ _ALIGNMENT_WORDS = {"ally": "Allied", "neutral": "Neutral", "competitor": "Compe
 def describe_party(alignment: str, name: str) -> str:
     """``"Neutral state Brazil"``."""
     return f"{_ALIGNMENT_WORDS.get(alignment, 'The')} state {name}"
+
+
+def no_incentive_warning(model: Model, ev: Evaluation, j: int, who: str) -> EngineWarning:
+    """``no_net_incentive`` for recipient ``j``, in words that match its numbers."""
+    prm = model.params
+    burden, believed = float(ev.burden_j[0][j]), float(ev.believed_j[0][j])
+    value, outside = float(ev.value_j[0][j]), float(ev.outside_j[0][j])
+    net = float(ev.net_j[0][j])
+    key = model.recipients[j].key
+    doubt = value - believed
+    parts = [f"it carries burdens of {burden:.2f}"]
+    if outside != 0:
+        parts.append(f"its outside option is worth {outside:.2f}")
+    if value > 0 and doubt >= prm.warn_doubt_share * value:
+        worth = (
+            f"values what it receives at {believed:.2f} after writing off {doubt:.2f} of "
+            f"{value:.2f} for doubt about the provider (credibility "
+            f"{100 * float(ev.credibility_j[0][j]):.0f})"
+        )
+        advice = "Add benefits, lighten its commitments or bind the provider more firmly."
+    else:
+        worth = f"values what it receives at only {believed:.2f}"
+        advice = "Add benefits it values or lighten its commitments."
+    if net >= 0 and math.isfinite(float(ev.margin_j[0][j])):
+        reason = (
+            f"staying in the coalition is worth {float(ev.margin_j[0][j]):+.2f} to it against "
+            "free-riding"
+        )
+        text = f"{who} would not stay in the coalition: {reason}. {advice}"
+    else:
+        text = (
+            f"{who} has no net incentive to sign: {' and '.join(parts)}, but {worth} "
+            f"(net {net:+.2f}). {advice}"
+        )
+    return EngineWarning("no_net_incentive", text, "party", key)
 
 
 def deterministic_warnings(
@@ -68,34 +107,22 @@ def deterministic_warnings(
                     "info",
                 )
             )
-        net = float(ev.net_j[0][j])
-        if net < 0:
-            burden, believed = float(ev.burden_j[0][j]), float(ev.believed_j[0][j])
-            out.append(
-                EngineWarning(
-                    "no_net_incentive",
-                    f"{who} has no net incentive to sign: it carries burdens of {burden:.2f} but "
-                    "values "
-                    f"what it receives at only {believed:.2f} after discounting for doubtful "
-                    "credibility "
-                    f"(net {net:+.2f}). Add benefits, lighten its commitments or strengthen "
-                    "credibility.",
-                    "party",
-                    p.key,
-                )
-            )
+        if not bool(ev.signs_j[0][j]):
+            out.append(no_incentive_warning(model, ev, j, who))
     gap = scores["credibility_gap"]
     if gap > prm.warn_credibility_gap:
+        weakest = int(np.argmin(ev.credibility_j[0])) if model.recipients else 0
+        rec = model.recipients[weakest]
         out.append(
             EngineWarning(
                 "credibility_gap",
-                "Recipients are asked to trust the provider more than its commitments can back: "
-                "demand "
-                f"{scores['demand']:.2f} against provider-side assurance "
-                f"{scores['supply_provider']:.2f} "
-                f"(gap {gap:.2f}). Add verification, escrow or hardware governance, or share "
-                "benefits "
-                f"that are more tangible and harder to revoke.",
+                f"Recipients doubt the provider's promises: credibility "
+                f"{scores['credibility']:.0f}, and they write off "
+                f"{100 * scores['doubt_discount']:.0f}% of the deal for doubt (lowest: "
+                f"{rec.name} at {100 * float(ev.credibility_j[0][weakest]):.0f}). Add "
+                "provider-side mechanisms in force from the first phase (escrow, hardware "
+                "governance, a verification body), stage reversible commitments after the "
+                "benefits, or share benefits that are more tangible and harder to revoke.",
                 "agreement",
                 "",
             )

@@ -13,11 +13,23 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED_WARNINGS = {
     "marshall-plan": set(),
-    "atoms-for-peace": {"high_risk: Proliferation", "high_risk: Signalling"},
-    "nato-security-umbrella": {"high_risk: Instability", "high_risk: Framing"},
-    "chips-for-peace": {"high_risk: Signalling"},
-    "supply-chain-compact": set(),  # early warning and cyber help now stabilise
-    "narrow-models-for-restraint": {"credibility_gap", "high_risk: Signalling", "mechanism_eroded"},
+    "atoms-for-peace": {"credibility_gap", "high_risk: Proliferation", "high_risk: Signalling"},
+    "nato-security-umbrella": {"high_risk: Instability", "high_risk: Framing", "hold_up_exposure"},
+    "chips-for-peace": {
+        "credibility_gap",
+        "high_risk: Instability",
+        "high_risk: Signalling",
+        "coalition_fragile",
+    },
+    "supply-chain-compact": {"credibility_gap"},
+    "narrow-models-for-restraint": {
+        "no_net_incentive",
+        "credibility_gap",
+        "high_risk: Perverse",
+        "high_risk: Signalling",
+        "mechanism_eroded",
+        "low_viability",
+    },
     "cern-for-ai": {"high_risk: Signalling"},
 }
 """Warnings each template deserves; its rationale explains every one of them."""

@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from agreements import services
 from catalog.models import BenefitItem, MechanismType
@@ -167,23 +168,34 @@ def test_sweep_rescores_drafts_scored_with_old_parameters(
         assert score_runs_sweep() == {"requeued": 0, "rescored": 0}
 
 
-def test_changing_the_phased_mechanism_row_rescores_phased_drafts(
-    team, analyst, django_capture_on_commit_callbacks
+def test_staged_reciprocity_comes_from_the_draft_and_its_catalog_row_is_fixed(
+    team, analyst, curator, django_capture_on_commit_callbacks
 ):
+    curator_api = APIClient()
+    curator_api.force_authenticate(curator)
+    staged = draft_document(lines=2)
+    # Japan's reversible condition comes after the benefit it receives: staged reciprocity.
+    staged["conditions"][0].update(phase="p2", reversible=True)
     with django_capture_on_commit_callbacks(execute=True):
-        phased = make_draft(team=team, author=analyst, lines=2)
-        document = draft_document(lines=2)
-        document["phases"] = []
-        for row in (*document["lines"], *document["conditions"]):
-            row["phase"] = None
-        unphased = services.agreement_import(team=team, author=analyst, document=document)
-    assert len(phased.revisions.get().document["phases"]) >= 2
+        phased = services.agreement_import(team=team, author=analyst, document=staged)
+        plain = services.agreement_import(
+            team=team, author=analyst, document=draft_document(lines=2)
+        )
+    recipients = {
+        draft: {r["key"]: r for r in draft.score_runs.get().result["recipients"]}
+        for draft in (phased, plain)
+    }
+    assert recipients[phased]["jp"]["staged_reciprocity"] > 0
+    assert recipients[plain]["jp"]["staged_reciprocity"] == 0
+    assert recipients[phased]["jp"]["credibility"] > recipients[plain]["jp"]["credibility"]
+
+    url = f"/api/v1/catalog/mechanism-types/{engine.DEFAULT_PARAMETERS.phased_slug}/"
+    etag = curator_api.get(url)["ETag"]
+    refused = curator_api.patch(url, {"effectiveness": 0.9}, format="json", HTTP_IF_MATCH=etag)
+    assert refused.status_code == 400
+    assert "effectiveness" in refused.json()["errors"]
     row = MechanismType.objects.get(slug=engine.DEFAULT_PARAMETERS.phased_slug)
-    row.effectiveness = 0.9
-    with django_capture_on_commit_callbacks(execute=True):
-        catalog_entry_save_curated(entry=row)
-    runs = list(ScoreRun.objects.filter(agreement=phased).order_by("pk"))
-    assert [(r.stale, r.reason) for r in runs] == [(True, "revision"), (False, "catalog_changed")]
-    supply = [r.result["scores"]["supply_provider"]["value"] for r in runs]
-    assert supply[1] > supply[0]
-    assert [r.reason for r in ScoreRun.objects.filter(agreement=unphased)] == ["revision"]
+    assert (row.effectiveness, row.erosion) == (
+        engine.DEFAULT_PARAMETERS.staged_effectiveness,
+        engine.DEFAULT_PARAMETERS.staged_erosion,
+    )

@@ -62,7 +62,7 @@ def test_lever_table_matches_parameter_set() -> None:
     assert documented == expected
 
 
-def test_hostility_and_phased_values_are_stated_in_words() -> None:
+def test_hostility_and_staged_values_are_stated_in_words() -> None:
     text = DOC.read_text(encoding="utf-8")
     h = DEFAULT_PARAMETERS.hostility
     assert (
@@ -70,7 +70,9 @@ def test_hostility_and_phased_values_are_stated_in_words() -> None:
         in text
     )
     prm = DEFAULT_PARAMETERS
-    assert f"`e = {prm.phased_effectiveness}`, `eps = {prm.phased_erosion}`" in text
+    assert f"`e = {prm.staged_effectiveness}`, `eps = {prm.staged_erosion}`" in text
+    assert "## What changed from 2026.1 and why" in text
+    assert prm.version in text.splitlines()[0]
 
 
 def test_worked_example_numbers_come_from_the_engine() -> None:
@@ -92,5 +94,7 @@ def test_worked_example_coalition_statement() -> None:
     result = simulate(example_draft(), seed=42)
     assert result.coalition is not None
     margins = [round(m.margin, 3) for m in result.coalition.margins]
-    assert margins == [0.177, 0.357]
-    assert result.coalition.stability_likelihood == pytest.approx(0.99, abs=0.01)
+    assert margins == [0.29, 0.16]
+    assert result.coalition.stability_likelihood == pytest.approx(0.95, abs=0.01)
+    assert result.coalition.largest_stable_subset is not None
+    assert result.coalition.largest_stable_subset.members == ("BRA", "JPN")

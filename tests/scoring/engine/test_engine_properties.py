@@ -213,17 +213,16 @@ def test_contributions_add_up_to_each_score(snap: Snapshot) -> None:
     result = score(snap)
     for name, rows in result.contributions.items():
         value = result.scores[name]
-        if name == "credibility" or value is None:
+        if value is None:
             continue
-        if name == "credibility_gap" and value == 0:
-            assert rows == ()
-            continue
-        assert math.isclose(sum(c.amount for c in rows), value, abs_tol=1e-9), name
+        assert math.isclose(sum(c.amount for c in rows), value, abs_tol=1e-9), (name, snap)
+    # The credibility shortfall decomposes exactly over lines and conditions.
+    gap = result.contributions["credibility_gap"]
+    assert {c.kind for c in gap} <= {"line", "condition"}
     expl = result.credibility_explanation
-    expected = 100.0 if expl.demand == 0 else 100.0 * min(1.0, expl.supply / expl.demand)
-    assert math.isclose(result.scores["credibility"], expected, abs_tol=1e-9)  # type: ignore[arg-type]
     assert expl.supply == result.scores["supply_provider"]
     assert expl.demand == result.scores["demand"]
+    assert expl.credibility == result.scores["credibility"]
 
 
 def _samples(snap: Snapshot, n: int, seed: int) -> dict[str, np.ndarray]:

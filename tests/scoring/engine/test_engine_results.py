@@ -30,10 +30,12 @@ from scoring.engine.analysis import coalition, dominance, flip_points, smaa
 from .engine_strategies import example_draft
 
 EXPECTED_SCORES = [
-    "credibility", "demand", "supply_provider", "supply_recipients", "credibility_gap",
-    "assurance", "power_sharing", "power_max", "risk_proliferation", "risk_instability",
-    "risk_perverse", "risk_signalling", "risk_framing", "risk_overall", "provider_cost",
-    "leverage", "min_net_incentive",
+    "credibility", "doubt_discount", "demand", "trust_prior", "supply_provider",
+    "supply_recipients", "credibility_gap", "assurance", "power_sharing", "power_max",
+    "power_bundle_max", "risk_proliferation", "risk_instability", "risk_perverse",
+    "risk_signalling", "risk_framing", "risk_overall", "viability", "provider_cost",
+    "provider_cost_signers", "provider_value", "provider_surplus", "leverage",
+    "min_net_incentive",
 ]  # fmt: skip
 
 
@@ -52,7 +54,7 @@ def test_score_result_layout_is_plain_json() -> None:
     assert list(data) == [
         "parameter_version", "seed", "n_samples", "label", "label_shares", "scores",
         "contributions", "credibility_explanation", "lines", "recipients", "warnings",
-        "trajectory", "coalition",
+        "trajectory", "coalition", "mechanism_effects", "worst_phases",
     ]  # fmt: skip
     assert data["parameter_version"] == DEFAULT_PARAMETERS.version
     assert data["seed"] == 11
@@ -100,7 +102,12 @@ def _certain(snap: Snapshot) -> Snapshot:
         snap,
         items=tuple(dataclasses.replace(it, uncertainty=zero_item) for it in snap.items),
         parties=tuple(
-            dataclasses.replace(p, uncertainty={"trust": 0.0, "capability": 0.0, "security": 0.0})
+            dataclasses.replace(
+                p,
+                uncertainty=dict.fromkeys(
+                    ("trust", "capability", "security", "need", "threat", "outside_option"), 0.0
+                ),
+            )
             for p in snap.parties
         ),
         conditions=tuple(
@@ -188,6 +195,7 @@ def test_comparison_ranks_and_flags_dominated_draft() -> None:
         "power_sharing",
         "min_net_incentive",
         "leverage",
+        "viability",
     }
     for f in flips.values():
         assert f.keep_top[0] <= f.weight <= f.keep_top[1]
@@ -234,7 +242,11 @@ def test_hidden_power_sharing_line_is_flagged() -> None:
     snap = dataclasses.replace(
         snap,
         items=(cash, seat),
-        lines=(Line("cash", "cash", "BRA", 1.0), Line("veto", "veto", "JPN", 0.2)),
+        lines=(
+            Line("cash", "cash", "BRA", 1.0),
+            Line("veto", "veto", "JPN", 0.2),
+            Line("cash-jpn", "cash", "JPN", 1.0),
+        ),
     )
     result = score(snap)
     assert result.label == "benefit_sharing"
@@ -252,7 +264,9 @@ def test_coalition_member_that_would_leave_gets_a_transfer() -> None:
     assert result.coalition is not None
     bra = next(m for m in result.coalition.margins if m.key == "BRA")
     assert not bra.stays
-    assert bra.transfer_needed == pytest.approx(-bra.margin)
+    # One rule: the transfer makes both N_j and M_j non-negative (M_j >= N_j under 10a).
+    assert bra.transfer_needed == pytest.approx(-min(bra.margin, bra.net_incentive))
+    assert bra.margin >= bra.net_incentive
     assert not result.coalition.stable
     assert result.coalition.total_transfer_needed == pytest.approx(bra.transfer_needed)
     split = result.coalition.transfer_split
@@ -291,8 +305,18 @@ def _in_one_phase(snap: Snapshot) -> Snapshot:
     )
 
 
-def test_an_empty_second_phase_adds_no_phased_protection() -> None:
-    spread = example_draft()
+def _staged(snap: Snapshot) -> Snapshot:
+    """Brazil's reversible safety regulation moved after its first benefit."""
+    return dataclasses.replace(
+        snap,
+        conditions=tuple(
+            dataclasses.replace(c, phase="p2") if c.key == "reg-bra" else c for c in snap.conditions
+        ),
+    )
+
+
+def test_staged_reciprocity_needs_a_reversible_condition_after_a_benefit() -> None:
+    spread = _staged(example_draft())
     squeezed = _in_one_phase(spread)
     no_phases = dataclasses.replace(
         squeezed,
@@ -304,22 +328,26 @@ def test_an_empty_second_phase_adds_no_phased_protection() -> None:
     def mechanisms(snap: Snapshot) -> set[str]:
         return {c.key for c in score(snap).contributions["supply_provider"]}
 
-    assert "phased_reversible" in mechanisms(spread)
-    assert "phased_reversible" not in mechanisms(squeezed)
+    assert "staged_reciprocity:BRA" in mechanisms(spread)
+    assert "staged_reciprocity:JPN" not in mechanisms(spread)  # irreversible: no credit
+    assert not any(k.startswith("staged") for k in mechanisms(squeezed))
     assert score(squeezed).scores == score(no_phases).scores
+    bra = next(r for r in score(spread).recipients if r.key == "BRA")
+    # Strength = the staged share of Brazil's effective burden (all of it here).
+    prm = DEFAULT_PARAMETERS
+    assert bra.staged_reciprocity == pytest.approx(
+        prm.staged_effectiveness * 1.0 * (1 - prm.staged_erosion * 0.3)
+    )
 
 
-def test_the_derived_phased_mechanism_takes_its_values_from_the_catalog_row() -> None:
-    snap = example_draft()
-    weak = MechanismType(DEFAULT_PARAMETERS.phased_slug, 0.05, 0.4, name="Phased")
-    strong = MechanismType(DEFAULT_PARAMETERS.phased_slug, 0.95, 0.4, name="Phased")
-    supply = [
-        score(dataclasses.replace(snap, mechanism_types=(*snap.mechanism_types, row))).scores[
-            "supply_provider"
-        ]
-        for row in (weak, strong)
-    ]
-    assert supply[0] < score(snap).scores["supply_provider"] < supply[1]
+def test_the_catalog_phased_row_is_ignored_in_favour_of_the_parameters() -> None:
+    snap = _staged(example_draft())
+    weak = MechanismType(DEFAULT_PARAMETERS.phased_slug, 0.05, 0.9, name="Phased")
+    strong = MechanismType(DEFAULT_PARAMETERS.phased_slug, 0.95, 0.0, name="Phased")
+    base = score(snap).scores
+    for row in (weak, strong):
+        other = score(dataclasses.replace(snap, mechanism_types=(*snap.mechanism_types, row)))
+        assert other.scores == base
 
 
 def test_erosion_is_reported_for_every_mechanism_it_weakens() -> None:
@@ -339,7 +367,10 @@ def test_trajectory_is_cumulative_and_ends_at_the_full_draft() -> None:
     snap = example_draft()
     steps = trajectory(snap)
     assert [s.phase_key for s in steps] == ["p1", "p2"]
-    assert steps[-1].scores == score(snap).scores
+    full = score(snap).scores
+    assert steps[-1].scores.keys() == full.keys()
+    for name, value in full.items():
+        assert steps[-1].scores[name] == pytest.approx(value, abs=1e-12), name
     assert steps[0].scores["provider_cost"] < steps[1].scores["provider_cost"]  # type: ignore[operator]
     assert {e.key for e in steps[0].exposures} == {"USA", "BRA", "JPN"}
     single = dataclasses.replace(

@@ -227,3 +227,115 @@ def test_new_line_referencing_unknown_item_in_compare_is_prefixed() -> None:
     )
     err = _error(lambda: compare([BASE, broken], seed=3))
     assert err.field == "snapshots[1].lines[3].item"
+
+
+def _replace_item(snap: Snapshot, i: int, **changes: Any) -> Snapshot:
+    items = list(snap.items)
+    items[i] = dataclasses.replace(items[i], **changes)
+    return dataclasses.replace(snap, items=tuple(items))
+
+
+def _replace_commitment(snap: Snapshot, i: int, **changes: Any) -> Snapshot:
+    rows = list(snap.commitments)
+    rows[i] = dataclasses.replace(rows[i], **changes)
+    return dataclasses.replace(snap, commitments=tuple(rows))
+
+
+def _replace_type(snap: Snapshot, i: int, **changes: Any) -> Snapshot:
+    rows = list(snap.mechanism_types)
+    rows[i] = dataclasses.replace(rows[i], **changes)
+    return dataclasses.replace(snap, mechanism_types=tuple(rows))
+
+
+def _replace_mechanism(snap: Snapshot, i: int, **changes: Any) -> Snapshot:
+    rows = list(snap.mechanisms)
+    rows[i] = dataclasses.replace(rows[i], **changes)
+    return dataclasses.replace(snap, mechanisms=tuple(rows))
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "field", "message"),
+    [
+        (_replace_item(BASE, 0, q=-1.2), "items[0].q", "must be in [-1, 1]"),
+        (_replace_item(BASE, 0, q=1.5), "items[0].q", "must be in [-1, 1]"),
+        (_replace_item(BASE, 0, p=-0.1), "items[0].p", "must be in [0, 1]"),
+        (_replace_party(BASE, 1, need=1.1), "parties[1].need", "must be in [0, 1]"),
+        (_replace_party(BASE, 1, threat=-0.1), "parties[1].threat", "must be in [0, 1]"),
+        (
+            _replace_party(BASE, 1, outside_option=11.0),
+            "parties[1].outside_option",
+            "must be in [-5, 10]",
+        ),
+        (
+            _replace_party(BASE, 1, multipliers={"nonsense": 1.0}),
+            "parties[1].multipliers.nonsense",
+            "unknown cluster",
+        ),
+        (
+            _replace_party(BASE, 1, multipliers={"frontier_ai": 3.0}),
+            "parties[1].multipliers.frontier_ai",
+            "must be in [0.25, 2]",
+        ),
+        (
+            _replace_party(BASE, 1, uncertainty={"outside_option": -1.0}),
+            "parties[1].uncertainty.outside_option",
+            "must be in [0, 5]",
+        ),
+        (
+            _replace_party(BASE, 1, uncertainty={"need": 2.0}),
+            "parties[1].uncertainty.need",
+            "must be in [0, 1]",
+        ),
+        (
+            _replace_commitment(BASE, 0, provider_value=6.0),
+            "commitments[0].provider_value",
+            "must be in [0, 5]",
+        ),
+        (_replace_type(BASE, 0, cost=-0.5), "mechanism_types[0].cost", "must be in [0, 5]"),
+        (
+            _replace_type(BASE, 0, uncertainty={"cost": 9.0}),
+            "mechanism_types[0].uncertainty.cost",
+            "must be in [0, 5]",
+        ),
+        (_replace_mechanism(BASE, 0, phase="p9"), "mechanisms[0].phase", "no phase with key 'p9'"),
+        (
+            dataclasses.replace(
+                BASE, phases=(Phase("p1", 1, duration_months=-1.0), BASE.phases[1])
+            ),
+            "phases[0].duration_months",
+            "must be in [0, inf]",
+        ),
+        (
+            dataclasses.replace(
+                BASE, phases=(Phase("p1", 1, duration_months=float("inf")), BASE.phases[1])
+            ),
+            "phases[0].duration_months",
+            "finite",
+        ),
+    ],
+)
+def test_bad_2027_fields_name_the_field(snapshot: Snapshot, field: str, message: str) -> None:
+    err = _error(functools.partial(score, snapshot))
+    assert field in [f for f, _ in err.errors]
+    assert message in dict(err.errors)[field]
+
+
+def test_2027_fields_at_their_bounds_are_accepted() -> None:
+    snap = _replace_item(BASE, 0, q=-1.0)
+    snap = _replace_party(
+        snap,
+        1,
+        need=1.0,
+        threat=0.0,
+        outside_option=-5.0,
+        multipliers={"frontier_ai": 0.25, "financial_resource": 2.0},
+        uncertainty={"need": 0.2, "threat": 0.2, "outside_option": 0.5},
+    )
+    snap = _replace_commitment(snap, 0, provider_value=5.0, capability_scaled=True)
+    snap = _replace_type(snap, 0, cost=5.0, uncertainty={"cost": 0.5})
+    snap = _replace_mechanism(snap, 0, phase="p2")
+    snap = dataclasses.replace(
+        snap, phases=(Phase("p1", 1, duration_months=0.0), Phase("p2", 2, False, 12.0))
+    )
+    score(snap)
+    simulate(snap, seed=1, n_samples=20)
