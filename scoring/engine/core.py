@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .levers import apply_levers
-from .model import Model
+from .model import CLUSTER_ORDER, Model
 from .params import ParameterSet
 from .sampling import Draws
 from .types import Purpose
@@ -235,9 +235,10 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
         ],
         axis=-1,
     )
-    mult = np.where(np.isnan(model.multiplier_override), mult, model.multiplier_override)
+    if model.has_override:
+        mult = np.where(np.isnan(model.multiplier_override), mult, model.multiplier_override)
     mult = np.clip(mult, prm.multiplier_low, prm.multiplier_high)
-    mu = mult[:, line_rec, model.line_cluster]
+    mu = np.take(mult.reshape(n, -1), line_rec * len(CLUSTER_ORDER) + model.line_cluster, axis=1)
     shared = m * v
     value = shared * mu
     shared_j = shared @ onehot_l
@@ -286,7 +287,10 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
         * draws.staged_on[:, None]
     )
     rank_l = model.line_phase - 1
-    supply_line = 1.0 - (1.0 - s_prov[:, rank_l]) * (1.0 - staged_j[:, line_rec])
+    if model.staged_possible.any():
+        supply_line = 1.0 - (1.0 - s_prov[:, rank_l]) * (1.0 - staged_j[:, line_rec])
+    else:
+        supply_line = s_prov[:, rank_l]
     supply_rec_line = s_rec[:, rank_l]
 
     # Section 4: belief, demand and doubt.
@@ -330,10 +334,14 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     rho = m * d * exposure_j[:, line_rec] * (1.0 - zeta * supply_rec_line)
     r_prolif = noisy_or(rho)
     deterrence = m * q
-    r_det = noisy_or(np.maximum(deterrence, 0.0)) * np.prod(
-        1.0 + np.minimum(deterrence, 0.0), axis=-1
-    )
-    open_shared = np.where(q < 0, 0.0, shared)
+    if model.any_stabilising:  # q is sampled within its sign, so the sign is static
+        r_det = noisy_or(np.maximum(deterrence, 0.0)) * np.prod(
+            1.0 + np.minimum(deterrence, 0.0), axis=-1
+        )
+        open_shared = np.where(model.line_stabilising, 0.0, shared)
+    else:
+        r_det = noisy_or(deterrence)
+        open_shared = shared
     pressure = 1.0 - np.exp(-open_shared.sum(axis=-1) / prm.selective_value_scale)
     by_cap = party[:, n_rec:, 1]
     floor = prm.selective_capability_floor
