@@ -478,3 +478,40 @@ def test_comparison_has_viability_confidence_factors_and_mechanisms() -> None:
     keys = {m.key: m for m in result.pairs[0].mechanisms}
     assert keys["esc"].a is None
     assert keys["esc"].b is not None and keys["esc"].b > 0
+
+
+def test_no_incentive_warning_speaks_of_doubt_only_when_there_is_doubt() -> None:
+    snap = dataclasses.replace(example_draft(), purpose=Purpose.WELFARE)
+    # Japan believes the provider almost fully, but its outside option beats the deal.
+    snap = dataclasses.replace(
+        snap,
+        dsa=0.0,
+        parties=tuple(
+            dataclasses.replace(p, trust=1.0, outside_option=2.0) if p.key == "JPN" else p
+            for p in snap.parties
+        ),
+    )
+    result = score(snap)
+    jpn = next(r for r in result.recipients if r.key == "JPN")
+    assert not jpn.would_sign and jpn.credibility > 95
+    [warning] = [
+        w for w in result.warnings if w.code == "no_net_incentive" and w.subject_key == "JPN"
+    ]
+    assert "doubt" not in warning.message
+    assert "outside option is worth 2.00" in warning.message
+    assert f"{jpn.net_incentive:+.2f}" in warning.message
+    # Brazil at low trust: the doubt it writes off is named with its credibility.
+    snap = dataclasses.replace(
+        snap,
+        parties=tuple(
+            dataclasses.replace(p, trust=0.0, outside_option=1.0) if p.key == "BRA" else p
+            for p in snap.parties
+        ),
+    )
+    result = score(snap)
+    bra = next(r for r in result.recipients if r.key == "BRA")
+    [warning] = [
+        w for w in result.warnings if w.code == "no_net_incentive" and w.subject_key == "BRA"
+    ]
+    assert "for doubt" in warning.message
+    assert f"credibility {bra.credibility:.0f}" in warning.message
