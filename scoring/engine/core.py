@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .levers import apply_levers
-from .model import Model
+from .model import CLUSTER_ORDER, Model
 from .params import ParameterSet
 from .sampling import Draws
 from .types import Purpose
@@ -85,11 +85,16 @@ def noisy_or(x: FloatArray) -> FloatArray:
 
 
 def _ratio(num: FloatArray, den: FloatArray, fallback: float | FloatArray) -> FloatArray:
-    safe = np.where(den > 0, den, 1.0)
+    """``num / den`` where ``den > 0``, else ``fallback`` (broadcast); one pass, no copies
+    of ``np.where`` (which costs several multiplications on large sample arrays)."""
+    num, den = np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64)
+    shape = np.broadcast_shapes(num.shape, den.shape, np.shape(fallback))
+    out = np.empty(shape)
+    out[...] = fallback
     # A vanishing positive denominator gives inf, which results report as null.
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        quotient = num / safe
-    return np.asarray(np.where(den > 0, quotient, fallback), dtype=np.float64)
+        np.divide(num, den, out=out, where=den > 0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -183,12 +188,15 @@ class Evaluation:
 def weighted_inequality(x: FloatArray) -> FloatArray:
     """``G = sum_jk s_j s_k |x_j - x_k| / (2 sum_j s_j x_j)``, ``s = x / sum x``, along
     the last axis (0 when every value is 0): a party worth ``eps`` moves it by ``O(eps)``."""
-    total = x.sum(axis=-1)
-    s = _ratio(x, total[..., None], 0.0)
-    diff = np.abs(x[..., :, None] - x[..., None, :])
-    num = np.einsum("...j,...jk,...k->...", s, diff, s)
-    den = 2.0 * (s * x).sum(axis=-1)
-    return np.asarray(np.clip(_ratio(num, den, 0.0), 0.0, 1.0), dtype=np.float64)
+    # With s = x / T: sum_jk x_j x_k |x_j - x_k| / (T sum x^2 ... ) computed on sorted
+    # values, pairs j < k: x_k * (x_k * sum_(j<k) x_j - sum_(j<k) x_j^2), O(R log R).
+    xs = np.sort(x, axis=-1)
+    c1 = np.cumsum(xs, axis=-1) - xs
+    c2 = np.cumsum(xs * xs, axis=-1) - xs * xs
+    pairs = (xs * (xs * c1 - c2)).sum(axis=-1)
+    total = xs.sum(axis=-1)
+    squares = (xs * xs).sum(axis=-1)
+    return np.clip(_ratio(pairs, total * squares, 0.0), 0.0, 1.0)
 
 
 def supply_by_rank(
@@ -207,7 +215,7 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     n = draws.n
     n_rec = len(model.recipients)
     # (8, n, L): one contiguous (samples x lines) block per attribute.
-    attrs = np.ascontiguousarray(np.moveaxis(draws.item, -1, 0))[:, :, model.line_item]
+    attrs = np.take(draws.item, model.line_item, axis=2)
     p, d, r, v = apply_levers(model.levers, attrs[_P], attrs[_D], attrs[_R], attrs[_V])
     t, q = attrs[_T], attrs[_Q]
     m = model.magnitude
@@ -235,9 +243,10 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
         ],
         axis=-1,
     )
-    mult = np.where(np.isnan(model.multiplier_override), mult, model.multiplier_override)
+    if model.has_override:
+        mult = np.where(np.isnan(model.multiplier_override), mult, model.multiplier_override)
     mult = np.clip(mult, prm.multiplier_low, prm.multiplier_high)
-    mu = mult[:, line_rec, model.line_cluster]
+    mu = np.take(mult.reshape(n, -1), line_rec * len(CLUSTER_ORDER) + model.line_cluster, axis=1)
     shared = m * v
     value = shared * mu
     shared_j = shared @ onehot_l
@@ -259,7 +268,7 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     # Section 6 (first part): effective burden.
     burden_raw = draws.condition[..., 0]
     verif = draws.condition[..., 1]
-    cap_k = capability[:, cond_rec]
+    cap_k = np.take(capability, cond_rec, axis=1)
     scale = np.where(model.cond_scaled, 1.0 + prm.xi_capability * (cap_k - 0.5), 1.0)
     burden = burden_raw * scale * (1.0 - prm.rho_reversible * model.cond_reversible)
     burden_j = burden @ onehot_k
@@ -268,9 +277,9 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
 
     # Section 4: supply, by phase.
     dsa = draws.dsa
-    e_type = draws.mtype[:, model.mech_type, 0]
-    eps_type = draws.mtype[:, model.mech_type, 1]
-    cost_type = draws.mtype[:, model.mech_type, 2]
+    e_type = np.take(draws.mtype[:, :, 0], model.mech_type, axis=1)
+    eps_type = np.take(draws.mtype[:, :, 1], model.mech_type, axis=1)
+    cost_type = np.take(draws.mtype[:, :, 2], model.mech_type, axis=1)
     strength = draws.strength
     effect = e_type * strength * (1.0 - eps_type * dsa[:, None])
     s_prov = supply_by_rank(effect, model.covers_provider, model.mech_phase, model.n_ranks)
@@ -286,13 +295,18 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
         * draws.staged_on[:, None]
     )
     rank_l = model.line_phase - 1
-    supply_line = 1.0 - (1.0 - s_prov[:, rank_l]) * (1.0 - staged_j[:, line_rec])
-    supply_rec_line = s_rec[:, rank_l]
+    if model.staged_possible.any():
+        supply_line = 1.0 - (1.0 - np.take(s_prov, rank_l, axis=1)) * (
+            1.0 - np.take(staged_j, line_rec, axis=1)
+        )
+    else:
+        supply_line = np.take(s_prov, rank_l, axis=1)
+    supply_rec_line = np.take(s_rec, rank_l, axis=1)
 
     # Section 4: belief, demand and doubt.
     trust_j = trust * (1.0 - prm.theta_dsa * dsa[:, None])
     later = np.where(model.line_phase > 1, 1.0 - prm.chi_later_phase, 1.0)
-    trust_line = trust_j[:, line_rec] * later
+    trust_line = np.take(trust_j, line_rec, axis=1) * later
     belief = 1.0 - (1.0 - trust_line) * (1.0 - supply_line)
     need_share = prm.alpha * (1.0 - t) + (1.0 - prm.alpha) * r
     need = value * need_share
@@ -300,7 +314,7 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     belief_j = _ratio((need * belief) @ onehot_l, need_j, trust_j)
     demand_j = need_j + prm.gamma * sacrifice_j
     doubt_line = need * (1.0 - belief)
-    doubt_condition = prm.gamma * sacrifice * (1.0 - belief_j[:, cond_rec])
+    doubt_condition = prm.gamma * sacrifice * (1.0 - np.take(belief_j, cond_rec, axis=1))
     doubt_j = doubt_line @ onehot_l + doubt_condition @ onehot_k
     credibility_j = 1.0 - _ratio(doubt_j, demand_j, 0.0)
     demand_total = demand_j.sum(axis=-1)
@@ -317,7 +331,9 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     )
     supply_p = _ratio((need * supply_line).sum(axis=-1), need.sum(axis=-1), s_prov[:, -1])
     supply_r = s_rec[:, -1]
-    assured = burden_raw * (1.0 - (1.0 - verif) * (1.0 - s_rec[:, model.cond_phase - 1]))
+    assured = burden_raw * (
+        1.0 - (1.0 - verif) * (1.0 - np.take(s_rec, model.cond_phase - 1, axis=1))
+    )
     assurance = _ratio(assured.sum(axis=-1), burden_raw.sum(axis=-1), np.nan)
 
     # Section 5: risks.
@@ -327,13 +343,17 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
         1.0 - prm.exposure_security_weight * (1.0 - security)
     )
     zeta = prm.recall_base + prm.recall_slope * r
-    rho = m * d * exposure_j[:, line_rec] * (1.0 - zeta * supply_rec_line)
+    rho = m * d * np.take(exposure_j, line_rec, axis=1) * (1.0 - zeta * supply_rec_line)
     r_prolif = noisy_or(rho)
     deterrence = m * q
-    r_det = noisy_or(np.maximum(deterrence, 0.0)) * np.prod(
-        1.0 + np.minimum(deterrence, 0.0), axis=-1
-    )
-    open_shared = np.where(q < 0, 0.0, shared)
+    if model.any_stabilising:  # q is sampled within its sign, so the sign is static
+        r_det = noisy_or(np.maximum(deterrence, 0.0)) * np.prod(
+            1.0 + np.minimum(deterrence, 0.0), axis=-1
+        )
+        open_shared = np.where(model.line_stabilising, 0.0, shared)
+    else:
+        r_det = noisy_or(deterrence)
+        open_shared = shared
     pressure = 1.0 - np.exp(-open_shared.sum(axis=-1) / prm.selective_value_scale)
     by_cap = party[:, n_rec:, 1]
     floor = prm.selective_capability_floor
@@ -382,9 +402,9 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     mechanism_cost = strength * cost_type
     mech_total = mechanism_cost.sum(axis=-1)
     provider_cost = cost.sum(axis=-1) + mech_total
-    cost_signers = (cost * signs_j[:, line_rec]).sum(axis=-1) + mech_total
+    cost_signers = (cost * np.take(signs_j, line_rec, axis=1)).sum(axis=-1) + mech_total
     provider_value_k = burden * model.cond_pi
-    provider_value = (provider_value_k * signs_j[:, cond_rec]).sum(axis=-1)
+    provider_value = (provider_value_k * np.take(signs_j, cond_rec, axis=1)).sum(axis=-1)
     leverage = _ratio((burden_j * signs_j).sum(axis=-1), cost_signers, np.nan)
     min_net = net_j.min(axis=-1) if n_rec else np.zeros(n)
 

@@ -52,16 +52,25 @@ def commitment_name(model: Model, slug: str) -> str:
 
 
 def line_labels(model: Model) -> list[str]:
-    return [
-        f"{item_name(model, ln.item)} for {party_name(model, ln.recipient)}" for ln in model.lines
-    ]
+    cached: list[str] | None = model.__dict__.get("_line_labels")
+    if cached is None:
+        cached = [
+            f"{item_name(model, ln.item)} for {party_name(model, ln.recipient)}"
+            for ln in model.lines
+        ]
+        model.__dict__["_line_labels"] = cached
+    return cached
 
 
 def condition_labels(model: Model) -> list[str]:
-    return [
-        f"{commitment_name(model, cd.commitment)} by {party_name(model, cd.recipient)}"
-        for cd in model.conditions
-    ]
+    cached: list[str] | None = model.__dict__.get("_condition_labels")
+    if cached is None:
+        cached = [
+            f"{commitment_name(model, cd.commitment)} by {party_name(model, cd.recipient)}"
+            for cd in model.conditions
+        ]
+        model.__dict__["_condition_labels"] = cached
+    return cached
 
 
 def mechanism_labels(model: Model) -> list[str]:
@@ -74,11 +83,10 @@ STAGED_KEY = "staged_reciprocity"
 
 
 def _rows(
-    kind: str, keys: Sequence[str], labels: Sequence[str], amounts: Sequence[float]
+    kind: str, keys: Sequence[str], labels: Sequence[str], amounts: Sequence[float] | FloatArray
 ) -> list[Contribution]:
-    return [
-        Contribution(kind, k, lb, float(a)) for k, lb, a in zip(keys, labels, amounts, strict=True)
-    ]
+    values: list[float] = np.asarray(amounts, dtype=np.float64).tolist()
+    return [Contribution(kind, k, lb, a) for k, lb, a in zip(keys, labels, values, strict=True)]
 
 
 def _line_supply_shares(model: Model, ev: Evaluation) -> tuple[list[str], list[str], FloatArray]:
@@ -139,13 +147,13 @@ def contributions(model: Model, ev: Evaluation) -> dict[str, tuple[Contribution,
     rec_names = [p.name for p in model.recipients]
 
     def lines(name: str, amounts: Sequence[float] | FloatArray) -> None:
-        out[name] += _rows("line", line_keys, l_lab, list(amounts))
+        out[name] += _rows("line", line_keys, l_lab, amounts)
 
     def conds(name: str, amounts: Sequence[float] | FloatArray) -> None:
-        out[name] += _rows("condition", cond_keys, c_lab, list(amounts))
+        out[name] += _rows("condition", cond_keys, c_lab, amounts)
 
     def parties(name: str, amounts: Sequence[float] | FloatArray) -> None:
-        out[name] += _rows("party", rec_keys, rec_names, list(amounts))
+        out[name] += _rows("party", rec_keys, rec_names, amounts)
 
     # Section 3.
     shared_j, bundle_j = ev.shared_j[0], ev.bundle_j[0]
@@ -175,15 +183,14 @@ def contributions(model: Model, ev: Evaluation) -> dict[str, tuple[Contribution,
         out["credibility"].append(
             Contribution("part", "full", "Full credibility, before doubt", 100.0)
         )
-        lines("credibility", -100.0 * doubt_l / d_total)
-        conds("credibility", -100.0 * doubt_c / d_total)
+        # Per recipient here (its doubt loss); per line and condition in credibility_gap.
+        parties("credibility", -100.0 * ev.doubt_j[0] / d_total)
     else:
         out["credibility"].append(
             Contribution("part", "full", "Nothing rests on trust: full credibility", 100.0)
         )
     if stake > 0:
-        lines("doubt_discount", doubt_l / stake)
-        conds("doubt_discount", doubt_c / stake)
+        parties("doubt_discount", ev.doubt_j[0] / stake)
         lines("demand", ev.need[0] / stake)
         conds("demand", prm.gamma * ev.sacrifice[0] / stake)
     if d_total > 0:
@@ -236,13 +243,16 @@ def contributions(model: Model, ev: Evaluation) -> dict[str, tuple[Contribution,
     mech_cost = ev.mechanism_cost[0]
     lines("provider_cost", cost)
     out["provider_cost"] += _rows("mechanism", m_keys, m_lab, list(mech_cost))
-    lines("provider_cost_signers", cost * signs[model.line_rec])
-    out["provider_cost_signers"] += _rows("mechanism", m_keys, m_lab, list(mech_cost))
+    n_rec = len(model.recipients)
+    cost_j = np.bincount(model.line_rec, cost * signs[model.line_rec], n_rec)
+    parties("provider_cost_signers", cost_j)
+    out["provider_cost_signers"] += _rows("mechanism", m_keys, m_lab, mech_cost)
     pv = ev.provider_value_k[0] * signs[model.cond_rec]
     conds("provider_value", pv)
-    conds("provider_surplus", pv)
-    lines("provider_surplus", -cost * signs[model.line_rec])
-    out["provider_surplus"] += _rows("mechanism", m_keys, m_lab, list(-mech_cost))
+    # Per recipient: the value of its commitments less the cost of its lines (signers
+    # only); then every mechanism's cost.
+    parties("provider_surplus", np.bincount(model.cond_rec, pv, n_rec) - cost_j)
+    out["provider_surplus"] += _rows("mechanism", m_keys, m_lab, -mech_cost)
     if not math.isnan(s["leverage"]):
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             conds("leverage", ev.burden[0] * signs[model.cond_rec] / s["provider_cost_signers"])

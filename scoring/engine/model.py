@@ -139,6 +139,20 @@ class Model:
         return tuple(m.key for m in self.mechanisms)
 
     @functools.cached_property
+    def has_override(self) -> bool:
+        return bool((~np.isnan(self.multiplier_override)).any())
+
+    @functools.cached_property
+    def line_stabilising(self) -> BoolArray:
+        """Lines whose item has ``q < 0`` (samples keep the sign)."""
+        q = np.array([e.values[ITEM_ATTRIBUTES.index("q")] for e in self.item_entities])
+        return np.asarray(q[self.line_item] < 0, dtype=np.bool_) if q.size else np.zeros(0, bool)
+
+    @functools.cached_property
+    def any_stabilising(self) -> bool:
+        return bool(self.line_stabilising.any())
+
+    @functools.cached_property
     def staged_possible(self) -> BoolArray:
         """Recipients for whom staged reciprocity exists (section 4)."""
         if self.staged_fixed is not None:

@@ -128,7 +128,7 @@ def simulate_model(
                 "",
             )
         )
-    steps = trajectory_model(model)
+    steps = trajectory_model(model, det_ev)
     warnings += trajectory_warnings(steps, model.params)
     coalition = None
     if model.snapshot.purpose == Purpose.COALITION:

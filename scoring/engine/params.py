@@ -200,6 +200,16 @@ class ParameterSet:
     warn_viability: float = 0.5
     warn_doubt_share: float = 0.05
 
+    @property
+    def phased_effectiveness(self) -> float:
+        """2026.1 name of ``staged_effectiveness`` (the catalog's derived type mirrors it)."""
+        return self.staged_effectiveness
+
+    @property
+    def phased_erosion(self) -> float:
+        """2026.1 name of ``staged_erosion``."""
+        return self.staged_erosion
+
 
 DEFAULT_PARAMETERS = ParameterSet()
 """Parameter set 2027.1.0 of model version 2027.1 (docs/methodology.md)."""

@@ -18,7 +18,7 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from .core import evaluate
+from .core import Evaluation, evaluate
 from .deterministic import point_label, point_scores
 from .model import Model, compile_snapshot, phase_orders
 from .params import DEFAULT_PARAMETERS, ParameterSet
@@ -88,20 +88,23 @@ def _step(
     )
 
 
-def staged_strengths(model: Model) -> FloatArray:
-    """Point strength of each recipient's staged reciprocity in the whole draft."""
-    ev = evaluate(model, point_draws(model))
+def staged_strengths(model: Model, ev: Evaluation | None = None) -> FloatArray:
+    """Point strength of each recipient's staged reciprocity in the whole draft
+    (from row 0 of ``ev`` when given, else a point evaluation)."""
+    if ev is None:
+        ev = evaluate(model, point_draws(model))
     staged = (ev.burden[0] * model.cond_staged) @ model.cond_rec_onehot
     total = ev.burden_j[0]
     return np.where(total > 0, staged / np.where(total > 0, total, 1.0), 0.0)
 
 
-def trajectory_model(model: Model) -> list[TrajectoryStep]:
-    """Steps of a compiled (valid) model; one step when it has no phases."""
+def trajectory_model(model: Model, ev: Evaluation | None = None) -> list[TrajectoryStep]:
+    """Steps of a compiled (valid) model; one step when it has no phases. ``ev`` is the
+    model's point evaluation when the caller already has it."""
     snap, prm = model.snapshot, model.params
     if not model.phases:
         return [_step(model, None, 1, True)]
-    fixed = staged_strengths(model)
+    fixed = staged_strengths(model, ev)
     return [
         _step(
             compile_snapshot(_cut(snap, k), prm, staged_fixed=fixed),

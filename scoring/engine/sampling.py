@@ -25,7 +25,8 @@ FloatArray = NDArray[np.float64]
 class Draws:
     """Attribute values for ``n`` samples (``n = 1`` for point values).
 
-    Shapes: ``item (n, items, 8)``, ``party (n, recipients + bystanders, 6)``,
+    Shapes: ``item (8, n, items)`` (one block per attribute),
+    ``party (n, recipients + bystanders, 6)``,
     ``condition (n, conditions, 2)``, ``strength (n, mechanisms)``,
     ``mtype (n, types, 3)``, ``dsa (n,)``, ``omega (n,)``; ``staged_on (n,)`` is 1
     except in the leave-one-out rows that switch staged reciprocity off.
@@ -89,6 +90,15 @@ def _sampled(entities: Sequence[Entity], width: int, source: UniformSource) -> F
     return out
 
 
+def _sampled_by_attribute(
+    entities: Sequence[Entity], width: int, source: UniformSource
+) -> FloatArray:
+    """Like ``_sampled`` but laid out ``(width, n, entities)``, so that each attribute is
+    one contiguous (samples x entities) block: one transposing copy of the small
+    per-entity array saves one of the larger per-line array in the formulas."""
+    return np.ascontiguousarray(np.moveaxis(_sampled(entities, width, source), -1, 0))
+
+
 def point_draws(model: Model, *, leave_one_out: bool = False) -> Draws:
     """The deterministic point values as a one-sample ``Draws``.
 
@@ -111,7 +121,7 @@ def point_draws(model: Model, *, leave_one_out: bool = False) -> Draws:
         return np.repeat(x, rows, axis=0) if rows > 1 else x
 
     return Draws(
-        item=rep(_points(model.item_entities, 8)),
+        item=np.moveaxis(rep(_points(model.item_entities, 8)), -1, 0),
         party=rep(_points(model.party_entities, 6)),
         condition=rep(_points(model.condition_entities, 2)),
         strength=strength,
@@ -125,7 +135,7 @@ def point_draws(model: Model, *, leave_one_out: bool = False) -> Draws:
 def sample_draws(model: Model, source: UniformSource) -> Draws:
     """``source.n`` Monte Carlo samples of every attribute that has a half-width."""
     return Draws(
-        item=_sampled(model.item_entities, 8, source),
+        item=_sampled_by_attribute(model.item_entities, 8, source),
         party=_sampled(model.party_entities, 6, source),
         condition=_sampled(model.condition_entities, 2, source),
         strength=_sampled(model.mechanism_entities, 1, source)[:, :, 0],

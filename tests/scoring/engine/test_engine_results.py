@@ -19,6 +19,8 @@ from scoring.engine import (
     Line,
     Mechanism,
     MechanismType,
+    Phase,
+    Purpose,
     Snapshot,
     compare,
     score,
@@ -380,3 +382,136 @@ def test_trajectory_is_cumulative_and_ends_at_the_full_draft() -> None:
         conditions=tuple(dataclasses.replace(c, phase=None) for c in snap.conditions),
     )
     assert len(trajectory(single)) == 1
+
+
+def test_leave_one_out_matches_scoring_without_the_mechanism() -> None:
+    snap = _staged(example_draft())
+    result = score(snap)
+    effects = {m.key: m for m in result.mechanism_effects}
+    assert set(effects) == {"treaty", "iaea", "staged_reciprocity"}
+    for k, mech in enumerate(snap.mechanisms):
+        without = dataclasses.replace(
+            snap, mechanisms=tuple(m for i, m in enumerate(snap.mechanisms) if i != k)
+        )
+        cred = score(without).scores["credibility"]
+        assert effects[mech.key].credibility_without == pytest.approx(cred, abs=1e-9)
+        assert effects[mech.key].credibility_drop == pytest.approx(
+            result.scores["credibility"] - cred, abs=1e-9
+        )
+    assert effects["staged_reciprocity"].credibility_drop > 0
+    assert effects["iaea"].credibility_drop == pytest.approx(0.0)  # covers recipients only
+
+
+def test_sign_probabilities_and_viability_come_from_the_same_samples() -> None:
+    snap = dataclasses.replace(example_draft(), purpose=Purpose.WELFARE)
+    snap = dataclasses.replace(
+        snap,
+        parties=tuple(
+            dataclasses.replace(p, outside_option=0.2, uncertainty={"outside_option": 0.3})
+            if p.key == "JPN"
+            else p
+            for p in snap.parties
+        ),
+    )
+    result = simulate(snap, n_samples=400, seed=3)
+    probs = {r.key: r.sign_probability for r in result.recipients}
+    viability = result.scores["viability"].mean
+    assert viability is not None
+    assert 0.0 < probs["JPN"] < 1.0  # type: ignore[operator]
+    assert viability <= min(p for p in probs.values() if p is not None) + 1e-12
+    assert viability > 0
+
+
+def test_mechanisms_enter_into_force_by_phase_and_exposure_months() -> None:
+    snap = example_draft()
+    late = dataclasses.replace(
+        snap,
+        mechanisms=tuple(dataclasses.replace(m, phase="p2") for m in snap.mechanisms),
+        phases=(Phase("p1", 1, duration_months=6.0), Phase("p2", 2, False, 12.0)),
+    )
+    early = dataclasses.replace(late, mechanisms=snap.mechanisms)
+    assert score(late).scores["credibility"] < score(early).scores["credibility"]  # type: ignore[operator]
+    steps = trajectory(late)
+    assert steps[0].scores["supply_provider"] == 0.0
+    assert steps[1].scores["supply_provider"] > 0.0  # type: ignore[operator]
+    for step, months in zip(steps, (6.0, 12.0), strict=True):
+        for ex in step.exposures:
+            assert ex.exposure_months == pytest.approx(ex.exposure * months)
+    result = simulate(late, n_samples=50, seed=1)
+    worst = {w.key: w for w in result.worst_phases}
+    assert set(worst) == {"USA", "BRA", "JPN"}
+    for key, w in worst.items():
+        exposures = [next(e for e in s.exposures if e.key == key).exposure for s in steps]
+        assert w.exposure == max(exposures)
+        assert w.total_exposure_months == pytest.approx(6.0 * exposures[0] + 12.0 * exposures[1])
+
+
+def test_largest_stable_subset_exact_and_greedy_agree() -> None:
+    snap = example_draft()
+    heavy = dataclasses.replace(
+        snap,
+        conditions=(*snap.conditions, Condition("heavy", "safety-regulation", "BRA", 1.0, 0.5)),
+    )
+    exact = simulate(heavy, n_samples=50, seed=1).coalition
+    greedy_params = dataclasses.replace(DEFAULT_PARAMETERS, max_exact_subset=0)
+    greedy = simulate(heavy, n_samples=50, seed=1, params=greedy_params).coalition
+    assert exact is not None and greedy is not None
+    a, b = exact.largest_stable_subset, greedy.largest_stable_subset
+    assert a is not None and b is not None
+    assert (a.method, b.method) == ("exact", "greedy")
+    assert a.members == b.members == ("JPN",)
+    bra = next(m for m in exact.margins if m.key == "BRA")
+    assert a.transfers_to_keep["BRA"] == pytest.approx(-min(bra.net_incentive, bra.margin))
+
+
+def test_comparison_has_viability_confidence_factors_and_mechanisms() -> None:
+    a = example_draft("A")
+    b = dataclasses.replace(
+        a, label="B", mechanisms=(*a.mechanisms, Mechanism("esc", "escrow", 0.5))
+    )
+    result = compare([a, b], n_samples=300, seed=2)
+    assert "viability" in result.criteria
+    for d in result.drafts:
+        if d.central_weights is not None:
+            assert d.confidence_factor is not None
+            assert 0.0 <= d.confidence_factor <= 1.0
+    keys = {m.key: m for m in result.pairs[0].mechanisms}
+    assert keys["esc"].a is None
+    assert keys["esc"].b is not None and keys["esc"].b > 0
+
+
+def test_no_incentive_warning_speaks_of_doubt_only_when_there_is_doubt() -> None:
+    snap = dataclasses.replace(example_draft(), purpose=Purpose.WELFARE)
+    # Japan believes the provider almost fully, but its outside option beats the deal.
+    snap = dataclasses.replace(
+        snap,
+        dsa=0.0,
+        parties=tuple(
+            dataclasses.replace(p, trust=1.0, outside_option=2.0) if p.key == "JPN" else p
+            for p in snap.parties
+        ),
+    )
+    result = score(snap)
+    jpn = next(r for r in result.recipients if r.key == "JPN")
+    assert not jpn.would_sign and jpn.credibility > 95
+    [warning] = [
+        w for w in result.warnings if w.code == "no_net_incentive" and w.subject_key == "JPN"
+    ]
+    assert "doubt" not in warning.message
+    assert "outside option is worth 2.00" in warning.message
+    assert f"{jpn.net_incentive:+.2f}" in warning.message
+    # Brazil at low trust: the doubt it writes off is named with its credibility.
+    snap = dataclasses.replace(
+        snap,
+        parties=tuple(
+            dataclasses.replace(p, trust=0.0, outside_option=1.0) if p.key == "BRA" else p
+            for p in snap.parties
+        ),
+    )
+    result = score(snap)
+    bra = next(r for r in result.recipients if r.key == "BRA")
+    [warning] = [
+        w for w in result.warnings if w.code == "no_net_incentive" and w.subject_key == "BRA"
+    ]
+    assert "for doubt" in warning.message
+    assert f"credibility {bra.credibility:.0f}" in warning.message
