@@ -406,6 +406,7 @@ class CompareForm(forms.Form):
         label="Weakest net incentive", min_value=0, max_value=10, initial=1, required=False
     )
     leverage = forms.FloatField(min_value=0, max_value=10, initial=1, required=False)
+    viability = forms.FloatField(min_value=0, max_value=10, initial=1, required=False)
     power_direction = forms.ChoiceField(
         label="Power-sharing counts as",
         choices=[("down", "a cost (less is better)"), ("up", "a benefit (more is better)")],
@@ -413,7 +414,14 @@ class CompareForm(forms.Form):
         required=False,
     )
 
-    criteria = ("credibility", "risk_overall", "power_sharing", "min_net_incentive", "leverage")
+    criteria = (
+        "credibility",
+        "risk_overall",
+        "power_sharing",
+        "min_net_incentive",
+        "leverage",
+        "viability",
+    )
 
     def weights(self) -> dict[str, float]:
         values = {name: self.cleaned_data.get(name) for name in self.criteria}

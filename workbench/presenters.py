@@ -29,12 +29,16 @@ from workbench import charts
 
 SCORES: tuple[tuple[str, str, str], ...] = (
     ("credibility", "Credibility", "up"),
+    ("viability", "Viability", "up"),
     ("risk_overall", "Overall risk", "down"),
     ("power_sharing", "Power-sharing index", "neutral"),
     ("min_net_incentive", "Weakest net incentive", "up"),
+    ("provider_surplus", "Provider surplus", "up"),
     ("leverage", "Leverage", "up"),
     ("assurance", "Compliance assurance", "up"),
 )
+PERCENT_CARDS = {"viability"}
+"""Cards shown as a percentage: viability is the share of samples that enter into force."""
 RISKS: tuple[tuple[str, str], ...] = (
     ("risk_proliferation", "Proliferation"),
     ("risk_instability", "Instability"),
@@ -43,6 +47,7 @@ RISKS: tuple[tuple[str, str], ...] = (
     ("risk_framing", "Race framing"),
 )
 EXPLAINED: tuple[tuple[str, str], ...] = (
+    ("credibility_gap", "Credibility shortfall (by line and condition)"),
     ("power_sharing", "Power-sharing index"),
     ("demand", "Credibility demand"),
     ("supply_provider", "Assurance of the provider's promises"),
@@ -55,6 +60,7 @@ CRITERIA_LABELS = {
     "power_sharing": "Power-sharing",
     "min_net_incentive": "Weakest net incentive",
     "leverage": "Leverage",
+    "viability": "Viability",
 }
 QUEUED_TOO_LONG = 30
 LINKABLE = {"line", "condition", "mechanism", "party"}
@@ -64,8 +70,62 @@ def _score_cards(result: dict[str, Any]) -> list[dict[str, Any]]:
     cards = []
     for key, label, direction in SCORES:
         summary = result["scores"].get(key) or {}
-        cards.append({"key": key, "label": label, "direction": direction, **summary})
+        if key in result["scores"]:
+            cards.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "direction": direction,
+                    "percent": key in PERCENT_CARDS,
+                    **summary,
+                }
+            )
     return cards
+
+
+def _recipient_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each recipient's position, with a plain-words verdict that matches its numbers."""
+    coalition = result.get("coalition") or {}
+    stable = set((coalition.get("largest_stable_subset") or {}).get("members") or [])
+    rows = []
+    for recipient in result["recipients"]:
+        signs = recipient.get("would_sign", recipient["net_incentive"] >= 0)
+        probability = recipient.get("sign_probability")
+        if signs:
+            verdict = "would sign"
+        elif recipient["net_incentive"] < 0:
+            verdict = "would not sign: it gains less than it gives up"
+        else:
+            verdict = "would not sign: it does better outside the coalition"
+        rows.append(
+            {
+                **recipient,
+                "signs": signs,
+                "verdict": verdict,
+                "sign_percent": None if probability is None else round(100 * probability),
+                "in_stable_subset": recipient["key"] in stable,
+            }
+        )
+    return rows
+
+
+def _stable_subset(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The largest stable subset of a coalition draft's members, with names."""
+    coalition = result.get("coalition") or {}
+    subset = coalition.get("largest_stable_subset")
+    if not subset:
+        return None
+    names = {r["key"]: r["name"] for r in result["recipients"]}
+    members = subset.get("members") or []
+    return {
+        **subset,
+        "names": [names.get(k, k) for k in members],
+        "everyone": set(members) == set(coalition.get("members") or []),
+        "keep": [
+            {"name": names.get(key, key), "transfer": amount}
+            for key, amount in (subset.get("transfers_to_keep") or {}).items()
+        ],
+    }
 
 
 def score_panel_context(
@@ -120,15 +180,28 @@ def _result_context(run: ScoreRun, *, analysis: bool) -> dict[str, Any]:
         }
         for w in result["warnings"]
     ]
+    scores = result["scores"]
     context = {
         "result": result,
         "warnings": warnings,
         "cards": _score_cards(result),
+        "recipient_rows": _recipient_rows(result),
+        "stable_subset": _stable_subset(result),
+        "mechanism_effects": result.get("mechanism_effects") or [],
+        "provider": {
+            name: (scores.get(name) or {}).get("value")
+            for name in ("provider_cost", "provider_cost_signers", "provider_value")
+        },
+        "viability_percent": _percent((scores.get("viability") or {}).get("mean")),
         "trajectory": result.get("trajectory") or [],
     }
     if analysis:
         context.update(analysis_charts(run))
     return context
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(100 * share)
 
 
 def analysis_charts(run: ScoreRun) -> dict[str, Any]:
@@ -235,6 +308,8 @@ def comparison_context(
     for key, label, _ in SCORES:
         values = [d["scores"].get(key) or {} for d in result["drafts"]]
         points = [v.get("value") for v in values]
+        if key == "viability":
+            points = [v.get("mean") for v in values]
         distinct = {round(p, 0 if key == "credibility" else 2) for p in points if p is not None}
         rows.append({"key": key, "label": label, "values": values, "differs": len(distinct) > 1})
     radar = charts.radar_chart(
@@ -274,6 +349,7 @@ def comparison_context(
                     (CRITERIA_LABELS.get(k, k), w) for k, w in (d["central_weights"] or {}).items()
                 ],
                 "dominated_by": d["dominated_by"],
+                "confidence": d.get("confidence_factor"),
             }
             for d in result["drafts"]
         ],
@@ -290,6 +366,7 @@ def comparison_context(
                     }
                     for criterion, difference in pair["criteria"].items()
                 ],
+                "mechanisms": pair.get("mechanisms") or [],
             }
             for pair in result["pairs"]
         ],

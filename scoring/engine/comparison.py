@@ -142,14 +142,17 @@ def confidence_factors(values: FloatArray, central: FloatArray) -> FloatArray:
 
 
 def _mechanism_deltas(a: ScoreResult, b: ScoreResult) -> tuple[MechanismDelta, ...]:
-    """Mechanisms of either draft with their leave-one-out credibility drop in each."""
-    rows: dict[str, tuple[str, float | None, float | None]] = {}
+    """Mechanisms of either draft with their leave-one-out credibility drop in each.
+
+    A mechanism is the same in both when its key and its type are (a fork keeps both);
+    the same key with another type is two different mechanisms, one row each."""
+    rows: dict[tuple[str, str], tuple[float | None, float | None]] = {}
     for m in a.deterministic.mechanism_effects:
-        rows[m.key] = (m.label, m.credibility_drop, None)
+        rows[(m.key, m.label)] = (m.credibility_drop, None)
     for m in b.deterministic.mechanism_effects:
-        label, da, _ = rows.get(m.key, (m.label, None, None))
-        rows[m.key] = (label, da, m.credibility_drop)
-    out = [MechanismDelta(k, lbl, da, db) for k, (lbl, da, db) in rows.items()]
+        da, _ = rows.get((m.key, m.label), (None, None))
+        rows[(m.key, m.label)] = (da, m.credibility_drop)
+    out = [MechanismDelta(k, lbl, da, db) for (k, lbl), (da, db) in rows.items()]
     out.sort(key=lambda d: -abs((d.a or 0.0) - (d.b or 0.0)))
     return tuple(out)
 

@@ -23,7 +23,15 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def latest_schema_afterwards():
+    """Whatever happens in the test, leave the database at the newest migrations."""
+    yield
+    _migrate(_latest())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_old_rows_get_the_defaults_then_the_provisional_values():
     old = _migrate(BEFORE)
     common = {"locally_modified": True, "created_at": "2026-01-01T00:00Z"}
@@ -39,10 +47,13 @@ def test_old_rows_get_the_defaults_then_the_provisional_values():
         rationale_capability="x", security=0.5, u_security=0.1, rationale_security="x",
         trust=0.5, u_trust=0.1, rationale_trust="x", **common,
     )  # fmt: skip
-    commitments = old.get_model("catalog", "Commitment")
-    commitments.objects.filter(slug="halt-frontier-development").update(locally_modified=True)
-    old.get_model("catalog", "MechanismType").objects.filter(slug="escrow").update(
-        locally_modified=True
+    # Two curator-edited shipped entries (created here when an earlier test flushed them).
+    old.get_model("catalog", "Commitment").objects.update_or_create(
+        slug="halt-frontier-development",
+        defaults={"name": "Halt frontier development", "restraint": True, **common},
+    )
+    old.get_model("catalog", "MechanismType").objects.update_or_create(
+        slug="escrow", defaults={"name": "Escrow arrangement", **common}
     )
 
     new = _migrate(AFTER)
