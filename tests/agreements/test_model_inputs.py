@@ -229,3 +229,23 @@ def test_the_page_adds_a_party_with_multipliers_and_a_mechanism_in_a_later_phase
     added = Mechanism.objects.get(agreement=draft, mechanism_type__slug="escrow")
     assert added.phase.key == "p2"
     assert "In force from" in response.content.decode()
+
+
+def test_the_parties_table_shows_each_partys_need_threat_and_outside_option(
+    analyst_client, draft, analyst
+):
+    services.part_update(
+        agreement_id=draft.pk,
+        author=analyst,
+        section="parties",
+        key="jp",
+        changes={"need": 0.85},
+        expected_version=1,
+    )
+    page = analyst_client.get(f"/drafts/{draft.pk}/").content.decode()
+    row = page[page.index('id="party-jp"') :]
+    row = row[: row.index("</tr>")]
+    assert "0.85" in row and "set</span>" in row  # the draft's own value, marked
+    brazil = page[page.index('id="party-br"') :]
+    brazil = brazil[: brazil.index("</tr>")]
+    assert "0.60" in brazil  # Brazil's profile need, shown when the draft sets none
