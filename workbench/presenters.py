@@ -25,6 +25,7 @@ from core.exports import SafeWriter
 from scoring import engine
 from scoring.models import ScoreRun
 from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
+from scoring.stored import ScoreResult, TrajectoryStep, stored_result
 from workbench import charts
 
 SCORES: tuple[tuple[str, str, str], ...] = (
@@ -66,11 +67,11 @@ QUEUED_TOO_LONG = 30
 LINKABLE = {"line", "condition", "mechanism", "party"}
 
 
-def _score_cards(result: dict[str, Any]) -> list[dict[str, Any]]:
+def _score_cards(result: ScoreResult) -> list[dict[str, Any]]:
     cards = []
     for key, label, direction in SCORES:
-        summary = result["scores"].get(key) or {}
-        if key in result["scores"]:
+        summary = result["scores"].get(key)
+        if summary is not None:
             cards.append(
                 {
                     "key": key,
@@ -83,10 +84,10 @@ def _score_cards(result: dict[str, Any]) -> list[dict[str, Any]]:
     return cards
 
 
-def _recipient_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+def _recipient_rows(result: ScoreResult) -> list[dict[str, Any]]:
     """Each recipient's position, with a plain-words verdict that matches its numbers."""
-    coalition = result.get("coalition") or {}
-    stable = set((coalition.get("largest_stable_subset") or {}).get("members") or [])
+    coalition = result["coalition"]
+    stable = set(coalition["largest_stable_subset"]["members"]) if coalition else set()
     rows = []
     for recipient in result["recipients"]:
         signs = recipient.get("would_sign", recipient["net_incentive"] >= 0)
@@ -109,21 +110,21 @@ def _recipient_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _stable_subset(result: dict[str, Any]) -> dict[str, Any] | None:
+def _stable_subset(result: ScoreResult) -> dict[str, Any] | None:
     """The largest stable subset of a coalition draft's members, with names."""
-    coalition = result.get("coalition") or {}
-    subset = coalition.get("largest_stable_subset")
-    if not subset:
+    coalition = result["coalition"]
+    if coalition is None:
         return None
+    subset = coalition["largest_stable_subset"]
     names = {r["key"]: r["name"] for r in result["recipients"]}
-    members = subset.get("members") or []
+    members = subset["members"]
     return {
         **subset,
         "names": [names.get(k, k) for k in members],
-        "everyone": set(members) == set(coalition.get("members") or []),
+        "everyone": set(members) == set(coalition["members"]),
         "keep": [
             {"name": names.get(key, key), "transfer": amount}
-            for key, amount in (subset.get("transfers_to_keep") or {}).items()
+            for key, amount in subset["transfers_to_keep"].items()
         ],
     }
 
@@ -172,11 +173,13 @@ def warning_anchor(warning: dict[str, Any]) -> str:
 
 def _result_context(run: ScoreRun, *, analysis: bool) -> dict[str, Any]:
     """The panel's numbers; with ``analysis``, also the charts of the analysis section."""
-    result: dict[str, Any] = run.result or {}
+    result = stored_result(run)
+    if result is None:
+        return {}
     warnings = [
         {
             **w,
-            "anchor": warning_anchor(w),
+            "anchor": warning_anchor(dict(w)),
         }
         for w in result["warnings"]
     ]
@@ -187,13 +190,15 @@ def _result_context(run: ScoreRun, *, analysis: bool) -> dict[str, Any]:
         "cards": _score_cards(result),
         "recipient_rows": _recipient_rows(result),
         "stable_subset": _stable_subset(result),
-        "mechanism_effects": result.get("mechanism_effects") or [],
+        "mechanism_effects": result["mechanism_effects"],
         "provider": {
-            name: (scores.get(name) or {}).get("value")
+            name: summary["value"] if (summary := scores.get(name)) else None
             for name in ("provider_cost", "provider_cost_signers", "provider_value")
         },
-        "viability_percent": _percent((scores.get("viability") or {}).get("mean")),
-        "trajectory": result.get("trajectory") or [],
+        "viability_percent": _percent(
+            summary["mean"] if (summary := scores.get("viability")) else None
+        ),
+        "trajectory": result["trajectory"],
     }
     if analysis:
         context.update(analysis_charts(run))
@@ -210,9 +215,11 @@ def analysis_charts(run: ScoreRun) -> dict[str, Any]:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    result = run.result or {}
+    result = stored_result(run)
+    if result is None:
+        return {}
     scores = result["scores"]
-    trajectory = result.get("trajectory") or []
+    trajectory = result["trajectory"]
     charts_context = {
         "risk_chart": charts.interval_chart(
             [{"label": label, **(scores.get(key) or {})} for key, label in RISKS],
@@ -236,7 +243,7 @@ def analysis_charts(run: ScoreRun) -> dict[str, Any]:
     return charts_context
 
 
-def _trajectory_chart(trajectory: list[dict[str, Any]]) -> Any:
+def _trajectory_chart(trajectory: list[TrajectoryStep]) -> Any:
     return charts.line_chart(
         [
             {

@@ -15,6 +15,7 @@ from agreements import selectors
 from agreements.diff import catalog_names
 from agreements.models import Agreement
 from core.exports import SafeWriter
+from scoring.stored import stored_result
 from workbench.briefing import agreement_articles
 from workbench.presenters import score_panel_context
 from workbench.views.common import draft_for
@@ -61,8 +62,8 @@ def export_scores_csv(request: HttpRequest, pk: int) -> HttpResponse:
             "p95",
         ]
     )
-    if score is not None and score.result:
-        result = score.result
+    result = stored_result(score)
+    if score is not None and result is not None:
         for name, summary in result["scores"].items():
             writer.writerow(
                 [
@@ -76,6 +77,7 @@ def export_scores_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 ]
             )
         for recipient in result["recipients"]:
+            spread = recipient["net_incentive_summary"]
             writer.writerow(
                 [
                     agreement.title,
@@ -86,8 +88,9 @@ def export_scores_csv(request: HttpRequest, pk: int) -> HttpResponse:
                     f"net_incentive:{recipient['key']}",
                     recipient["net_incentive"],
                     *(
-                        (recipient.get("net_incentive_summary") or {}).get(k)
-                        for k in ("mean", "p5", "p50", "p95")
+                        (spread["mean"], spread["p5"], spread["p50"], spread["p95"])
+                        if spread
+                        else (None, None, None, None)
                     ),
                 ]
             )
