@@ -143,11 +143,15 @@ def referenced_slugs(documents: Iterable[Mapping[str, Any]]) -> dict[str, set[st
     return slugs
 
 
-def catalog_values_from_db(documents: Iterable[Mapping[str, Any]]) -> CatalogValues:
-    """Catalog values for the documents, in four queries whatever their size."""
+def catalog_values_from_db(
+    documents: Iterable[Mapping[str, Any]], *, extra_items: Iterable[str] = ()
+) -> CatalogValues:
+    """Catalog values for the documents (and ``extra_items``), in four queries whatever
+    their size."""
     from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 
     slugs = referenced_slugs(list(documents))
+    slugs["items"].update(extra_items)
     commitments = list(Commitment.objects.filter(slug__in=slugs["commitments"]))
     return CatalogValues(
         items={
@@ -193,14 +197,20 @@ def _party_to_engine(party: Mapping[str, Any], catalog: CatalogValues) -> engine
 
 
 def snapshot_from_document(
-    document: Mapping[str, Any], catalog: CatalogValues, *, label: str = ""
+    document: Mapping[str, Any],
+    catalog: CatalogValues,
+    *,
+    label: str = "",
+    extra_items: Iterable[str] = (),
 ) -> engine.Snapshot:
-    """The engine input for an agreement document, with current catalog values."""
+    """The engine input for an agreement document, with current catalog values;
+    ``extra_items`` are catalog items the snapshot carries without a line (e.g. the item
+    a negotiation view offers as a transfer)."""
     scenario = document.get("scenario", {})
     lines = document.get("lines", [])
     conditions = document.get("conditions", [])
     mechanisms = document.get("mechanisms", [])
-    item_slugs = {line["item"] for line in lines}
+    item_slugs = {line["item"] for line in lines} | set(extra_items)
     commitment_slugs = {c["commitment"] for c in conditions}
     mechanism_slugs = {m["type"] for m in mechanisms} | {engine.DEFAULT_PARAMETERS.phased_slug}
     return engine.Snapshot(

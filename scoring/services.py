@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
@@ -392,6 +393,34 @@ def comparison_run(
         for a, label in zip(agreements, labels, strict=True)
     ]
     return result
+
+
+DEFAULT_TRANSFER_ITEM = "monetary-aid-governments"
+"""The item the negotiation view offers as an extra transfer unless the analyst picks one."""
+
+
+def negotiation_for_revision(
+    *, revision: Revision, transfer_item: str = DEFAULT_TRANSFER_ITEM
+) -> dict[str, Any]:
+    """Each recipient's bargaining range for extra transfers of ``transfer_item``
+    (section 14), for one revision; deterministic, so it runs in the caller.
+
+    Raises ``ValidationError`` naming ``transfer_item`` (an unknown item) or
+    ``agreement`` (a draft that cannot be scored yet).
+    """
+    document = revision.document
+    if problem := scoreable_problem(document):
+        raise ValidationError({"agreement": [problem]})
+    if not BenefitItem.objects.filter(slug=transfer_item).exists():
+        raise ValidationError({"transfer_item": [f"Unknown benefit item {transfer_item!r}."]})
+    catalog = catalog_values_from_db([document], extra_items=[transfer_item])
+    snapshot = snapshot_from_document(document, catalog, extra_items=[transfer_item])
+    try:
+        answer = engine.negotiation(snapshot, transfer_item=transfer_item).to_dict()
+    except engine.EngineValidationError as exc:
+        raise ValidationError({"agreement": [str(exc)]}) from None
+    answer["revision"] = revision.number
+    return answer
 
 
 def _unique_labels(titles: list[str]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workbench.views import builder, compare, dashboard, exports, history, scores
+from workbench.views import builder, compare, dashboard, exports, history, negotiation, scores
 
 app_name = "workbench"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("drafts/<int:pk>/scores.csv", exports.export_scores_csv, name="export-csv"),
     path("drafts/<int:pk>/briefing/", exports.briefing, name="briefing"),
     path("drafts/<int:pk>/score/", scores.score_panel, name="score-panel"),
+    path("drafts/<int:pk>/negotiation/", negotiation.negotiation, name="negotiation"),
     path("drafts/<int:pk>/score/again/", scores.score_request, name="score-again"),
     path("compare/", compare.compare, name="compare"),
 ]

@@ -514,3 +514,37 @@ class CoalitionAnalysisSerializer(ResultSerializer):
     truncated = serializers.BooleanField(help_text="More stable sets exist than are listed.")
     grand_coalition = CoalitionEntrySerializer()
     largest_potentially_stable = CoalitionEntrySerializer(allow_null=True)
+
+
+# --- Negotiation view (section 14) ---------------------------------------------------------
+
+
+class BargainSerializer(ResultSerializer):
+    """One recipient's bargaining range for an extra transfer of one item."""
+
+    key = serializers.CharField()
+    name = serializers.CharField()
+    believed_value = number(help_text="`B_j`.")
+    burden = number(help_text="`K_j`, the effective burden.")
+    outside_option = number(help_text="`o_j`.")
+    surplus = number(help_text="`N_j = B_j - K_j - o_j`; at least 0: it would sign as drafted.")
+    provider_value = number(help_text="`W_j`: its commitments' worth to the provider.")
+    provider_cost = number(help_text="`Kp_j`: what its lines cost the provider.")
+    provider_surplus = number(help_text="`W_j - Kp_j`.")
+    unit_value = number(help_text="Value to it of the item at magnitude 1.")
+    unit_cost = number(help_text="Provider cost of the item at magnitude 1.")
+    zopa_low = maybe(help_text="Smallest transfer (value units) it accepts; null: no ZOPA.")
+    zopa_high = maybe(help_text="Largest transfer the provider still gains from; null: none.")
+    nash_transfer = maybe(help_text="The Nash bargaining point, in value units.")
+    nash_magnitude = maybe(help_text="The Nash point as a magnitude of the item.")
+    reason = serializers.CharField(help_text="The range in words, or why there is none.")
+
+
+class NegotiationSerializer(ResultSerializer):
+    """Each recipient's ZOPA and Nash point for extra transfers of one item."""
+
+    parameter_version = serializers.CharField()
+    revision = serializers.IntegerField()
+    transfer_item = serializers.CharField()
+    transfer_name = serializers.CharField()
+    recipients = BargainSerializer(many=True)

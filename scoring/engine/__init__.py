@@ -19,6 +19,7 @@ from .core import LABELS, SCORE_NAMES
 from .deterministic import score
 from .errors import EngineValidationError
 from .montecarlo import simulate
+from .negotiation import Bargain, NegotiationResult, negotiation
 from .params import DEFAULT_PARAMETERS, LeverEffect, ParameterSet, parameter_rows
 from .phasing import trajectory
 from .results import (
@@ -71,6 +72,7 @@ __all__ = [
     "SCORE_NAMES",
     "AccessMode",
     "Alignment",
+    "Bargain",
     "BenefitItem",
     "Cluster",
     "CoalitionResult",
@@ -95,6 +97,7 @@ __all__ = [
     "MechanismType",
     "MemberMargin",
     "Monitoring",
+    "NegotiationResult",
     "OutputControls",
     "PairExplanation",
     "ParameterSet",
@@ -113,6 +116,7 @@ __all__ = [
     "TrajectoryStep",
     "WeightFlip",
     "compare",
+    "negotiation",
     "parameter_rows",
     "score",
     "simulate",

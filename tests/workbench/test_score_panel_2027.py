@@ -117,3 +117,25 @@ def test_pair_explanations_name_the_mechanisms(
     page = analyst_client.get(f"/compare/?ids={chips.pk}&ids={cern.pk}").content.decode()
     assert "Credibility each mechanism carries" in page
     assert re.search(r"Hardware-enabled governance[^<]*:[^<]*has none", page)
+
+
+def test_the_negotiation_view_shows_what_would_make_china_sign(
+    analyst_client, client, outsider, team, analyst, django_capture_on_commit_callbacks
+):
+    draft = _started(
+        "narrow-models-for-restraint", team, analyst, django_capture_on_commit_callbacks
+    )
+    builder = _panel(analyst_client, draft)
+    assert f'hx-get="/drafts/{draft.pk}/negotiation/"' in builder
+    part = analyst_client.get(f"/drafts/{draft.pk}/negotiation/", HTTP_HX_REQUEST="true")
+    page = part.content.decode()
+    assert part.status_code == 200 and page.lstrip().startswith('<section id="negotiation"')
+    row = re.search(r'<tr id="bargain-cn".*?</tr>\s*<tr>.*?</tr>', page, re.S).group(0)
+    assert "China signs for at least" in row
+    plain = analyst_client.get(f"/drafts/{draft.pk}/negotiation/?transfer_item=datasets")
+    assert plain.status_code == 200 and "<html" in plain.content.decode()
+    assert re.search(r'value="datasets"\s+selected', plain.content.decode())
+    bad = analyst_client.get(f"/drafts/{draft.pk}/negotiation/?transfer_item=gold")
+    assert bad.status_code == 400 and "Unknown benefit item" in bad.content.decode()
+    client.force_login(outsider)
+    assert client.get(f"/drafts/{draft.pk}/negotiation/").status_code == 404

@@ -247,3 +247,26 @@ class TemplateDetailSerializer(TemplateSerializer):
 
 class TemplateStartSerializer(StrictSerializer):
     team = team_field()
+
+
+class NegotiationParamsSerializer(serializers.Serializer):
+    """``?revision=`` and ``?transfer_item=`` of a negotiation view."""
+
+    revision = serializers.IntegerField(
+        min_value=1, max_value=MAX_INT, required=False, help_text="Default: the latest."
+    )
+    transfer_item = serializers.SlugField(
+        max_length=80,
+        required=False,
+        help_text="Benefit item slug offered as the extra transfer (default: "
+        "`monetary-aid-governments`).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A parameter given empty is refused (DRF would read it as absent)."""
+        blank = [name for name in self.fields if self.initial_data.get(name, None) == ""]
+        if blank:
+            raise serializers.ValidationError(
+                {name: ["May not be blank; leave it out for the default."] for name in blank}
+            )
+        return attrs

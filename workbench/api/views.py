@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -22,13 +23,18 @@ from agreements import selectors, services
 from agreements.diff import document_diff
 from agreements.document import DocumentError, scoreable_problem, validate_document
 from agreements.models import Agreement, Revision
-from core.api import VERSIONED_WRITE, error_response, validated
+from core.api import BAD_REQUEST, VERSIONED_WRITE, error_response, validated
 from core.concurrency import etag as etag_for
 from scoring.api.filters import ScoreRunFilterSet
+from scoring.api.schemas import NegotiationSerializer
 from scoring.api.serializers import ScoreRunSerializer
 from scoring.models import ScoreRun
 from scoring.selectors import score_runs_by_id
-from scoring.services import score_run_request_latest
+from scoring.services import (
+    DEFAULT_TRANSFER_ITEM,
+    negotiation_for_revision,
+    score_run_request_latest,
+)
 from workbench.api import serializers as s
 from workbench.api.common import (
     IF_MATCH,
@@ -150,6 +156,33 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         return Response(
             {"from_revision": old.number, "to_revision": new.number, "changes": changes}
         )
+
+    @extend_schema(
+        parameters=[s.NegotiationParamsSerializer],
+        responses={
+            200: NegotiationSerializer,
+            400: BAD_REQUEST,
+            404: error_response("No such draft, or no such revision of it."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def negotiation(self, request: Request, pk: str) -> Response:
+        """Each recipient's bargaining range: believed value, burden, outside option and
+        surplus, the provider's value and cost, the ZOPA for an extra transfer of one
+        item and the Nash bargaining point (deterministic, section 14)."""
+        agreement = self.agreement()
+        params = validated(s.NegotiationParamsSerializer, request.query_params)
+        revision = selectors.revision_get(
+            agreement=agreement, number=params.get("revision") or agreement.version
+        )
+        try:
+            answer = negotiation_for_revision(
+                revision=revision,
+                transfer_item=params.get("transfer_item") or DEFAULT_TRANSFER_ITEM,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return Response(answer)
 
     @extend_schema(
         request=s.ForkSerializer,
