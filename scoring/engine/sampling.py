@@ -78,16 +78,35 @@ def _points(entities: Sequence[Entity], width: int) -> FloatArray:
     return arr
 
 
+def _bounds(entities: Sequence[Entity], width: int) -> tuple[FloatArray, ...]:
+    """Point values, half-widths and clip bounds of ``entities`` as ``(entities, width)``."""
+    values = np.array([e.values for e in entities], dtype=np.float64).reshape(-1, width)
+    u = np.array([e.half_widths for e in entities], dtype=np.float64).reshape(-1, width)
+    low = np.array(
+        [(0.0,) * width if e.low is None else e.low for e in entities], dtype=np.float64
+    ).reshape(-1, width)
+    high = np.array(
+        [(1.0,) * width if e.high is None else e.high for e in entities], dtype=np.float64
+    ).reshape(-1, width)
+    return values, u, low, high
+
+
+def _uniform_block(entities: Sequence[Entity], width: int, source: UniformSource) -> FloatArray:
+    """Every entity's uniforms stacked as ``(n, entities, width)``."""
+    if not entities:
+        return np.empty((source.n, 0, width), dtype=np.float64)
+    return np.stack([source.uniforms(e.identity, width) for e in entities], axis=1)
+
+
 def _sampled(entities: Sequence[Entity], width: int, source: UniformSource) -> FloatArray:
-    out = np.empty((source.n, len(entities), width), dtype=np.float64)
-    for k, e in enumerate(entities):
-        u = np.asarray(e.half_widths)
-        low = 0.0 if e.low is None else np.asarray(e.low)
-        high = 1.0 if e.high is None else np.asarray(e.high)
-        out[:, k, :] = np.clip(
-            np.asarray(e.values) + u * (2.0 * source.uniforms(e.identity, width) - 1.0), low, high
-        )
-    return out
+    """``clip(x + u (2U - 1), low, high)`` for every entity, shape ``(n, entities, width)``;
+    one vectorised pass, element by element the same arithmetic as one entity at a time."""
+    values, u, low, high = _bounds(entities, width)
+    out = 2.0 * _uniform_block(entities, width, source)
+    out -= 1.0
+    out *= u
+    out += values
+    return np.clip(out, low, high, out=out)
 
 
 def _sampled_by_attribute(
@@ -96,7 +115,14 @@ def _sampled_by_attribute(
     """Like ``_sampled`` but laid out ``(width, n, entities)``, so that each attribute is
     one contiguous (samples x entities) block: one transposing copy of the small
     per-entity array saves one of the larger per-line array in the formulas."""
-    return np.ascontiguousarray(np.moveaxis(_sampled(entities, width, source), -1, 0))
+    values, u, low, high = (x.T[:, None, :] for x in _bounds(entities, width))
+    uniforms = np.moveaxis(_uniform_block(entities, width, source), -1, 0)
+    out = np.empty((width, source.n, len(entities)), dtype=np.float64)
+    np.multiply(uniforms, 2.0, out=out)
+    out -= 1.0
+    out *= u
+    out += values
+    return np.clip(out, low, high, out=out)
 
 
 def point_draws(model: Model, *, leave_one_out: bool = False) -> Draws:
