@@ -215,8 +215,11 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     n = draws.n
     n_rec = len(model.recipients)
     # (8, n, L): one contiguous (samples x lines) block per attribute.
+    # ``attrs`` is a new array, so the levers may transform its blocks in place.
     attrs = np.take(draws.item, model.line_item, axis=2)
-    p, d, r, v = apply_levers(model.levers, attrs[_P], attrs[_D], attrs[_R], attrs[_V])
+    p, d, r, v = apply_levers(
+        model.levers, attrs[_P], attrs[_D], attrs[_R], attrs[_V], in_place=True
+    )
     t, q = attrs[_T], attrs[_Q]
     m = model.magnitude
     onehot_l = model.line_rec_onehot
@@ -254,7 +257,9 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     counts = onehot_l.sum(axis=0)
     mean_p_j = _ratio(p @ onehot_l, np.broadcast_to(counts, (n, n_rec)), 0.0)
     pbar_j = _ratio((shared * p) @ onehot_l, shared_j, mean_p_j)
-    irrevocable_j = (shared * (1.0 - r)) @ onehot_l
+    irrevocable = np.subtract(1.0, r)
+    irrevocable *= shared
+    irrevocable_j = irrevocable @ onehot_l
     bundle_j = pbar_j + (1.0 - pbar_j) * prm.lambda_ * (
         1.0 - np.exp(-irrevocable_j / prm.bundle_value_scale)
     )
@@ -296,9 +301,10 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     )
     rank_l = model.line_phase - 1
     if model.staged_possible.any():
-        supply_line = 1.0 - (1.0 - np.take(s_prov, rank_l, axis=1)) * (
-            1.0 - np.take(staged_j, line_rec, axis=1)
-        )
+        # ``1 - take(x)`` is ``take(1 - x)`` element by element; the small arrays are cheaper.
+        supply_line = np.take(1.0 - s_prov, rank_l, axis=1)
+        supply_line *= np.take(1.0 - staged_j, line_rec, axis=1)
+        np.subtract(1.0, supply_line, out=supply_line)
     else:
         supply_line = np.take(s_prov, rank_l, axis=1)
     supply_rec_line = np.take(s_rec, rank_l, axis=1)
@@ -307,13 +313,18 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     trust_j = trust * (1.0 - prm.theta_dsa * dsa[:, None])
     later = np.where(model.line_phase > 1, 1.0 - prm.chi_later_phase, 1.0)
     trust_line = np.take(trust_j, line_rec, axis=1) * later
-    belief = 1.0 - (1.0 - trust_line) * (1.0 - supply_line)
-    need_share = prm.alpha * (1.0 - t) + (1.0 - prm.alpha) * r
+    belief = np.subtract(1.0, trust_line)
+    belief *= 1.0 - supply_line
+    np.subtract(1.0, belief, out=belief)
+    need_share = np.subtract(1.0, t)
+    need_share *= prm.alpha
+    need_share += (1.0 - prm.alpha) * r
     need = value * need_share
     need_j = need @ onehot_l
     belief_j = _ratio((need * belief) @ onehot_l, need_j, trust_j)
     demand_j = need_j + prm.gamma * sacrifice_j
-    doubt_line = need * (1.0 - belief)
+    doubt_line = np.subtract(1.0, belief)
+    np.multiply(need, doubt_line, out=doubt_line)
     doubt_condition = prm.gamma * sacrifice * (1.0 - np.take(belief_j, cond_rec, axis=1))
     doubt_j = doubt_line @ onehot_l + doubt_condition @ onehot_k
     credibility_j = 1.0 - _ratio(doubt_j, demand_j, 0.0)
@@ -342,8 +353,13 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     exposure_j = 1.0 - (1.0 - hostility * reach) * (
         1.0 - prm.exposure_security_weight * (1.0 - security)
     )
-    zeta = prm.recall_base + prm.recall_slope * r
-    rho = m * d * np.take(exposure_j, line_rec, axis=1) * (1.0 - zeta * supply_rec_line)
+    zeta = prm.recall_slope * r
+    np.add(prm.recall_base, zeta, out=zeta)
+    rho = m * d
+    rho *= np.take(exposure_j, line_rec, axis=1)
+    recalled = zeta * supply_rec_line
+    np.subtract(1.0, recalled, out=recalled)
+    rho *= recalled
     r_prolif = noisy_or(rho)
     deterrence = m * q
     if model.any_stabilising:  # q is sampled within its sign, so the sign is static

@@ -65,35 +65,51 @@ class LeverArrays:
         return cls(**{n: np.ascontiguousarray(table[:, :, k].T) for k, n in enumerate(names)})
 
 
-def _clip(x: FloatArray) -> FloatArray:
-    return np.clip(x, 0.0, 1.0)
-
-
 def apply_levers(
-    arrays: LeverArrays, p: FloatArray, d: FloatArray, r: FloatArray, v: FloatArray
+    arrays: LeverArrays,
+    p: FloatArray,
+    d: FloatArray,
+    r: FloatArray,
+    v: FloatArray,
+    *,
+    in_place: bool = False,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Return ``(p', d', r', v')`` for base values of shape ``(..., lines)``.
 
     Every step is monotone non-decreasing in its input, and results are clipped
-    to [0, 1] after each step. Steps that change no line are skipped.
+    to [0, 1] after each step. Steps that change no line are skipped. With
+    ``in_place`` the inputs are overwritten; otherwise they are never modified and each
+    output is a new array once a step changes it (later steps then work in place).
+    In place or not, the operations and their order are the same.
     """
+    own = [in_place] * 4
     for k in range(len(LEVER_ORDER)):
-        p = _scale(p, arrays.p_mul[k], arrays.p_pull[k])
-        d = _scale(d, arrays.d_mul[k], arrays.d_pull[k])
-        v = _scale(v, arrays.v_mul[k], None)
-        if (arrays.r_floor[k] > 0.0).any():
-            r = np.maximum(r, arrays.r_floor[k])
-        if (arrays.r_cap[k] < 1.0).any():
-            r = np.minimum(r, arrays.r_cap[k])
+        p, own[0] = _scale(p, own[0], arrays.p_mul[k], arrays.p_pull[k])
+        d, own[1] = _scale(d, own[1], arrays.d_mul[k], arrays.d_pull[k])
+        v, own[3] = _scale(v, own[3], arrays.v_mul[k], None)
+        for bound, active, fn in (
+            (arrays.r_floor[k], arrays.r_floor[k] > 0.0, np.maximum),
+            (arrays.r_cap[k], arrays.r_cap[k] < 1.0, np.minimum),
+        ):
+            if active.any():
+                r = fn(r, bound, out=r) if own[2] else fn(r, bound)
+                own[2] = True
     return p, d, r, v
 
 
-def _scale(x: FloatArray, mul: FloatArray, pull: FloatArray | None) -> FloatArray:
-    """``clip(x * mul)`` pulled towards 1 by ``pull``; inputs and outputs in [0, 1]."""
+def _scale(
+    x: FloatArray, owned: bool, mul: FloatArray, pull: FloatArray | None
+) -> tuple[FloatArray, bool]:
+    """``clip(x * mul)`` pulled towards 1 by ``pull``; inputs and outputs in [0, 1].
+    ``owned``: ``x`` may be overwritten. Returns the result and whether it is owned."""
     if (mul != 1.0).any():
-        x = x * mul
+        x = np.multiply(x, mul, out=x) if owned else x * mul
+        owned = True
         if (mul > 1.0).any() or (mul < 0.0).any():
-            x = _clip(x)
+            np.clip(x, 0.0, 1.0, out=x)
     if pull is not None and (pull != 0.0).any():
-        x = x + (1.0 - x) * pull
-    return x
+        step = np.subtract(1.0, x)
+        step *= pull
+        x = np.add(x, step, out=x) if owned else x + step
+        owned = True
+    return x, owned
