@@ -88,8 +88,7 @@ def _ratio(num: FloatArray, den: FloatArray, fallback: float | FloatArray) -> Fl
     """``num / den`` where ``den > 0``, else ``fallback`` (broadcast); one pass, no copies
     of ``np.where`` (which costs several multiplications on large sample arrays)."""
     num, den = np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64)
-    shape = np.broadcast_shapes(num.shape, den.shape, np.shape(fallback))
-    out = np.empty(shape)
+    out = np.empty(np.broadcast(num, den, fallback).shape)
     out[...] = fallback
     # A vanishing positive denominator gives inf, which results report as null.
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):

@@ -50,19 +50,65 @@ class LeverArrays:
     d_pull: FloatArray
     r_floor: FloatArray
     r_cap: FloatArray
+    plan: tuple[tuple[bool, bool, bool, bool, bool, bool, bool, bool], ...] = ()
+    """Per step, which transforms change some line (computed once by ``stack``): p scaled,
+    p clipped, p pulled, d scaled, d clipped, d pulled, r floored, r capped. ``v`` is
+    checked when applied (it is scaled only)."""
 
     @classmethod
     def stack(cls, per_line: Sequence[Sequence[LeverEffect]]) -> LeverArrays:
         names = [f.name for f in fields(LeverEffect)]
         rows: dict[int, list[list[float]]] = {}
-        table = np.array(
-            [
-                rows.setdefault(id(effects), [[getattr(e, n) for n in names] for e in effects])
-                for effects in per_line
-            ],
-            dtype=np.float64,
-        ).reshape(len(per_line), len(LEVER_ORDER), len(names))
-        return cls(**{n: np.ascontiguousarray(table[:, :, k].T) for k, n in enumerate(names)})
+        table_rows = []
+        for effects in per_line:
+            row = rows.get(id(effects))
+            if row is None:  # lines with equal settings share one list of effects
+                row = rows[id(effects)] = [[getattr(e, n) for n in names] for e in effects]
+            table_rows.append(row)
+        table = np.array(table_rows, dtype=np.float64).reshape(
+            len(per_line), len(LEVER_ORDER), len(names)
+        )
+        cols = {n: np.ascontiguousarray(table[:, :, k].T) for k, n in enumerate(names)}
+        return cls(
+            **cols,
+            plan=_plan(
+                cols["p_mul"],
+                cols["p_pull"],
+                cols["d_mul"],
+                cols["d_pull"],
+                cols["r_floor"],
+                cols["r_cap"],
+            ),
+        )
+
+
+def _plan(
+    p_mul: FloatArray,
+    p_pull: FloatArray,
+    d_mul: FloatArray,
+    d_pull: FloatArray,
+    r_floor: FloatArray,
+    r_cap: FloatArray,
+) -> tuple[tuple[bool, bool, bool, bool, bool, bool, bool, bool], ...]:
+    """``LeverArrays.plan`` of these arrays (see there)."""
+
+    def scaled(mul: FloatArray, pull: FloatArray) -> tuple[bool, bool, bool]:
+        change = bool((mul != 1.0).any())
+        return (
+            change,
+            change and bool((mul > 1.0).any() or (mul < 0.0).any()),
+            bool((pull != 0.0).any()),
+        )
+
+    return tuple(
+        (
+            *scaled(p_mul[k], p_pull[k]),
+            *scaled(d_mul[k], d_pull[k]),
+            bool((r_floor[k] > 0.0).any()),
+            bool((r_cap[k] < 1.0).any()),
+        )
+        for k in range(len(LEVER_ORDER))
+    )
 
 
 def apply_levers(
@@ -83,31 +129,46 @@ def apply_levers(
     In place or not, the operations and their order are the same.
     """
     own = [in_place] * 4
-    for k in range(len(LEVER_ORDER)):
-        p, own[0] = _scale(p, own[0], arrays.p_mul[k], arrays.p_pull[k])
-        d, own[1] = _scale(d, own[1], arrays.d_mul[k], arrays.d_pull[k])
-        v, own[3] = _scale(v, own[3], arrays.v_mul[k], None)
-        for bound, active, fn in (
-            (arrays.r_floor[k], arrays.r_floor[k] > 0.0, np.maximum),
-            (arrays.r_cap[k], arrays.r_cap[k] < 1.0, np.minimum),
-        ):
-            if active.any():
-                r = fn(r, bound, out=r) if own[2] else fn(r, bound)
-                own[2] = True
+    a = arrays
+    plan = a.plan or _plan(a.p_mul, a.p_pull, a.d_mul, a.d_pull, a.r_floor, a.r_cap)
+    for k, (p_mul, p_clip, p_pull, d_mul, d_clip, d_pull, floor, cap) in enumerate(plan):
+        p, own[0] = _scale(p, own[0], arrays.p_mul[k], p_mul, p_clip, arrays.p_pull[k], p_pull)
+        d, own[1] = _scale(d, own[1], arrays.d_mul[k], d_mul, d_clip, arrays.d_pull[k], d_pull)
+        v_mul = arrays.v_mul[k]
+        if (v_mul != 1.0).any():
+            v_clip = bool((v_mul > 1.0).any() or (v_mul < 0.0).any())
+            v, own[3] = _scale(v, own[3], v_mul, True, v_clip, v_mul, False)
+        if floor:
+            r = (
+                np.maximum(r, arrays.r_floor[k], out=r)
+                if own[2]
+                else np.maximum(r, arrays.r_floor[k])
+            )
+            own[2] = True
+        if cap:
+            r = np.minimum(r, arrays.r_cap[k], out=r) if own[2] else np.minimum(r, arrays.r_cap[k])
+            own[2] = True
     return p, d, r, v
 
 
 def _scale(
-    x: FloatArray, owned: bool, mul: FloatArray, pull: FloatArray | None
+    x: FloatArray,
+    owned: bool,
+    mul: FloatArray,
+    scale: bool,
+    clip: bool,
+    pull: FloatArray,
+    pulled: bool,
 ) -> tuple[FloatArray, bool]:
-    """``clip(x * mul)`` pulled towards 1 by ``pull``; inputs and outputs in [0, 1].
-    ``owned``: ``x`` may be overwritten. Returns the result and whether it is owned."""
-    if (mul != 1.0).any():
+    """``clip(x * mul)`` (when ``scale``; clipped when ``clip``) pulled towards 1 by
+    ``pull`` (when ``pulled``); inputs and outputs in [0, 1]. ``owned``: ``x`` may be
+    overwritten. Returns the result and whether it is owned."""
+    if scale:
         x = np.multiply(x, mul, out=x) if owned else x * mul
         owned = True
-        if (mul > 1.0).any() or (mul < 0.0).any():
+        if clip:
             np.clip(x, 0.0, 1.0, out=x)
-    if pull is not None and (pull != 0.0).any():
+    if pulled:
         step = np.subtract(1.0, x)
         step *= pull
         x = np.add(x, step, out=x) if owned else x + step
