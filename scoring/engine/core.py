@@ -254,7 +254,10 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     shared_j = shared @ onehot_l
     value_j = value @ onehot_l
     counts = onehot_l.sum(axis=0)
-    mean_p_j = _ratio(p @ onehot_l, np.broadcast_to(counts, (n, n_rec)), 0.0)
+    if bool((shared_j > 0.0).all()):  # the fallback (mean p of the lines) is not used
+        mean_p_j: FloatArray | float = 0.0
+    else:
+        mean_p_j = _ratio(p @ onehot_l, np.broadcast_to(counts, (n, n_rec)), 0.0)
     pbar_j = _ratio((shared * p) @ onehot_l, shared_j, mean_p_j)
     irrevocable = np.subtract(1.0, r)
     irrevocable *= shared
@@ -325,7 +328,8 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     doubt_line = np.subtract(1.0, belief)
     np.multiply(need, doubt_line, out=doubt_line)
     doubt_condition = prm.gamma * sacrifice * (1.0 - np.take(belief_j, cond_rec, axis=1))
-    doubt_j = doubt_line @ onehot_l + doubt_condition @ onehot_k
+    doubt_line_j = doubt_line @ onehot_l
+    doubt_j = doubt_line_j + doubt_condition @ onehot_k
     credibility_j = 1.0 - _ratio(doubt_j, demand_j, 0.0)
     demand_total = demand_j.sum(axis=-1)
     shortfall = _ratio(doubt_j.sum(axis=-1), demand_total, 0.0)
@@ -376,7 +380,8 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     resentment = (
         model.bystander_weight * weight_cap**2 * model.bystander_hostility * pressure[:, None]
     )
-    inequality = weighted_inequality(open_shared @ onehot_l) if n_rec else np.zeros(n)
+    open_j = shared_j if open_shared is shared else open_shared @ onehot_l
+    inequality = weighted_inequality(open_j) if n_rec else np.zeros(n)
     r_sel = 1.0 - np.prod(1.0 - resentment, axis=-1) * (1.0 - prm.inequality_weight * inequality)
     r_instab = 1.0 - (1.0 - r_det) * (1.0 - r_sel)
     restrained = model.restraint_recipient
@@ -395,7 +400,7 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     r_overall = risks @ model.risk_weights
 
     # Section 6: participation, cost and the provider's side.
-    believed_j = value_j - doubt_line @ onehot_l
+    believed_j = value_j - doubt_line_j
     net_j = believed_j - burden_j - outside
     tol = prm.stability_tolerance
     omega = draws.omega

@@ -67,6 +67,22 @@ class UniformSource:
             self._cache[key] = np.random.default_rng(seq).random((self.n, width))
         return self._cache[key]
 
+    def block(self, identities: Sequence[str], width: int) -> FloatArray:
+        """``uniforms`` of every identity stacked as ``(identities, n, width)``. Streams not
+        yet drawn are generated straight into the block (the same numbers as
+        ``uniforms``, without a copy) and cached as views of it."""
+        out = np.empty((len(identities), self.n, width), dtype=np.float64)
+        for k, identity in enumerate(identities):
+            key = (identity, width)
+            cached = self._cache.get(key)
+            if cached is None:
+                seq = np.random.SeedSequence(self.seed, spawn_key=_identity_key(identity))
+                np.random.default_rng(seq).random(out=out[k])
+                self._cache[key] = out[k]
+            else:
+                out[k] = cached
+        return out
+
     def generator(self, identity: str) -> np.random.Generator:
         """A generator for draws that are not attribute samples (e.g. SMAA weights)."""
         seq = np.random.SeedSequence(self.seed, spawn_key=_identity_key(identity))
@@ -92,17 +108,16 @@ def _bounds(entities: Sequence[Entity], width: int) -> tuple[FloatArray, ...]:
 
 
 def _uniform_block(entities: Sequence[Entity], width: int, source: UniformSource) -> FloatArray:
-    """Every entity's uniforms stacked as ``(n, entities, width)``."""
-    if not entities:
-        return np.empty((source.n, 0, width), dtype=np.float64)
-    return np.stack([source.uniforms(e.identity, width) for e in entities], axis=1)
+    """Every entity's uniforms as an ``(entities, n, width)`` block."""
+    return source.block([e.identity for e in entities], width)
 
 
 def _sampled(entities: Sequence[Entity], width: int, source: UniformSource) -> FloatArray:
     """``clip(x + u (2U - 1), low, high)`` for every entity, shape ``(n, entities, width)``;
     one vectorised pass, element by element the same arithmetic as one entity at a time."""
     values, u, low, high = _bounds(entities, width)
-    out = 2.0 * _uniform_block(entities, width, source)
+    out = np.empty((source.n, len(entities), width), dtype=np.float64)
+    np.multiply(np.moveaxis(_uniform_block(entities, width, source), 0, 1), 2.0, out=out)
     out -= 1.0
     out *= u
     out += values
@@ -116,7 +131,7 @@ def _sampled_by_attribute(
     one contiguous (samples x entities) block: one transposing copy of the small
     per-entity array saves one of the larger per-line array in the formulas."""
     values, u, low, high = (x.T[:, None, :] for x in _bounds(entities, width))
-    uniforms = np.moveaxis(_uniform_block(entities, width, source), -1, 0)
+    uniforms = _uniform_block(entities, width, source).transpose(2, 1, 0)
     out = np.empty((width, source.n, len(entities)), dtype=np.float64)
     np.multiply(uniforms, 2.0, out=out)
     out -= 1.0
