@@ -58,16 +58,18 @@ class LeverArrays:
     @classmethod
     def stack(cls, per_line: Sequence[Sequence[LeverEffect]]) -> LeverArrays:
         names = [f.name for f in fields(LeverEffect)]
-        rows: dict[int, list[list[float]]] = {}
-        table_rows = []
+        # Lines with equal settings share one list of effects: tabulate each list once.
+        index: dict[int, int] = {}
+        unique: list[list[list[float]]] = []
+        line_index: list[int] = []
         for effects in per_line:
-            row = rows.get(id(effects))
-            if row is None:  # lines with equal settings share one list of effects
-                row = rows[id(effects)] = [[getattr(e, n) for n in names] for e in effects]
-            table_rows.append(row)
-        table = np.array(table_rows, dtype=np.float64).reshape(
-            len(per_line), len(LEVER_ORDER), len(names)
-        )
+            k = index.get(id(effects))
+            if k is None:
+                k = index[id(effects)] = len(unique)
+                unique.append([[getattr(e, n) for n in names] for e in effects])
+            line_index.append(k)
+        base = np.array(unique, dtype=np.float64).reshape(len(unique), len(LEVER_ORDER), len(names))
+        table = base[np.array(line_index, dtype=np.intp)]
         cols = {n: np.ascontiguousarray(table[:, :, k].T) for k, n in enumerate(names)}
         return cls(
             **cols,
@@ -92,23 +94,24 @@ def _plan(
 ) -> tuple[tuple[bool, bool, bool, bool, bool, bool, bool, bool], ...]:
     """``LeverArrays.plan`` of these arrays (see there)."""
 
-    def scaled(mul: FloatArray, pull: FloatArray) -> tuple[bool, bool, bool]:
-        change = bool((mul != 1.0).any())
-        return (
-            change,
-            change and bool((mul > 1.0).any() or (mul < 0.0).any()),
-            bool((pull != 0.0).any()),
-        )
-
+    p_scaled = (p_mul != 1.0).any(axis=1)
+    d_scaled = (d_mul != 1.0).any(axis=1)
+    flags = [
+        p_scaled,
+        p_scaled & ((p_mul > 1.0).any(axis=1) | (p_mul < 0.0).any(axis=1)),
+        (p_pull != 0.0).any(axis=1),
+        d_scaled,
+        d_scaled & ((d_mul > 1.0).any(axis=1) | (d_mul < 0.0).any(axis=1)),
+        (d_pull != 0.0).any(axis=1),
+        (r_floor > 0.0).any(axis=1),
+        (r_cap < 1.0).any(axis=1),
+    ]
+    rows = [f.tolist() for f in flags]
     return tuple(
-        (
-            *scaled(p_mul[k], p_pull[k]),
-            *scaled(d_mul[k], d_pull[k]),
-            bool((r_floor[k] > 0.0).any()),
-            bool((r_cap[k] < 1.0).any()),
-        )
+        (rows[0][k], rows[1][k], rows[2][k], rows[3][k], rows[4][k], rows[5][k], rows[6][k],
+         rows[7][k])
         for k in range(len(LEVER_ORDER))
-    )
+    )  # fmt: skip
 
 
 def apply_levers(
