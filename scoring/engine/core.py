@@ -88,8 +88,7 @@ def _ratio(num: FloatArray, den: FloatArray, fallback: float | FloatArray) -> Fl
     """``num / den`` where ``den > 0``, else ``fallback`` (broadcast); one pass, no copies
     of ``np.where`` (which costs several multiplications on large sample arrays)."""
     num, den = np.asarray(num, dtype=np.float64), np.asarray(den, dtype=np.float64)
-    shape = np.broadcast_shapes(num.shape, den.shape, np.shape(fallback))
-    out = np.empty(shape)
+    out = np.empty(np.broadcast(num, den, fallback).shape)
     out[...] = fallback
     # A vanishing positive denominator gives inf, which results report as null.
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -215,8 +214,11 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     n = draws.n
     n_rec = len(model.recipients)
     # (8, n, L): one contiguous (samples x lines) block per attribute.
+    # ``attrs`` is a new array, so the levers may transform its blocks in place.
     attrs = np.take(draws.item, model.line_item, axis=2)
-    p, d, r, v = apply_levers(model.levers, attrs[_P], attrs[_D], attrs[_R], attrs[_V])
+    p, d, r, v = apply_levers(
+        model.levers, attrs[_P], attrs[_D], attrs[_R], attrs[_V], in_place=True
+    )
     t, q = attrs[_T], attrs[_Q]
     m = model.magnitude
     onehot_l = model.line_rec_onehot
@@ -252,9 +254,14 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     shared_j = shared @ onehot_l
     value_j = value @ onehot_l
     counts = onehot_l.sum(axis=0)
-    mean_p_j = _ratio(p @ onehot_l, np.broadcast_to(counts, (n, n_rec)), 0.0)
+    if bool((shared_j > 0.0).all()):  # the fallback (mean p of the lines) is not used
+        mean_p_j: FloatArray | float = 0.0
+    else:
+        mean_p_j = _ratio(p @ onehot_l, np.broadcast_to(counts, (n, n_rec)), 0.0)
     pbar_j = _ratio((shared * p) @ onehot_l, shared_j, mean_p_j)
-    irrevocable_j = (shared * (1.0 - r)) @ onehot_l
+    irrevocable = np.subtract(1.0, r)
+    irrevocable *= shared
+    irrevocable_j = irrevocable @ onehot_l
     bundle_j = pbar_j + (1.0 - pbar_j) * prm.lambda_ * (
         1.0 - np.exp(-irrevocable_j / prm.bundle_value_scale)
     )
@@ -296,9 +303,10 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     )
     rank_l = model.line_phase - 1
     if model.staged_possible.any():
-        supply_line = 1.0 - (1.0 - np.take(s_prov, rank_l, axis=1)) * (
-            1.0 - np.take(staged_j, line_rec, axis=1)
-        )
+        # ``1 - take(x)`` is ``take(1 - x)`` element by element; the small arrays are cheaper.
+        supply_line = np.take(1.0 - s_prov, rank_l, axis=1)
+        supply_line *= np.take(1.0 - staged_j, line_rec, axis=1)
+        np.subtract(1.0, supply_line, out=supply_line)
     else:
         supply_line = np.take(s_prov, rank_l, axis=1)
     supply_rec_line = np.take(s_rec, rank_l, axis=1)
@@ -307,15 +315,21 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     trust_j = trust * (1.0 - prm.theta_dsa * dsa[:, None])
     later = np.where(model.line_phase > 1, 1.0 - prm.chi_later_phase, 1.0)
     trust_line = np.take(trust_j, line_rec, axis=1) * later
-    belief = 1.0 - (1.0 - trust_line) * (1.0 - supply_line)
-    need_share = prm.alpha * (1.0 - t) + (1.0 - prm.alpha) * r
+    belief = np.subtract(1.0, trust_line)
+    belief *= 1.0 - supply_line
+    np.subtract(1.0, belief, out=belief)
+    need_share = np.subtract(1.0, t)
+    need_share *= prm.alpha
+    need_share += (1.0 - prm.alpha) * r
     need = value * need_share
     need_j = need @ onehot_l
     belief_j = _ratio((need * belief) @ onehot_l, need_j, trust_j)
     demand_j = need_j + prm.gamma * sacrifice_j
-    doubt_line = need * (1.0 - belief)
+    doubt_line = np.subtract(1.0, belief)
+    np.multiply(need, doubt_line, out=doubt_line)
     doubt_condition = prm.gamma * sacrifice * (1.0 - np.take(belief_j, cond_rec, axis=1))
-    doubt_j = doubt_line @ onehot_l + doubt_condition @ onehot_k
+    doubt_line_j = doubt_line @ onehot_l
+    doubt_j = doubt_line_j + doubt_condition @ onehot_k
     credibility_j = 1.0 - _ratio(doubt_j, demand_j, 0.0)
     demand_total = demand_j.sum(axis=-1)
     shortfall = _ratio(doubt_j.sum(axis=-1), demand_total, 0.0)
@@ -342,8 +356,13 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     exposure_j = 1.0 - (1.0 - hostility * reach) * (
         1.0 - prm.exposure_security_weight * (1.0 - security)
     )
-    zeta = prm.recall_base + prm.recall_slope * r
-    rho = m * d * np.take(exposure_j, line_rec, axis=1) * (1.0 - zeta * supply_rec_line)
+    zeta = prm.recall_slope * r
+    np.add(prm.recall_base, zeta, out=zeta)
+    rho = m * d
+    rho *= np.take(exposure_j, line_rec, axis=1)
+    recalled = zeta * supply_rec_line
+    np.subtract(1.0, recalled, out=recalled)
+    rho *= recalled
     r_prolif = noisy_or(rho)
     deterrence = m * q
     if model.any_stabilising:  # q is sampled within its sign, so the sign is static
@@ -361,7 +380,8 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     resentment = (
         model.bystander_weight * weight_cap**2 * model.bystander_hostility * pressure[:, None]
     )
-    inequality = weighted_inequality(open_shared @ onehot_l) if n_rec else np.zeros(n)
+    open_j = shared_j if open_shared is shared else open_shared @ onehot_l
+    inequality = weighted_inequality(open_j) if n_rec else np.zeros(n)
     r_sel = 1.0 - np.prod(1.0 - resentment, axis=-1) * (1.0 - prm.inequality_weight * inequality)
     r_instab = 1.0 - (1.0 - r_det) * (1.0 - r_sel)
     restrained = model.restraint_recipient
@@ -380,7 +400,7 @@ def evaluate(model: Model, draws: Draws) -> Evaluation:
     r_overall = risks @ model.risk_weights
 
     # Section 6: participation, cost and the provider's side.
-    believed_j = value_j - doubt_line @ onehot_l
+    believed_j = value_j - doubt_line_j
     net_j = believed_j - burden_j - outside
     tol = prm.stability_tolerance
     omega = draws.omega

@@ -16,7 +16,7 @@ from .explain import (
 )
 from .model import Model, compile_snapshot
 from .params import DEFAULT_PARAMETERS, ParameterSet
-from .results import DeterministicResult, LineResult, RecipientResult
+from .results import DeterministicResult, LineResult, RecipientResult, assemble
 from .sampling import point_draws
 from .types import Snapshot
 from .validation import validate_snapshot
@@ -101,30 +101,33 @@ def line_results(model: Model, ev: Evaluation) -> list[LineResult]:
     for i, ln in enumerate(model.lines):
         ps = cols["ps"][i]
         out.append(
-            LineResult(
-                key=ln.key,
-                item=ln.item,
-                item_name=item_name(model, ln.item),
-                recipient=ln.recipient,
-                recipient_name=party_name(model, ln.recipient),
-                phase=ln.phase,
-                magnitude=float(ln.magnitude),
-                p=cols["p"][i],
-                d=cols["d"][i],
-                r=cols["r"][i],
-                v=cols["v"][i],
-                value=cols["value"][i],
-                power_share=ps,
-                label=line_label(ps, model.params),
-                need=cols["need"][i],
-                proliferation=cols["rho"][i],
-                shared_value=cols["shared"][i],
-                multiplier=cols["multiplier"][i],
-                need_share=cols["need_share"][i],
-                trust_prior=cols["trust_line"][i],
-                supply=cols["supply_line"][i],
-                belief=cols["belief"][i],
-                doubt=cols["doubt_line"][i],
+            assemble(
+                LineResult,
+                {
+                    "key": ln.key,
+                    "item": ln.item,
+                    "item_name": item_name(model, ln.item),
+                    "recipient": ln.recipient,
+                    "recipient_name": party_name(model, ln.recipient),
+                    "phase": ln.phase,
+                    "magnitude": float(ln.magnitude),
+                    "p": cols["p"][i],
+                    "d": cols["d"][i],
+                    "r": cols["r"][i],
+                    "v": cols["v"][i],
+                    "value": cols["value"][i],
+                    "power_share": ps,
+                    "label": line_label(ps, model.params),
+                    "need": cols["need"][i],
+                    "proliferation": cols["rho"][i],
+                    "shared_value": cols["shared"][i],
+                    "multiplier": cols["multiplier"][i],
+                    "need_share": cols["need_share"][i],
+                    "trust_prior": cols["trust_line"][i],
+                    "supply": cols["supply_line"][i],
+                    "belief": cols["belief"][i],
+                    "doubt": cols["doubt_line"][i],
+                },
             )
         )
     return out

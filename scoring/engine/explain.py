@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from .core import SCORE_NAMES, Evaluation, noisy_or
 from .model import Model
 from .params import RISK_NAMES
-from .results import Contribution, CredibilityExplanation, MechanismEffect
+from .results import Contribution, CredibilityExplanation, MechanismEffect, contribution
 
 FloatArray = NDArray[np.float64]
 
@@ -86,7 +86,7 @@ def _rows(
     kind: str, keys: Sequence[str], labels: Sequence[str], amounts: Sequence[float] | FloatArray
 ) -> list[Contribution]:
     values: list[float] = np.asarray(amounts, dtype=np.float64).tolist()
-    return [Contribution(kind, k, lb, a) for k, lb, a in zip(keys, labels, values, strict=True)]
+    return [contribution(kind, k, lb, a) for k, lb, a in zip(keys, labels, values, strict=True)]
 
 
 def _line_supply_shares(model: Model, ev: Evaluation) -> tuple[list[str], list[str], FloatArray]:

@@ -257,9 +257,11 @@ def compile_snapshot(
     memo: dict[tuple[Levers | None, bool], list[LeverEffect]] = {}
 
     def effects(levers: Levers | None, applies: bool) -> list[LeverEffect]:
-        if (levers, applies) not in memo:
-            memo[(levers, applies)] = line_effects(levers, applies, params)
-        return memo[(levers, applies)]
+        key = (levers, applies)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = line_effects(levers, applies, params)
+        return found
 
     def u_or(value: float | None) -> float:
         return u0 if value is None else float(value)

@@ -67,6 +67,22 @@ class UniformSource:
             self._cache[key] = np.random.default_rng(seq).random((self.n, width))
         return self._cache[key]
 
+    def block(self, identities: Sequence[str], width: int) -> FloatArray:
+        """``uniforms`` of every identity stacked as ``(identities, n, width)``. Streams not
+        yet drawn are generated straight into the block (the same numbers as
+        ``uniforms``, without a copy) and cached as views of it."""
+        out = np.empty((len(identities), self.n, width), dtype=np.float64)
+        for k, identity in enumerate(identities):
+            key = (identity, width)
+            cached = self._cache.get(key)
+            if cached is None:
+                seq = np.random.SeedSequence(self.seed, spawn_key=_identity_key(identity))
+                np.random.default_rng(seq).random(out=out[k])
+                self._cache[key] = out[k]
+            else:
+                out[k] = cached
+        return out
+
     def generator(self, identity: str) -> np.random.Generator:
         """A generator for draws that are not attribute samples (e.g. SMAA weights)."""
         seq = np.random.SeedSequence(self.seed, spawn_key=_identity_key(identity))
@@ -78,16 +94,34 @@ def _points(entities: Sequence[Entity], width: int) -> FloatArray:
     return arr
 
 
+def _bounds(entities: Sequence[Entity], width: int) -> tuple[FloatArray, ...]:
+    """Point values, half-widths and clip bounds of ``entities`` as ``(entities, width)``."""
+    values = np.array([e.values for e in entities], dtype=np.float64).reshape(-1, width)
+    u = np.array([e.half_widths for e in entities], dtype=np.float64).reshape(-1, width)
+    low = np.array(
+        [(0.0,) * width if e.low is None else e.low for e in entities], dtype=np.float64
+    ).reshape(-1, width)
+    high = np.array(
+        [(1.0,) * width if e.high is None else e.high for e in entities], dtype=np.float64
+    ).reshape(-1, width)
+    return values, u, low, high
+
+
+def _uniform_block(entities: Sequence[Entity], width: int, source: UniformSource) -> FloatArray:
+    """Every entity's uniforms as an ``(entities, n, width)`` block."""
+    return source.block([e.identity for e in entities], width)
+
+
 def _sampled(entities: Sequence[Entity], width: int, source: UniformSource) -> FloatArray:
+    """``clip(x + u (2U - 1), low, high)`` for every entity, shape ``(n, entities, width)``;
+    one vectorised pass, element by element the same arithmetic as one entity at a time."""
+    values, u, low, high = _bounds(entities, width)
     out = np.empty((source.n, len(entities), width), dtype=np.float64)
-    for k, e in enumerate(entities):
-        u = np.asarray(e.half_widths)
-        low = 0.0 if e.low is None else np.asarray(e.low)
-        high = 1.0 if e.high is None else np.asarray(e.high)
-        out[:, k, :] = np.clip(
-            np.asarray(e.values) + u * (2.0 * source.uniforms(e.identity, width) - 1.0), low, high
-        )
-    return out
+    np.multiply(np.moveaxis(_uniform_block(entities, width, source), 0, 1), 2.0, out=out)
+    out -= 1.0
+    out *= u
+    out += values
+    return np.clip(out, low, high, out=out)
 
 
 def _sampled_by_attribute(
@@ -96,7 +130,14 @@ def _sampled_by_attribute(
     """Like ``_sampled`` but laid out ``(width, n, entities)``, so that each attribute is
     one contiguous (samples x entities) block: one transposing copy of the small
     per-entity array saves one of the larger per-line array in the formulas."""
-    return np.ascontiguousarray(np.moveaxis(_sampled(entities, width, source), -1, 0))
+    values, u, low, high = (x.T[:, None, :] for x in _bounds(entities, width))
+    uniforms = _uniform_block(entities, width, source).transpose(2, 1, 0)
+    out = np.empty((width, source.n, len(entities)), dtype=np.float64)
+    np.multiply(uniforms, 2.0, out=out)
+    out -= 1.0
+    out *= u
+    out += values
+    return np.clip(out, low, high, out=out)
 
 
 def point_draws(model: Model, *, leave_one_out: bool = False) -> Draws:

@@ -1,0 +1,95 @@
+"""The engine's speed shortcuts give exactly the numbers of the straightforward code."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import given
+from numpy.typing import NDArray
+
+from scoring.engine import DEFAULT_PARAMETERS, score
+from scoring.engine.levers import LeverArrays, apply_levers
+from scoring.engine.model import Entity, compile_snapshot
+from scoring.engine.results import Contribution, LineResult, contribution
+from scoring.engine.sampling import UniformSource, sample_draws
+from scoring.engine.types import Snapshot
+
+from .engine_strategies import ENGINE, example_draft, snapshots
+
+
+def _reference_sampled(
+    entities: tuple[Entity, ...], width: int, source: UniformSource
+) -> NDArray[np.float64]:
+    """One entity at a time, as the engine sampled before it was vectorised."""
+    out = np.empty((source.n, len(entities), width))
+    for k, e in enumerate(entities):
+        u = np.asarray(e.half_widths)
+        low = 0.0 if e.low is None else np.asarray(e.low)
+        high = 1.0 if e.high is None else np.asarray(e.high)
+        uniforms = UniformSource(source.seed, source.n).uniforms(e.identity, width)
+        out[:, k, :] = np.clip(np.asarray(e.values) + u * (2.0 * uniforms - 1.0), low, high)
+    return out
+
+
+def _check_sampling(snapshot: Snapshot, n: int) -> None:
+    model = compile_snapshot(snapshot, DEFAULT_PARAMETERS)
+    draws = sample_draws(model, UniformSource(7, n))
+    items = _reference_sampled(model.item_entities, 8, UniformSource(7, n))
+    assert np.array_equal(draws.item, np.moveaxis(items, -1, 0))
+    parties = _reference_sampled(model.party_entities, 6, UniformSource(7, n))
+    assert np.array_equal(draws.party, parties)
+    conditions = _reference_sampled(model.condition_entities, 2, UniformSource(7, n))
+    assert np.array_equal(draws.condition, conditions)
+    types = _reference_sampled(model.type_entities, 3, UniformSource(7, n))
+    assert np.array_equal(draws.mtype, types)
+
+
+def test_vectorised_sampling_equals_one_entity_at_a_time() -> None:
+    _check_sampling(example_draft(), 300)
+
+
+@ENGINE
+@given(snapshots())
+def test_vectorised_sampling_equals_one_entity_at_a_time_on_random_drafts(
+    snapshot: Snapshot,
+) -> None:
+    _check_sampling(snapshot, 50)
+
+
+def test_cached_streams_are_the_same_in_every_block() -> None:
+    source = UniformSource(3, 40)
+    first = source.block(["a", "b"], 4)
+    assert np.array_equal(source.block(["b", "c", "a"], 4)[2], first[0])
+    assert np.array_equal(UniformSource(3, 40).uniforms("c", 4), source.uniforms("c", 4))
+
+
+@ENGINE
+@given(snapshots())
+def test_levers_in_place_equal_levers_on_copies(snapshot: Snapshot) -> None:
+    model = compile_snapshot(snapshot, DEFAULT_PARAMETERS)
+    rng = np.random.default_rng(0)
+    base = [rng.uniform(size=(5, len(model.lines))) for _ in range(4)]
+    kept = [b.copy() for b in base]
+    copies = apply_levers(model.levers, *base)
+    assert all(np.array_equal(b, k) for b, k in zip(base, kept, strict=True))
+    in_place = apply_levers(model.levers, *[b.copy() for b in base], in_place=True)
+    no_plan = apply_levers(dataclasses.replace(model.levers, plan=()), *base)
+    for a, b, c in zip(copies, in_place, no_plan, strict=True):
+        assert np.array_equal(a, b) and np.array_equal(a, c)
+    assert isinstance(model.levers, LeverArrays)
+
+
+def test_fast_rows_equal_the_dataclass_constructors() -> None:
+    row = contribution("line", "l1", "Aid for Brazil", 0.25)
+    assert row == Contribution("line", "l1", "Aid for Brazil", 0.25)
+    assert hash(row) == hash(Contribution("line", "l1", "Aid for Brazil", 0.25))
+    assert set(vars(row)) == {f.name for f in dataclasses.fields(Contribution)}
+    result = score(example_draft())
+    names = {f.name for f in dataclasses.fields(LineResult)}
+    for line in result.lines:
+        assert set(vars(line)) == names
+        assert line == LineResult(**{name: getattr(line, name) for name in names})
+    for rows in result.contributions.values():
+        for c in rows:
+            assert c == Contribution(c.kind, c.key, c.label, c.amount)
