@@ -109,6 +109,7 @@ STATE_DEPENDENT: dict[str, str] = {
     "POST /api/v1/agreements/{id}/restore/": r"version|revision",
     "POST /api/v1/agreements/{id}/phases/order/": r"version|keys",
     "POST /api/v1/agreements/{id}/score/": r"agreement",
+    "GET /api/v1/agreements/{id}/negotiation/": r"agreement|transfer_item",
     "POST /api/v1/comparisons/": r"agreements|weights|weight_intervals|snapshots.*",
     "POST /api/v1/analysis/smaa/": r"matrix|directions|weight_intervals",
     "POST /api/v1/analysis/dominance/": r"matrix|directions",
@@ -260,6 +261,8 @@ CONFIG = SchemathesisConfig.from_dict(
             "body.recipient": _bind("recipients"),
             "body.phase": _bind("phases"),
             "body.revision": _bind("versions"),
+            "query.transfer_item": _bind("items"),
+            "query.revision": _bind("versions"),
         },
         "operations": _operations(),
     }

@@ -264,7 +264,8 @@ class NegotiationParamsSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """A parameter given empty is refused (DRF would read it as absent)."""
-        blank = [name for name in self.fields if self.initial_data.get(name, None) == ""]
+        names = ("revision", "transfer_item")
+        blank = [n for n in names if self.initial_data.get(n, None) == ""]
         if blank:
             raise serializers.ValidationError(
                 {name: ["May not be blank; leave it out for the default."] for name in blank}
