@@ -9,6 +9,11 @@ local settings themselves.
 import os
 from typing import Any
 
+# The engine's matrix products are small: a second OpenBLAS thread per product only
+# contends for the cores the web and Celery workers already share. One thread gives the
+# same numbers for less CPU (docs/operations.md); an operator's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from celery import Celery
 from celery.signals import celeryd_init, worker_ready
 

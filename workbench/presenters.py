@@ -378,3 +378,30 @@ def comparison_context(
             for pair in result["pairs"]
         ],
     }
+
+
+def negotiation_chart(answer: dict[str, Any]) -> Any:
+    """Each recipient's ZOPA as a band and its Nash point as a diamond (value units)."""
+    bargains = answer["recipients"]
+    ends = [
+        x
+        for b in bargains
+        for x in (b["zopa_low"], b["zopa_high"], b["nash_transfer"])
+        if x is not None
+    ]
+    high = max(ends, default=1.0) * 1.1 or 1.0
+    return charts.interval_chart(
+        [
+            {
+                "label": b["name"],
+                "p5": b["zopa_low"],
+                "p50": None,
+                "p95": b["zopa_high"] if b["zopa_high"] is not None else high,
+                "value": b["nash_transfer"],
+            }
+            for b in bargains[:12]
+        ],
+        title=f"Bargaining range for extra {answer['transfer_name']}",
+        domain=(0.0, high),
+        value_label="Extra transfer (value units): band = ZOPA, diamond = Nash point",
+    )

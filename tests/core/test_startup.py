@@ -99,3 +99,15 @@ def test_deployed_entry_points_default_to_production_settings(entry_point, tmp_p
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["windfall.settings.production", "False"]
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("4", "4")])
+def test_blas_runs_one_thread_per_process_unless_the_operator_says_otherwise(given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import windfall, numpy, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == expected

@@ -132,6 +132,7 @@ def test_the_negotiation_view_shows_what_would_make_china_sign(
     assert part.status_code == 200 and page.lstrip().startswith('<section id="negotiation"')
     row = re.search(r'<tr id="bargain-cn".*?</tr>\s*<tr>.*?</tr>', page, re.S).group(0)
     assert "China signs for at least" in row
+    assert "Bargaining range for extra Monetary aid to governments" in page
     plain = analyst_client.get(f"/drafts/{draft.pk}/negotiation/?transfer_item=datasets")
     assert plain.status_code == 200 and "<html" in plain.content.decode()
     assert re.search(r'value="datasets"\s+selected', plain.content.decode())

@@ -12,6 +12,7 @@ from agreements import selectors as agreement_selectors
 from catalog.models import BenefitItem
 from core.http import HtmxHttpRequest
 from scoring.services import DEFAULT_TRANSFER_ITEM, negotiation_for_revision
+from workbench.presenters import negotiation_chart
 from workbench.views.common import draft_for
 
 
@@ -31,7 +32,8 @@ def negotiation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     status = 200
     try:
-        context["answer"] = negotiation_for_revision(revision=revision, transfer_item=chosen)
+        answer = negotiation_for_revision(revision=revision, transfer_item=chosen)
+        context.update(answer=answer, chart=negotiation_chart(answer))
     except ValidationError as exc:
         context["problems"] = [m for messages in exc.message_dict.values() for m in messages]
         status = 400
