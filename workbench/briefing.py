@@ -479,6 +479,29 @@ def _recipient_article(draft: _Draft, key: str) -> list[str]:
     return paragraphs
 
 
+def _staged_recipients(draft: _Draft) -> list[str]:
+    """Recipients with a reversible commitment in a later phase than a benefit they
+    receive: the staged reciprocity of the scoring model (methodology, section 4)."""
+    staged = []
+    for party in draft.parties:
+        if party.get("role") != "recipient":
+            continue
+        key = _party_key(party)
+        first = [
+            draft.rank(line.get("phase")) or 1
+            for line in _rows(draft.document, "lines")
+            if line.get("recipient") == key
+        ]
+        later = [
+            draft.rank(condition.get("phase")) or 1
+            for condition in _rows(draft.document, "conditions")
+            if condition.get("recipient") == key and condition.get("reversible") is True
+        ]
+        if first and later and max(later) > min(first):
+            staged.append(draft.party_names[key])
+    return staged
+
+
 def _mechanisms_article(draft: _Draft) -> list[str]:
     items = []
     for mechanism in _rows(draft.document, "mechanisms"):
@@ -490,7 +513,10 @@ def _mechanisms_article(draft: _Draft) -> list[str]:
             text = name if _is_plural(name) else f"{_indefinite(name)} {name}"
         covers = mechanism.get("covers")
         template = COVERS.get(covers if isinstance(covers, str) else "both", COVERS["both"])
-        items.append(f"{text}, {template.format(provider=draft.provider_text)}")
+        text = f"{text}, {template.format(provider=draft.provider_text)}"
+        if (rank := draft.rank(mechanism.get("phase"))) is not None and rank > 1:
+            text += f", in force from {draft.phase_label(mechanism.get('phase'))}"
+        items.append(text)
     paragraphs = []
     if items:
         paragraphs.append(
@@ -500,27 +526,22 @@ def _mechanisms_article(draft: _Draft) -> list[str]:
         paragraphs.extend(_enumerate(items))
     count = len(draft.phases)
     if count >= 2:
-        reversible = sum(1 for phase in draft.phases if phase.get("reversible", True) is not False)
-        if reversible == count:
+        staged = _staged_recipients(draft)
+        if staged:
+            they = "they" if len(staged) > 1 else "it"
             paragraphs.append(
-                f"The agreement is carried out in {_count(count)} phases, each of which can be "
-                "reversed. This phased, reversible implementation is itself a credibility "
-                "mechanism: each side can see the other keep its early promises before it "
-                "commits further, and can step back if they are broken."
-            )
-        elif reversible:
-            paragraphs.append(
-                f"The agreement is carried out in {_count(count)} phases, {_count(reversible)} "
-                "of which can be reversed. This phased, reversible implementation is itself a "
-                "credibility mechanism: the reversible phases let each side see the other keep "
-                "its early promises, and step back if they are broken, before any step that "
-                "cannot be undone."
+                f"The agreement is carried out in {_count(count)} phases. {_join(staged)} "
+                f"{'take' if len(staged) > 1 else 'takes'} on commitments that {they} can "
+                f"reverse only after receiving {'their' if len(staged) > 1 else 'its'} first "
+                f"benefits, so {they} can step back if the provider breaks its promises. This "
+                "staged reciprocity is itself a credibility mechanism."
             )
         else:
             paragraphs.append(
-                f"The agreement is carried out in {_count(count)} phases, none of which can be "
-                "reversed, so phasing adds little to its credibility: once a step is taken, "
-                "neither side can step back."
+                f"The agreement is carried out in {_count(count)} phases, but no recipient's "
+                "reversible commitment comes after the benefits it receives, so the phasing "
+                "adds no credibility of its own: the provider's promises rest on the "
+                "mechanisms and on trust."
             )
     return paragraphs
 

@@ -357,8 +357,7 @@ def test_mechanisms_in_words_with_phased_sentence():
     assert mechanisms.paragraphs[2] == (
         "(b) a moderate (0.5) legally binding treaty, covering the promises of the United States."
     )
-    assert "is itself a credibility mechanism" in mechanisms.paragraphs[-1]
-    assert "two phases, one of which can be reversed" in mechanisms.paragraphs[-1]
+    assert mechanisms.paragraphs[-1].startswith("The agreement is carried out in two phases")
 
 
 def test_mechanism_strengths_covers_and_plural_names():
@@ -378,32 +377,52 @@ def test_mechanism_strengths_covers_and_plural_names():
     )
 
 
-def test_phased_sentence_alone_makes_the_mechanisms_article():
+def test_staged_reciprocity_is_named_when_a_reversible_commitment_follows_a_benefit():
     phases = [
         {"key": "a", "order": 1, "name": "One", "reversible": True},
         {"key": "b", "order": 2, "name": "Two", "reversible": True},
     ]
-    mechanisms = _by_title(agreement_articles(_minimal(phases=phases), NAMES))[
-        "Credibility mechanisms"
-    ]
+    later = {
+        "key": "c1",
+        "commitment": "domestic-safety-regulation",
+        "recipient": "jp",
+        "phase": "b",
+        "reversible": True,
+    }
+    document = _minimal(phases=phases, conditions=[later])
+    document["lines"][0]["phase"] = "a"
+    mechanisms = _by_title(agreement_articles(document, NAMES))["Credibility mechanisms"]
     assert mechanisms.paragraphs == (
-        "The agreement is carried out in two phases, each of which can be reversed. This "
-        "phased, reversible implementation is itself a credibility mechanism: each side can "
-        "see the other keep its early promises before it commits further, and can step back "
-        "if they are broken.",
+        "The agreement is carried out in two phases. Japan takes on commitments that it can "
+        "reverse only after receiving its first benefits, so it can step back if the provider "
+        "breaks its promises. This staged reciprocity is itself a credibility mechanism.",
     )
 
 
-def test_irreversible_phases_add_little_credibility():
+def test_phasing_without_staged_reciprocity_says_it_adds_no_credibility():
     phases = [
-        {"key": "a", "order": 1, "name": "One", "reversible": False},
+        {"key": "a", "order": 1, "name": "One", "reversible": True},
         {"key": "b", "order": 2, "name": "Two", "reversible": False},
     ]
-    mechanisms = _by_title(agreement_articles(_minimal(phases=phases), NAMES))[
+    # Reversible, but in the same phase as the benefit: nothing to step back from.
+    same = {"key": "c1", "commitment": "non-proliferation", "recipient": "jp", "reversible": True}
+    mechanisms = _by_title(agreement_articles(_minimal(phases=phases, conditions=[same]), NAMES))[
         "Credibility mechanisms"
     ]
-    assert "none of which can be reversed" in mechanisms.paragraphs[0]
+    assert "adds no credibility of its own" in mechanisms.paragraphs[0]
     assert "itself a credibility mechanism" not in mechanisms.paragraphs[0]
+
+
+def test_a_mechanism_in_a_later_phase_says_when_it_enters_into_force():
+    phases = [
+        {"key": "a", "order": 1, "name": "One"},
+        {"key": "b", "order": 2, "name": "Two"},
+    ]
+    escrow = {"key": "m1", "type": "escrow", "strength": 0.5, "covers": "provider", "phase": "b"}
+    mechanisms = _by_title(agreement_articles(_minimal(phases=phases, mechanisms=[escrow]), NAMES))[
+        "Credibility mechanisms"
+    ]
+    assert mechanisms.paragraphs[1].endswith(", in force from Phase 2 (Two).")
 
 
 def test_single_phase_has_no_phased_sentence():
