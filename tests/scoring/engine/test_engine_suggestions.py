@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 from scoring.engine import BenefitItem, Cluster, MechanismType, score
 from scoring.engine.errors import EngineValidationError
-from scoring.engine.suggestions import HEADLINE_SCORES, apply, rank_key, suggest
+from scoring.engine.params import DEFAULT_PARAMETERS
+from scoring.engine.suggestions import HEADLINE_SCORES, _candidates, apply, rank_key, suggest
 
 from . import engine_strategies
 from .engine_strategies import example_draft
@@ -182,3 +183,39 @@ def test_deltas_equal_the_score_of_the_applied_edit(snapshot):
         for s in result.suggestions:
             after = _deltas_hold(snapshot, s)
             assert {r.key: r for r in after.recipients}[key].would_sign
+
+
+def test_every_kind_of_edit_is_enumerated_and_apply_changes_just_that_field():
+    snapshot = example_draft()
+    edits = [e for _, e in _candidates(snapshot, (CASH,), (BOND,), DEFAULT_PARAMETERS)]
+    assert {e.kind for e in edits} == {
+        "add_line",
+        "line_magnitude",
+        "line_lever",
+        "line_phase",
+        "add_mechanism",
+        "mechanism_strength",
+        "condition_burden",
+        "condition_reversible",
+    }
+    for e in edits:
+        new = apply(snapshot, e)
+        rows = {r.key: r for r in getattr(new, e.section)}
+        row = rows[e.key]
+        if e.field.startswith("levers."):
+            value = getattr(row.levers, e.field.removeprefix("levers."))
+            assert (value if isinstance(value, int) else str(value)) == e.new
+        else:
+            assert getattr(row, e.field) == e.new
+        if e.old is None:
+            assert len(rows) == len(getattr(snapshot, e.section)) + 1
+        else:
+            old = {r.key: r for r in getattr(snapshot, e.section)}
+            assert [k for k in rows if rows[k] != old[k]] == [e.key]
+    # Japan's monitored model access cannot become shared weights: that step is skipped.
+    weights = next(e for e in edits if e.key == "model-jpn" and e.field == "levers.access_mode")
+    assert weights.new == "weights"
+    result = suggest(snapshot, goal="credibility", catalog_items=(CASH,),
+                     catalog_mechanisms=(BOND,), limit=1000)  # fmt: skip
+    assert result.candidates < len(edits)
+    assert weights not in [s.edit for s in result.suggestions]
