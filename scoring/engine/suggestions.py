@@ -349,6 +349,27 @@ def _point(snapshot: Snapshot, params: ParameterSet) -> _Point:
     )
 
 
+ROW_SECTIONS: tuple[str, ...] = ("lines", "conditions", "mechanisms")
+
+
+def edit_errors(candidate: Snapshot, edit: Edit, params: ParameterSet) -> list[tuple[str, str]]:
+    """The engine's validation problems of ``candidate``, a valid snapshot with ``edit``
+    applied, checking only what the edit can break.
+
+    Every check of ``snapshot_errors`` is row by row, except key uniqueness (new rows get
+    fresh keys) and the party roles (never edited), so it suffices to check the catalog
+    and the edited row alone: the other row sections are left out. A test checks this
+    against the full validation for every candidate.
+    """
+    keep: dict[str, Any] = {
+        name: tuple(r for r in getattr(candidate, name) if r.key == edit.key)
+        if name == edit.section
+        else ()
+        for name in ROW_SECTIONS
+    }
+    return snapshot_errors(dataclasses.replace(candidate, **keep), params)
+
+
 def _delta(after: float | None, before: float | None) -> float | None:
     if after is None or before is None:
         return None
@@ -402,7 +423,7 @@ def suggest(
         _candidates(snapshot, tuple(catalog_items), tuple(catalog_mechanisms), params)
     ):
         candidate = apply(snapshot, edit)
-        if snapshot_errors(candidate, params):
+        if edit_errors(candidate, edit, params):
             continue
         after = _point(candidate, params)
         scored += 1

@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from scoring.engine import BenefitItem, Cluster, MechanismType, score
 from scoring.engine.errors import EngineValidationError
 from scoring.engine.params import DEFAULT_PARAMETERS
-from scoring.engine.suggestions import HEADLINE_SCORES, _candidates, apply, rank_key, suggest
+from scoring.engine.suggestions import (
+    HEADLINE_SCORES,
+    _candidates,
+    apply,
+    edit_errors,
+    rank_key,
+    suggest,
+)
+from scoring.engine.validation import snapshot_errors
 
 from . import engine_strategies
 from .engine_strategies import example_draft
@@ -219,3 +227,12 @@ def test_every_kind_of_edit_is_enumerated_and_apply_changes_just_that_field():
                      catalog_mechanisms=(BOND,), limit=1000)  # fmt: skip
     assert result.candidates < len(edits)
     assert weights not in [s.edit for s in result.suggestions]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(engine_strategies.snapshots(max_lines=4))
+def test_checking_only_the_edited_row_agrees_with_the_full_validation(snapshot):
+    for _, e in _candidates(snapshot, (CASH,), (BOND,), DEFAULT_PARAMETERS):
+        candidate = apply(snapshot, e)
+        full = snapshot_errors(candidate, DEFAULT_PARAMETERS)
+        assert bool(edit_errors(candidate, e, DEFAULT_PARAMETERS)) == bool(full)
