@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .core import evaluate
+from .core import LABELS, evaluate
 from .deterministic import point_label, point_scores
 from .errors import EngineValidationError
 from .model import compile_snapshot
@@ -377,9 +377,23 @@ def _delta(after: float | None, before: float | None) -> float | None:
 
 
 def _validate(
-    snapshot: Snapshot, goal: str, recipient: str | None, limit: int, params: ParameterSet
+    snapshot: Snapshot,
+    goal: str,
+    recipient: str | None,
+    risk_max: float | None,
+    keep_label: str | None,
+    limit: int,
+    params: ParameterSet,
 ) -> None:
     errors = snapshot_errors(snapshot, params)
+    if risk_max is not None and (
+        isinstance(risk_max, bool)
+        or not isinstance(risk_max, int | float)
+        or not 0.0 <= risk_max <= 1.0
+    ):
+        errors.append(("risk_max", f"must be a number in [0, 1], got {risk_max!r}"))
+    if keep_label is not None and keep_label not in LABELS:
+        errors.append(("keep_label", f"must be one of {', '.join(LABELS)}, got {keep_label!r}"))
     if goal not in GOALS:
         errors.append(("goal", f"must be one of {', '.join(GOALS)}, got {goal!r}"))
     if recipient is not None:
@@ -411,10 +425,12 @@ def suggest(
     """The best single edits of ``snapshot`` for ``goal``, at most ``limit`` of them.
 
     Raises ``EngineValidationError`` naming the field for an unknown goal, an unknown
-    recipient or one that is not a recipient, ``"sign"`` without a recipient, or an
-    invalid snapshot.
+    recipient or one that is not a recipient, ``"sign"`` without a recipient, a
+    ``risk_max`` outside [0, 1], a ``keep_label`` that is not an engine label, a
+    ``limit`` below 1, or an invalid snapshot. For ``"sign"`` a recipient that already
+    signs gets no suggestions (``target_signs`` says so).
     """
-    _validate(snapshot, goal, recipient, limit, params)
+    _validate(snapshot, goal, recipient, risk_max, keep_label, limit, params)
     base = _point(snapshot, params)
     target_before = base.signs.get(recipient) if recipient is not None else None
     scored = 0

@@ -158,6 +158,8 @@ def test_ranking_puts_cost_neutral_edits_first_by_gain_then_gain_per_cost():
         ({"goal": "sign", "recipient": "USA"}, "recipient"),
         ({"goal": "sign", "recipient": "CHN"}, "recipient"),
         ({"goal": "credibility", "limit": 0}, "limit"),
+        ({"goal": "credibility", "risk_max": 1.5}, "risk_max"),
+        ({"goal": "credibility", "keep_label": "mostly harmless"}, "keep_label"),
     ],
 )
 def test_bad_input_names_the_field(kwargs, field):
