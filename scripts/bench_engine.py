@@ -3,7 +3,8 @@
 Prints best-of-k wall times for a synthetic 50-line, 10-recipient draft:
 deterministic scoring, Monte Carlo at N = 2,000 and 10,000, the vectorisation
 ratio MC(N) / (N x deterministic), SMAA over 6 drafts x 10,000 samples, and
-coalition enumeration for 16 players. Figures are recorded in docs/performance.md.
+coalition enumeration for 16 players, and the design assistant's single-edit
+suggestions on a 60-line draft (about 500 candidates). Figures are recorded in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from scoring.engine.analysis import coalition, smaa
 from scoring.engine.core import evaluate
 from scoring.engine.model import compile_snapshot
 from scoring.engine.sampling import UniformSource, point_draws, sample_draws
+from scoring.engine.suggestions import suggest
 
 MECHANISMS = (
     ("track_record", 0.35, 0.9),
@@ -185,6 +187,11 @@ def main() -> None:
     print(f"coalition 16 players (65,536): {1e3 * t_coal:9.2f} ms")
     t_sym = best(lambda: coalition([1.0] * 16, [2.0] * 16), k)
     print(f"  symmetric (680 stable sets): {1e3 * t_sym:9.2f} ms")
+    big = synthetic_draft(n_lines=60)
+    catalog = big.items[:8]
+    n_cand = suggest(big, goal="credibility", catalog_items=catalog).candidates
+    t_sug = best(lambda: suggest(big, goal="credibility", catalog_items=catalog), max(1, k // 2))
+    print(f"suggest 60 lines, {n_cand} candidates: {1e3 * t_sug:9.2f} ms  (goal credibility)")
 
 
 if __name__ == "__main__":
