@@ -95,7 +95,7 @@ def _commitment_to_engine(commitment: Commitment) -> engine.Commitment:
     )
 
 
-def _mechanism_type_to_engine(mechanism_type: MechanismType) -> engine.MechanismType:
+def mechanism_type_to_engine(mechanism_type: MechanismType) -> engine.MechanismType:
     return engine.MechanismType(
         slug=mechanism_type.slug,
         name=mechanism_type.name,
@@ -163,7 +163,7 @@ def catalog_values_from_db(
             c.slug: {"burden": c.u_burden, "verifiability": c.u_verifiability} for c in commitments
         },
         mechanism_types={
-            m.slug: _mechanism_type_to_engine(m)
+            m.slug: mechanism_type_to_engine(m)
             for m in MechanismType.objects.filter(
                 slug__in=slugs["mechanisms"] | {engine.DEFAULT_PARAMETERS.phased_slug}
             )

@@ -423,6 +423,97 @@ def negotiation_for_revision(
     return answer
 
 
+def suggestions_for_revision(
+    *,
+    revision: Revision,
+    goal: str,
+    recipient: str | None = None,
+    limit: int = 10,
+    risk_max: float | None = None,
+    keep_label: str | None = None,
+) -> dict[str, Any]:
+    """The best single edits of one revision for ``goal`` (design section 15), each
+    with its change in every headline score; deterministic, so it runs in the caller.
+
+    Every catalog benefit item and (non-derived) mechanism type is a candidate. Raises
+    ``ValidationError`` naming the field (``goal``, ``recipient``, ``risk_max``,
+    ``keep_label``) or ``agreement`` for a draft that cannot be scored yet.
+    """
+    from scoring.adapters import benefit_item_to_engine, mechanism_type_to_engine
+    from scoring.engine.suggestions import suggest
+
+    document = revision.document
+    if problem := scoreable_problem(document):
+        raise ValidationError({"agreement": [problem]})
+    snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
+    try:
+        answer = suggest(
+            snapshot,
+            goal=goal,
+            recipient=recipient,
+            catalog_items=[benefit_item_to_engine(i) for i in BenefitItem.objects.all()],
+            catalog_mechanisms=[
+                mechanism_type_to_engine(m) for m in MechanismType.objects.filter(derived=False)
+            ],
+            risk_max=risk_max,
+            keep_label=keep_label,
+            limit=limit,
+        ).to_dict()
+    except engine.EngineValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for name, message in exc.errors:
+            errors.setdefault(name, []).append(message)
+        raise ValidationError(errors) from None
+    for suggestion in answer["suggestions"]:
+        for name in ("catalog_item", "catalog_mechanism"):
+            suggestion["edit"].pop(name, None)  # the slug is in ``item``
+    answer["revision"] = revision.number
+    return answer
+
+
+def suggestion_apply(
+    *, agreement_id: int, expected_version: int, author: Any, edit: dict[str, Any], description: str
+) -> Revision:
+    """Apply one suggested edit as one new revision whose message names it (a stale
+    version is refused like any edit)."""
+    from agreements import services as agreement_services
+
+    kind, key, new = edit.get("kind"), edit.get("key"), edit.get("new")
+    common = {"agreement_id": agreement_id, "expected_version": expected_version, "author": author}
+    message = f"Suggestion: {description}"[:500]
+    if kind == "add_line":
+        data = {"item": edit.get("item"), "recipient": edit.get("recipient"), "magnitude": new}
+        return agreement_services.part_add(section="lines", data=data, message=message, **common)
+    if kind == "add_mechanism":
+        data = {"type": edit.get("item"), "strength": new, "covers": edit.get("covers")}
+        return agreement_services.part_add(
+            section="mechanisms", data=data, message=message, **common
+        )
+    fields = {
+        "line_magnitude": ("lines", "magnitude"),
+        "line_phase": ("lines", "phase"),
+        "mechanism_strength": ("mechanisms", "strength"),
+        "condition_burden": ("conditions", "burden"),
+        "condition_reversible": ("conditions", "reversible"),
+    }
+    if kind in fields:
+        section, name = fields[kind]
+        changes: dict[str, Any] = {name: new}
+    elif kind == "line_lever" and str(edit.get("field", "")).startswith("levers."):
+        section = "lines"
+        current = Revision.objects.filter(agreement_id=agreement_id).order_by("-number").first()
+        lines = current.document["lines"] if current is not None else []
+        line = next((r for r in lines if r["key"] == key), None)
+        if line is None:
+            raise ValidationError({"edit": [f"The draft has no line {key!r}."]})
+        changes = {"levers": {**(line.get("levers") or {}), edit["field"][7:]: new}}
+    else:
+        raise ValidationError({"edit": [f"Unknown kind of edit {kind!r}."]})
+    return agreement_services.part_update(
+        section=section, key=str(key), changes=changes, message=message, **common
+    )
+
+
 def _unique_labels(titles: list[str]) -> list[str]:
     """Draft titles, numbered where two are the same (the engine needs distinct labels)."""
     seen: dict[str, int] = {}

@@ -548,3 +548,60 @@ class NegotiationSerializer(ResultSerializer):
     transfer_item = serializers.CharField()
     transfer_name = serializers.CharField()
     recipients = BargainSerializer(many=True)
+
+
+# --- Design assistant: single edits (section 15) -------------------------------------------
+
+
+class SuggestedEditSerializer(ResultSerializer):
+    """One edit as data; `POST .../suggestions/apply/` takes it back as it is."""
+
+    kind = serializers.ChoiceField(
+        [
+            "add_line",
+            "line_magnitude",
+            "line_lever",
+            "line_phase",
+            "add_mechanism",
+            "mechanism_strength",
+            "condition_burden",
+            "condition_reversible",
+        ]
+    )
+    section = serializers.CharField()
+    key = serializers.CharField()
+    field = serializers.CharField(help_text="`levers.<lever>` for a lever.")
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+    item = serializers.CharField(allow_null=True, help_text="Item or mechanism type slug.")
+    recipient = serializers.CharField(allow_null=True)
+    covers = serializers.CharField(allow_null=True)
+
+
+class SuggestionSerializer(ResultSerializer):
+    """A single edit that reaches the goal, with its change in every headline score."""
+
+    description = serializers.CharField()
+    edit = SuggestedEditSerializer()
+    gain = number()
+    cost_change = number(help_text="Change in provider cost (positive: it costs more).")
+    gain_per_cost = maybe(help_text="Gain per unit of extra provider cost (null: no extra).")
+    deltas = serializers.DictField(child=maybe(), help_text="Headline score -> change.")
+    label = label_field()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
+    target_signs = serializers.BooleanField(
+        allow_null=True, help_text="Whether the goal's recipient signs (null: no recipient)."
+    )
+
+
+class SuggestionResultSerializer(ResultSerializer):
+    """The best single edits of a revision for one goal, ranked."""
+
+    parameter_version = serializers.CharField()
+    revision = serializers.IntegerField()
+    goal = serializers.CharField()
+    recipient = serializers.CharField(allow_null=True)
+    candidates = serializers.IntegerField(help_text="Valid edits scored.")
+    baseline = serializers.DictField(child=maybe(), help_text="Headline scores as drafted.")
+    baseline_label = label_field()
+    target_signs = serializers.BooleanField(allow_null=True)
+    suggestions = SuggestionSerializer(many=True)

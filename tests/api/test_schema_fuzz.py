@@ -110,6 +110,10 @@ STATE_DEPENDENT: dict[str, str] = {
     "POST /api/v1/agreements/{id}/phases/order/": r"version|keys",
     "POST /api/v1/agreements/{id}/score/": r"agreement",
     "GET /api/v1/agreements/{id}/negotiation/": r"agreement|transfer_item",
+    "GET /api/v1/agreements/{id}/suggestions/": r"agreement|recipient",
+    # A suggested edit is free-form data the engine wrote: what it may be refused for
+    # depends on the draft it is applied to (any field of any part).
+    "POST /api/v1/agreements/{id}/suggestions/apply/": r".*",
     "POST /api/v1/comparisons/": r"agreements|weights|weight_intervals|snapshots.*",
     "POST /api/v1/analysis/smaa/": r"matrix|directions|weight_intervals",
     "POST /api/v1/analysis/dominance/": r"matrix|directions",
@@ -127,6 +131,14 @@ STATE_DEPENDENT: dict[str, str] = {
         f"{method} /api/v1/catalog/{kind}/{suffix}": r"slug|default_levers"
         for kind in ("items", "commitments", "mechanism-types", "risk-kinds", "actors")
         for method, suffix in (("POST", ""), ("PUT", "{slug}/"), ("PATCH", "{slug}/"))
+    },
+    # The derived mechanism type's effect is fixed by the model; which entry is derived
+    # is state.
+    **{
+        f"{method} /api/v1/catalog/mechanism-types/{{slug}}/": (
+            r"slug|default_levers|effectiveness|erosion|cost|u_cost|derived"
+        )
+        for method in ("PUT", "PATCH")
     },
 }
 

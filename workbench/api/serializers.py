@@ -12,7 +12,7 @@ from agreements import shape
 from agreements.choices import Purpose
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from catalog.choices import PowerLabel
-from core.api import StrictSerializer, TextField, key_field, slug_field
+from core.api import KEY_REGEX, StrictSerializer, TextField, key_field, slug_field
 from scoring.models import RunStatus
 from workbench.api.parts import (
     MAX_INT,
@@ -271,3 +271,34 @@ class NegotiationParamsSerializer(serializers.Serializer):
                 {name: ["May not be blank; leave it out for the default."] for name in blank}
             )
         return attrs
+
+
+class SuggestionParamsSerializer(serializers.Serializer):
+    """The query of a suggestions request."""
+
+    goal = serializers.ChoiceField(
+        ["sign", "credibility", "risk"],
+        help_text="`sign` (make `recipient` sign), `credibility` (raise it) or `risk` (lower "
+        "overall risk while every recipient that signs still does).",
+    )
+    recipient = serializers.RegexField(
+        KEY_REGEX, required=False, help_text="Recipient key; required for `sign`."
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    risk_max = serializers.FloatField(min_value=0, max_value=1, required=False)
+    keep_label = serializers.ChoiceField(
+        ["benefit_sharing", "borderline", "power_sharing"], required=False
+    )
+
+
+class SuggestionApplySerializer(StrictSerializer):
+    """Apply one suggested edit as one new revision."""
+
+    version = version_field()
+    description = TextField(max_length=500, help_text="The suggestion's description.")
+    edit = serializers.DictField(help_text="The suggestion's `edit`, as it was answered.")
+
+
+class AppliedSuggestionSerializer(serializers.Serializer):
+    revision = serializers.IntegerField()
+    message = serializers.CharField()

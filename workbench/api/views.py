@@ -26,7 +26,7 @@ from agreements.models import Agreement, Revision
 from core.api import BAD_REQUEST, VERSIONED_WRITE, error_response, validated
 from core.concurrency import etag as etag_for
 from scoring.api.filters import ScoreRunFilterSet
-from scoring.api.schemas import NegotiationSerializer
+from scoring.api.schemas import NegotiationSerializer, SuggestionResultSerializer
 from scoring.api.serializers import ScoreRunSerializer
 from scoring.models import ScoreRun
 from scoring.selectors import score_runs_by_id
@@ -34,6 +34,8 @@ from scoring.services import (
     DEFAULT_TRANSFER_ITEM,
     negotiation_for_revision,
     score_run_request_latest,
+    suggestion_apply,
+    suggestions_for_revision,
 )
 from workbench.api import serializers as s
 from workbench.api.common import (
@@ -183,6 +185,62 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
         return Response(answer)
+
+    @extend_schema(
+        parameters=[s.SuggestionParamsSerializer],
+        responses={
+            200: SuggestionResultSerializer,
+            400: BAD_REQUEST,
+            404: error_response("No such draft."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request: Request, pk: str) -> Response:
+        """The best single edits of the latest revision for a goal (make a recipient sign,
+        raise credibility, lower risk), ranked by gain per unit of provider cost, each with
+        its change in every headline score (deterministic)."""
+        agreement = self.agreement()
+        params = validated(s.SuggestionParamsSerializer, request.query_params)
+        revision = selectors.revision_latest(agreement=agreement)
+        try:
+            answer = suggestions_for_revision(revision=revision, **params)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None
+        return Response(answer)
+
+    @extend_schema(
+        request=s.SuggestionApplySerializer,
+        responses={
+            201: s.AppliedSuggestionSerializer,
+            400: BAD_REQUEST,
+            404: error_response("No such draft, or the edit names a part it does not have."),
+            **VERSIONED_WRITE,
+        },
+        parameters=[IF_MATCH, etag(201)],
+    )
+    @action(detail=True, methods=["post"], url_path="suggestions/apply")
+    def suggestion_apply(self, request: Request, pk: str) -> Response:
+        """Apply one suggestion as one new revision whose message names it; a stale
+        version is refused with who changed what, like every edit."""
+        agreement = self.agreement(write=True)
+        data, version, precondition = versioned_input(request, s.SuggestionApplySerializer)
+        revision = run_write(
+            request,
+            precondition,
+            lambda: suggestion_apply(
+                agreement_id=agreement.pk,
+                expected_version=version,
+                author=request.user,
+                edit=data["edit"],
+                description=data["description"],
+            ),
+        )
+        response = Response(
+            {"revision": revision.number, "message": revision.message},
+            status=status.HTTP_201_CREATED,
+        )
+        response["ETag"] = etag_for(revision.number)
+        return response
 
     @extend_schema(
         request=s.ForkSerializer,
