@@ -460,10 +460,7 @@ def suggestions_for_revision(
             limit=limit,
         ).to_dict()
     except engine.EngineValidationError as exc:
-        errors: dict[str, list[str]] = {}
-        for name, message in exc.errors:
-            errors.setdefault(name, []).append(message)
-        raise ValidationError(errors) from None
+        raise ValidationError(exc.by_field()) from None
     for suggestion in answer["suggestions"]:
         for name in ("catalog_item", "catalog_mechanism"):
             suggestion["edit"].pop(name, None)  # the slug is in ``item``

@@ -26,10 +26,8 @@ ANALYSIS_TAGS = ["analysis"]
 
 
 def engine_errors(exc: engine.EngineValidationError) -> ValidationError:
-    errors: dict[str, list[str]] = {}
-    for field, message in exc.errors:
-        errors.setdefault(field, []).append(message)
-    return ValidationError(errors)
+    """The engine's input problems as a field-level 400."""
+    return ValidationError(exc.by_field())
 
 
 def computed(response: Any, extra: dict[int, Any] | None = None) -> dict[int, Any]:

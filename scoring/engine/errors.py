@@ -20,3 +20,10 @@ class EngineValidationError(ValueError):
         self.errors: list[tuple[str, str]] = list(errors)
         self.field: str = self.errors[0][0]
         super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors))
+
+    def by_field(self) -> dict[str, list[str]]:
+        """The problems grouped by field, in order (the shape of a field-level 400)."""
+        grouped: dict[str, list[str]] = {}
+        for name, message in self.errors:
+            grouped.setdefault(name, []).append(message)
+        return grouped
