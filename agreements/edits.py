@@ -159,6 +159,34 @@ def part_changed(
     return Edit(new, message, (section, index))
 
 
+def parts_edited(
+    document: Mapping[str, Any], *, steps: Sequence[Mapping[str, Any]], catalog: CatalogIndex
+) -> Edit:
+    """Several additions and changes as one edit (a package of suggestions).
+
+    Each step is ``{"op": "add", "section", "data"}`` or ``{"op": "change", "section",
+    "key", "changes"}``; a change of ``levers`` merges with the line's levers. The steps
+    apply in order, and the message lists them.
+    """
+    current: dict[str, Any] = copy.deepcopy(dict(document))
+    messages = []
+    for step in steps:
+        section = step["section"]
+        if step["op"] == "add":
+            change = part_added(current, section=section, data=step["data"], catalog=catalog)
+        else:
+            changes = dict(step["changes"])
+            if "levers" in changes:
+                row = current[section][_index(current, section, step["key"])]
+                changes["levers"] = {**(row.get("levers") or {}), **changes["levers"]}
+            change = part_changed(
+                current, section=section, key=step["key"], changes=changes, catalog=catalog
+            )
+        current = change.document
+        messages.append(change.message)
+    return Edit(current, "; ".join(messages))
+
+
 def part_removed(
     document: Mapping[str, Any], *, section: str, key: str, catalog: CatalogIndex
 ) -> Edit:

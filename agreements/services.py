@@ -12,7 +12,7 @@ what since), rewrites the rows, records the revision and tells the listeners
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -372,6 +372,30 @@ def part_update(
             document, section=section, key=key, changes=changes, catalog=catalog
         ),
         brings={section: [changes]},
+        message=message,
+    )
+
+
+def parts_edit(
+    *,
+    agreement_id: int,
+    expected_version: int,
+    author: Any,
+    steps: Sequence[Mapping[str, Any]],
+    message: str = "",
+) -> Revision:
+    """Several additions and changes of parts as one revision (``edits.parts_edited``)."""
+    for step in steps:
+        _check_section(step["section"])
+    return _commit(
+        agreement_id=agreement_id,
+        expected_version=expected_version,
+        author=author,
+        edit=lambda document, catalog: edits.parts_edited(document, steps=steps, catalog=catalog),
+        brings={
+            section: [st["data"] for st in steps if st["op"] == "add" and st["section"] == section]
+            for section in {st["section"] for st in steps}
+        },
         message=message,
     )
 

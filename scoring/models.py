@@ -28,23 +28,17 @@ class RunReason(models.TextChoices):
 PENDING = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
-class ScoreRun(TimeStampedModel):
-    """Scores of exactly one revision, with the parameter version, samples and seed used.
+class Job(TimeStampedModel):
+    """What every background job row records: its state, attempts and heartbeat.
 
-    ``result`` holds the engine's ``ScoreResult.to_dict()``; the headline numbers are
-    copied to columns so lists can show them without loading the result.
+    A service creates the row first and sends its id to the workers; a delivery claims
+    it with a conditional UPDATE (``scoring.jobs``), so one delivery runs it, and the
+    sweep hands it on again when its worker stops beating or its message is lost.
     """
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="score_runs")
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="score_runs")
-    revision_number = models.PositiveIntegerField()
     status = models.CharField(
         max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
     )
-    reason = models.CharField(max_length=24, choices=RunReason.choices, default=RunReason.REVISION)
-    parameter_version = models.CharField(max_length=32)
-    n_samples = models.PositiveIntegerField()
-    seed = models.BigIntegerField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -58,6 +52,29 @@ class ScoreRun(TimeStampedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING
+
+
+class ScoreRun(Job):
+    """Scores of exactly one revision, with the parameter version, samples and seed used.
+
+    ``result`` holds the engine's ``ScoreResult.to_dict()``; the headline numbers are
+    copied to columns so lists can show them without loading the result.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="score_runs")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="score_runs")
+    revision_number = models.PositiveIntegerField()
+    reason = models.CharField(max_length=24, choices=RunReason.choices, default=RunReason.REVISION)
+    parameter_version = models.CharField(max_length=32)
+    n_samples = models.PositiveIntegerField()
+    seed = models.BigIntegerField()
     stale = models.BooleanField(
         default=False, help_text="Catalog values or parameters changed since this run."
     )
@@ -79,6 +96,38 @@ class ScoreRun(TimeStampedModel):
     def __str__(self) -> str:
         return f"run {self.pk} of {self.agreement_id} r{self.revision_number} ({self.status})"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING
+
+class AssistantKind(models.TextChoices):
+    SUGGESTIONS = "suggestions", "Single edits"
+    PACKAGE = "package", "Package"
+
+
+class AssistantRun(Job):
+    """One answer of the design assistant (single edits or a package search) for one
+    revision, cached by what was asked (``options``) and the parameter version."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="assistant_runs"
+    )
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    revision_number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=AssistantKind.choices)
+    options = models.JSONField(default=dict)
+    options_key = models.CharField(max_length=64)
+    parameter_version = models.CharField(max_length=32)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "kind", "options_key", "parameter_version"],
+                name="assistant_run_once_per_question",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} of {self.agreement_id} r{self.revision_number}"

@@ -16,6 +16,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 SCORE_RUN_TASK = "scoring.score_run"
+ASSISTANT_RUN_TASK = "scoring.assistant_run"
 
 
 def _task(name: str) -> Task:
@@ -29,13 +30,22 @@ def score_run_send_on_commit(run_id: int) -> None:
 
 def score_run_send(run_id: int) -> None:
     """Send the task; a broker outage is logged, and the sweep sends it again later."""
-    task = _task(SCORE_RUN_TASK)
+    _send(SCORE_RUN_TASK, run_id, "score run")
+
+
+def assistant_run_send_on_commit(run_id: int) -> None:
+    """Send design-assistant job ``run_id`` to the workers when the transaction commits."""
+    transaction.on_commit(lambda: _send(ASSISTANT_RUN_TASK, run_id, "assistant answer"))
+
+
+def _send(name: str, run_id: int, what: str) -> None:
+    task = _task(name)
     try:
         task.delay(run_id)
-    except Exception:  # the broker is down: the run stays queued for the sweep
-        if task.app.conf.task_always_eager:  # an error of the run itself, not of a broker
+    except Exception:  # the broker is down: the row stays queued for the sweep
+        if task.app.conf.task_always_eager:  # an error of the job itself, not of a broker
             raise
-        logger.exception("could not enqueue score run %s; the sweep will retry", run_id)
+        logger.exception("could not enqueue %s %s; the sweep will retry", what, run_id)
 
 
 def waiting_messages() -> int | None:

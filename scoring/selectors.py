@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404
 
 from accounts.selectors import scope_to_teams
-from scoring.models import RunStatus, ScoreRun
+from scoring.models import AssistantRun, RunStatus, ScoreRun
 
 SUMMARY_FIELDS = (
     "pk",
@@ -58,3 +58,16 @@ def score_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
 def score_run_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
     """The most recently requested run of the draft, whatever its state."""
     return ScoreRun.objects.filter(agreement=agreement).defer("result").order_by("-pk").first()
+
+
+def assistant_run_get_for_user(*, user: Any, pk: int) -> AssistantRun:
+    """A design-assistant answer of one of the user's teams (404 otherwise)."""
+    run = (
+        scope_to_teams(AssistantRun.objects.all(), user=user, team_field="agreement__team")
+        .select_related("agreement")
+        .filter(pk=pk)
+        .first()
+    )
+    if run is None:
+        raise Http404("No such answer.")
+    return run

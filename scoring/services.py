@@ -13,22 +13,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from agreements.document import scoreable_problem
 from agreements.models import Agreement, Revision
 from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType
-from scoring import engine, queue
+from scoring import engine, jobs, queue
 from scoring.adapters import catalog_values_from_db, snapshot_from_document
 from scoring.models import PENDING, RunReason, RunStatus, ScoreRun
 
@@ -79,54 +78,19 @@ def score_run_request_for_revision(revision: Revision, author: Any) -> None:
     score_run_request(revision=revision, requested_by=author)
 
 
-def _claim(run: ScoreRun) -> bool:
-    """Mark the run running; True when this delivery now owns it.
-
-    A queued run is claimable, and so is an abandoned one (its worker stopped beating),
-    never a run whose worker still beats. The UPDATE matches only while the row still
-    has the attempt count read with it, so exactly one delivery wins however many
-    messages name the run; the new count is the owner's token: beats and results are
-    written only while the row is running with it.
-    """
-    now = timezone.now()
-    claimed = ScoreRun.objects.filter(
-        Q(status=RunStatus.QUEUED) | _abandoned(now), pk=run.pk, attempts=run.attempts
-    ).update(
-        status=RunStatus.RUNNING,
-        attempts=run.attempts + 1,
-        started_at=now,
-        heartbeat_at=now,
-        updated_at=now,
-    )
-    if claimed:
-        run.attempts += 1
-    return bool(claimed)
-
-
-def _abandoned(now: datetime) -> Q:
-    """Running, and its worker stopped beating ``WINDFALL_STALE_HEARTBEAT_SECONDS`` ago;
-    a run that never beat (claimed by an older version) after ``WINDFALL_STUCK_AFTER_SECONDS``.
-    """
-    stale = now - timedelta(seconds=settings.WINDFALL_STALE_HEARTBEAT_SECONDS)
-    stuck = now - timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
-    return Q(status=RunStatus.RUNNING) & (
-        Q(heartbeat_at__lt=stale) | Q(heartbeat_at=None, updated_at__lt=stuck)
-    )
-
-
 def _owned(run_id: int, attempt: int) -> QuerySet[ScoreRun]:
     """The run's row while attempt ``attempt`` still owns it (running, with that count)."""
-    return ScoreRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, attempts=attempt)
+    return jobs.owned(ScoreRun, run_id, attempt)
 
 
 def score_run_execute(*, run_id: int) -> str:
     """Score one run (called by the Celery task). Returns what happened, for logs."""
     run = ScoreRun.objects.select_related("revision").filter(pk=run_id).first()
-    if run is None or not _claim(run):
+    if run is None or not jobs.claim(run):
         return "skipped: not claimable (done, superseded, gone, or owned by another worker)"
     started = time.perf_counter()
     try:
-        with _heartbeat(run):
+        with jobs.heartbeat(run):
             document = run.revision.document
             snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
             _test_delay()
@@ -141,44 +105,6 @@ def score_run_execute(*, run_id: int) -> str:
             _owned(run.pk, run.attempts).update(status=RunStatus.QUEUED, updated_at=timezone.now())
         raise
     return "done"
-
-
-@contextlib.contextmanager
-def _heartbeat(run: ScoreRun) -> Iterator[None]:
-    """Touch ``heartbeat_at`` every ``WINDFALL_HEARTBEAT_SECONDS`` while the block runs.
-
-    A daemon thread with its own database connection beats while the engine computes.
-    It stops, closing its connection, when the block ends, or when a beat finds the run
-    no longer this attempt's (finished or handed over): it can never revive a run.
-    """
-    stop = threading.Event()
-    beater = threading.Thread(
-        target=_beat,
-        args=(run.pk, run.attempts, stop),
-        name=f"score-run-{run.pk}-heartbeat",
-        daemon=True,
-    )
-    beater.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        beater.join(timeout=settings.WINDFALL_HEARTBEAT_SECONDS)
-
-
-def _beat(run_id: int, attempt: int, stop: threading.Event) -> None:
-    try:
-        while not stop.wait(settings.WINDFALL_HEARTBEAT_SECONDS):
-            try:
-                if not _owned(run_id, attempt).update(heartbeat_at=timezone.now()):
-                    return
-            except DatabaseError:
-                logger.warning("score run %s: heartbeat failed; trying again", run_id)
-                with contextlib.suppress(DatabaseError):
-                    connection.close_if_unusable_or_obsolete()
-    finally:
-        with contextlib.suppress(DatabaseError):
-            connection.close()
 
 
 def score_run_fail(*, run_id: int, error: str) -> None:
@@ -311,7 +237,7 @@ def score_runs_sweep() -> dict[str, int]:
     exactly one delivery run a run.
     """
     now = timezone.now()
-    requeued = _requeue(_abandoned(now), now, "its worker stopped beating; handing it on")
+    requeued = _requeue(jobs.abandoned(now), now, "its worker stopped beating; handing it on")
     resend = now - timedelta(seconds=settings.WINDFALL_RESEND_QUEUED_AFTER_SECONDS)
     stuck = now - timedelta(seconds=settings.WINDFALL_STUCK_AFTER_SECONDS)
     due = Q(status=RunStatus.QUEUED, updated_at__lt=resend)
@@ -326,16 +252,8 @@ def score_runs_sweep() -> dict[str, int]:
 
 
 def _requeue(condition: Q, now: datetime, why: str) -> int:
-    """Queue and send again each run matching ``condition``, re-checked row by row."""
-    requeued = 0
-    for run_id, attempts in ScoreRun.objects.filter(condition).values_list("pk", "attempts"):
-        if ScoreRun.objects.filter(condition, pk=run_id, attempts=attempts).update(
-            status=RunStatus.QUEUED, updated_at=now
-        ):
-            logger.warning("score run %s (attempt %s): %s", run_id, attempts, why)
-            queue.score_run_send_on_commit(run_id)
-            requeued += 1
-    return requeued
+    """Queue and send again each score run matching ``condition``."""
+    return jobs.requeue(ScoreRun, condition, now, why, queue.score_run_send_on_commit)
 
 
 def _agreements_with_outdated_parameters() -> list[int]:
@@ -421,94 +339,6 @@ def negotiation_for_revision(
         raise ValidationError({"agreement": [str(exc)]}) from None
     answer["revision"] = revision.number
     return answer
-
-
-def suggestions_for_revision(
-    *,
-    revision: Revision,
-    goal: str,
-    recipient: str | None = None,
-    limit: int = 10,
-    risk_max: float | None = None,
-    keep_label: str | None = None,
-) -> dict[str, Any]:
-    """The best single edits of one revision for ``goal`` (design section 15), each
-    with its change in every headline score; deterministic, so it runs in the caller.
-
-    Every catalog benefit item and (non-derived) mechanism type is a candidate. Raises
-    ``ValidationError`` naming the field (``goal``, ``recipient``, ``risk_max``,
-    ``keep_label``) or ``agreement`` for a draft that cannot be scored yet.
-    """
-    from scoring.adapters import benefit_item_to_engine, mechanism_type_to_engine
-    from scoring.engine.suggestions import suggest
-
-    document = revision.document
-    if problem := scoreable_problem(document):
-        raise ValidationError({"agreement": [problem]})
-    snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
-    try:
-        answer = suggest(
-            snapshot,
-            goal=goal,
-            recipient=recipient,
-            catalog_items=[benefit_item_to_engine(i) for i in BenefitItem.objects.all()],
-            catalog_mechanisms=[
-                mechanism_type_to_engine(m) for m in MechanismType.objects.filter(derived=False)
-            ],
-            risk_max=risk_max,
-            keep_label=keep_label,
-            limit=limit,
-        ).to_dict()
-    except engine.EngineValidationError as exc:
-        raise ValidationError(exc.by_field()) from None
-    for suggestion in answer["suggestions"]:
-        for name in ("catalog_item", "catalog_mechanism"):
-            suggestion["edit"].pop(name, None)  # the slug is in ``item``
-    answer["revision"] = revision.number
-    return answer
-
-
-def suggestion_apply(
-    *, agreement_id: int, expected_version: int, author: Any, edit: dict[str, Any], description: str
-) -> Revision:
-    """Apply one suggested edit as one new revision whose message names it (a stale
-    version is refused like any edit)."""
-    from agreements import services as agreement_services
-
-    kind, key, new = edit.get("kind"), edit.get("key"), edit.get("new")
-    common = {"agreement_id": agreement_id, "expected_version": expected_version, "author": author}
-    message = f"Suggestion: {description}"[:500]
-    if kind == "add_line":
-        data = {"item": edit.get("item"), "recipient": edit.get("recipient"), "magnitude": new}
-        return agreement_services.part_add(section="lines", data=data, message=message, **common)
-    if kind == "add_mechanism":
-        data = {"type": edit.get("item"), "strength": new, "covers": edit.get("covers")}
-        return agreement_services.part_add(
-            section="mechanisms", data=data, message=message, **common
-        )
-    fields = {
-        "line_magnitude": ("lines", "magnitude"),
-        "line_phase": ("lines", "phase"),
-        "mechanism_strength": ("mechanisms", "strength"),
-        "condition_burden": ("conditions", "burden"),
-        "condition_reversible": ("conditions", "reversible"),
-    }
-    if kind in fields:
-        section, name = fields[kind]
-        changes: dict[str, Any] = {name: new}
-    elif kind == "line_lever" and str(edit.get("field", "")).startswith("levers."):
-        section = "lines"
-        current = Revision.objects.filter(agreement_id=agreement_id).order_by("-number").first()
-        lines = current.document["lines"] if current is not None else []
-        line = next((r for r in lines if r["key"] == key), None)
-        if line is None:
-            raise ValidationError({"edit": [f"The draft has no line {key!r}."]})
-        changes = {"levers": {**(line.get("levers") or {}), edit["field"][7:]: new}}
-    else:
-        raise ValidationError({"edit": [f"Unknown kind of edit {kind!r}."]})
-    return agreement_services.part_update(
-        section=section, key=str(key), changes=changes, message=message, **common
-    )
 
 
 def _unique_labels(titles: list[str]) -> list[str]:

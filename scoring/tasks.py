@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from scoring import services
+from scoring import assistant, services
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,37 @@ def score_run_task(run_id: int) -> str:
         return "failed: unexpected error"
 
 
+@shared_task(
+    name="scoring.assistant_run",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def assistant_run_task(run_id: int) -> str:
+    """Compute one design-assistant answer; retries only on transient database errors."""
+    try:
+        return assistant.assistant_run_execute(run_id=run_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except SoftTimeLimitExceeded:
+        assistant.assistant_run_fail(run_id=run_id, error="The search took too long.")
+        return "failed: time limit"
+    except Exception:
+        logger.exception("assistant run %s failed", run_id)
+        assistant.assistant_run_fail(
+            run_id=run_id, error="The search failed unexpectedly; it was logged."
+        )
+        return "failed: unexpected error"
+
+
 # Acknowledged on receipt: a lost sweep is replaced by the next one, and a worker holding
 # an unacknowledged message when Redis drops exits (kombu 5.7, restore_unacked on close).
 @shared_task(name="scoring.sweep", acks_late=False)
 def score_runs_sweep_task() -> dict[str, int]:
-    """Periodic: re-send lost and abandoned runs; re-score drafts scored with old parameters."""
-    return services.score_runs_sweep()
+    """Periodic: re-send lost and abandoned runs and design-assistant answers; re-score
+    drafts scored with old parameters."""
+    return {**services.score_runs_sweep(), "assistant_requeued": assistant.assistant_runs_sweep()}

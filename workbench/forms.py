@@ -28,7 +28,7 @@ from agreements.shape import (
     Target,
 )
 from agreements.wording import LEVER_LABELS, choice_words
-from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG
+from catalog.choices import LEVER_CHOICES, MAX_GENERATION_LAG, PowerLabel
 from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 from core.text import UNENCODABLE_MESSAGE, unencodable_path
 
@@ -488,3 +488,52 @@ class PhaseUpdateForm(VersionedForm):
     name = form_field(PHASES["name"])
     reversible = form_field(PHASES["reversible"], initial=False)
     duration_months = form_field(PHASES["duration_months"])
+
+
+class AssistantForm(forms.Form):
+    """What to ask the design assistant about a draft (the builder's assistant section).
+
+    ``goal`` is ``in_force``, ``credibility``, ``risk`` or ``sign:<recipient key>``.
+    """
+
+    KINDS = (("suggestions", "Single edits"), ("package", "Package"))
+
+    kind = forms.ChoiceField(choices=KINDS)
+    goal = forms.ChoiceField(label="Goal")
+    risk_max = forms.FloatField(
+        label="Overall risk at most",
+        required=False,
+        min_value=0,
+        max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )
+    keep_label = forms.ChoiceField(label="Keep the label", required=False)
+    max_edits = forms.IntegerField(
+        label="Edits in a package, at most", min_value=1, max_value=4, initial=4
+    )
+
+    def __init__(self, *args: Any, recipients: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        goal = cast(forms.ChoiceField, self.fields["goal"])
+        goal.choices = [
+            ("in_force", "Bring it into force (everyone, or the coalition's threshold, signs)"),
+            *((f"sign:{key}", f"Make {name} sign") for key, name in recipients),
+            ("credibility", "Raise credibility"),
+            ("risk", "Lower overall risk while every signer still signs"),
+        ]
+        label = cast(forms.ChoiceField, self.fields["keep_label"])
+        label.choices = [("", "Any label"), *PowerLabel.choices]
+
+    def options(self) -> tuple[str, dict[str, Any]]:
+        """The kind of answer and the options of ``scoring.assistant``, once valid."""
+        data = self.cleaned_data
+        goal, _, recipient = data["goal"].partition(":")
+        options: dict[str, Any] = {
+            "risk_max": data.get("risk_max"),
+            "keep_label": data.get("keep_label") or None,
+        }
+        if data["kind"] == "package":
+            options["max_edits"] = data.get("max_edits") or 4
+        else:
+            options.update(goal=goal, recipient=recipient or None)
+        return data["kind"], options

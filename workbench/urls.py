@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from workbench.views import builder, compare, dashboard, exports, history, negotiation, scores
+from workbench.views import (
+    assistant,
+    builder,
+    compare,
+    dashboard,
+    exports,
+    history,
+    negotiation,
+    scores,
+)
 
 app_name = "workbench"
 
@@ -33,6 +42,17 @@ urlpatterns = [
     path("drafts/<int:pk>/briefing/", exports.briefing, name="briefing"),
     path("drafts/<int:pk>/score/", scores.score_panel, name="score-panel"),
     path("drafts/<int:pk>/negotiation/", negotiation.negotiation, name="negotiation"),
+    path("drafts/<int:pk>/assistant/", assistant.assistant, name="assistant"),
+    path(
+        "drafts/<int:pk>/assistant/<str:run_id>/",
+        assistant.assistant_run,
+        name="assistant-run",
+    ),
+    path(
+        "drafts/<int:pk>/assistant/<str:run_id>/apply/",
+        assistant.assistant_apply,
+        name="assistant-apply",
+    ),
     path("drafts/<int:pk>/score/again/", scores.score_request, name="score-again"),
     path("compare/", compare.compare, name="compare"),
 ]

@@ -591,6 +591,9 @@ class SuggestionSerializer(ResultSerializer):
     target_signs = serializers.BooleanField(
         allow_null=True, help_text="Whether the goal's recipient signs (null: no recipient)."
     )
+    in_force = serializers.BooleanField(
+        help_text="Whether the agreement enters into force after the edit."
+    )
 
 
 class SuggestionResultSerializer(ResultSerializer):
@@ -604,4 +607,43 @@ class SuggestionResultSerializer(ResultSerializer):
     baseline = serializers.DictField(child=maybe(), help_text="Headline scores as drafted.")
     baseline_label = label_field()
     target_signs = serializers.BooleanField(allow_null=True)
+    in_force = serializers.BooleanField(help_text="Whether the draft enters into force.")
+    shortfall = number(
+        help_text="The smallest total rise in net incentive (or coalition margin) that would "
+        "bring the missing signers in; 0 when the draft enters into force."
+    )
     suggestions = SuggestionSerializer(many=True)
+
+
+class PackageSerializer(ResultSerializer):
+    """Edits that together bring the agreement into force, with their effect."""
+
+    descriptions = serializers.ListField(child=serializers.CharField())
+    edits = SuggestedEditSerializer(many=True)
+    scores = serializers.DictField(child=maybe(), help_text="Headline scores after the package.")
+    deltas = serializers.DictField(child=maybe(), help_text="Headline score -> change.")
+    cost_change = number(help_text="Change in provider cost (positive: it costs more).")
+    label = label_field()  # type: ignore[assignment]  # DRF stubs: a field named like an attribute
+    signs = serializers.DictField(
+        child=serializers.BooleanField(), help_text="Recipient key -> would sign after it."
+    )
+
+
+class PackageResultSerializer(ResultSerializer):
+    """The cheapest package found by the search, or why there is none."""
+
+    parameter_version = serializers.CharField()
+    revision = serializers.IntegerField()
+    max_edits = serializers.IntegerField()
+    candidates = serializers.IntegerField(help_text="Valid single edits scored.")
+    evaluated = serializers.IntegerField(help_text="Packages scored in all.")
+    exhaustive = serializers.BooleanField(
+        help_text="Whether every combination was covered (nothing pruned)."
+    )
+    baseline = serializers.DictField(child=maybe(), help_text="Headline scores as drafted.")
+    baseline_label = label_field()
+    baseline_signs = serializers.DictField(child=serializers.BooleanField())
+    in_force = serializers.BooleanField(help_text="Whether the draft already enters into force.")
+    shortfall = number()
+    package = PackageSerializer(allow_null=True)
+    reason = serializers.CharField(allow_blank=True, help_text="Why there is no package.")

@@ -4,6 +4,10 @@
 values and keeps those that reach a goal within the analyst's bounds:
 
 - ``"sign"``: ``recipient`` would sign after the edit (gain: its net incentive change);
+- ``"in_force"``: the draft comes closer to entering into force (every recipient signs;
+  in a coalition, enough members for the threshold sign and the signing set is stable);
+  gain: the fall in its entry shortfall (the smallest total rise in net incentive, or
+  coalition margin, that would bring the missing signers in);
 - ``"credibility"``: credibility rises (gain: the rise);
 - ``"risk"``: overall risk falls and no recipient that signs now stops signing (gain:
   the fall).
@@ -49,12 +53,13 @@ from .types import (
     Line,
     Mechanism,
     MechanismType,
+    Purpose,
     Role,
     Snapshot,
 )
 from .validation import snapshot_errors
 
-GOALS: tuple[str, ...] = ("sign", "credibility", "risk")
+GOALS: tuple[str, ...] = ("sign", "in_force", "credibility", "risk")
 
 HEADLINE_SCORES: tuple[str, ...] = (
     "credibility",
@@ -73,6 +78,8 @@ MAGNITUDE_STEP = 0.25
 MECHANISM_STRENGTH = 0.5
 MECHANISM_STEP = 0.25
 BURDEN_STEP = 0.1
+GAIN_FLOOR = 1e-12
+"""A gain at or below this is rounding, not an improvement."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,8 @@ class Suggestion:
     label: str
     target_signs: bool | None
     """Whether ``recipient`` signs after the edit (``None`` without a recipient)."""
+    in_force: bool
+    """Whether the agreement enters into force after the edit (at its point values)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,10 @@ class SuggestionResult:
     baseline_label: str
     target_signs: bool | None
     """Whether ``recipient`` signs as drafted."""
+    in_force: bool
+    """Whether the agreement enters into force as drafted."""
+    shortfall: float
+    """The draft's entry shortfall (0 when it enters into force)."""
     suggestions: tuple[Suggestion, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -329,23 +342,58 @@ def _candidates(
 
 
 @dataclass(frozen=True)
-class _Point:
+class Point:
+    """A draft's point evaluation: headline scores, label, who signs and by how much."""
+
     scores: dict[str, float | None]
     label: str
     signs: dict[str, bool]
     net: dict[str, float]
+    shortfall: float
+    """How far the draft is from entering into force (value units; 0 when it does)."""
+
+    @property
+    def in_force(self) -> bool:
+        """Whether the agreement enters into force at the point values (section 6)."""
+        return bool(self.scores["viability"])
 
 
-def _point(snapshot: Snapshot, params: ParameterSet) -> _Point:
+def entry_shortfall(
+    net: list[float], margin: list[float], signs: list[bool], members: list[bool], needed: int
+) -> float:
+    """The smallest total rise in net incentive (or coalition margin) that would bring
+    ``needed`` more recipients to sign: the sum of the ``needed`` smallest gaps."""
+    gaps = sorted(
+        max(0.0, -min(n, m))
+        for n, m, s, member in zip(net, margin, signs, members, strict=True)
+        if member and not s
+    )
+    return float(sum(gaps[: max(0, needed)]))
+
+
+def point(snapshot: Snapshot, params: ParameterSet) -> Point:
     """Row 0 of ``score``: the same compiled model evaluated at its point values."""
     model = compile_snapshot(snapshot, params)
     ev = evaluate(model, point_draws(model))
     keys = [p.key for p in model.recipients]
-    return _Point(
-        point_scores(ev),
+    signs = [bool(s > 0) for s in ev.signs_j[0].tolist()]
+    net = ev.net_j[0].tolist()
+    margin = ev.margin_j[0].tolist()
+    if snapshot.purpose == Purpose.COALITION:
+        members = [bool(x) for x in model.member.tolist()]
+        signing = sum(s and m for s, m in zip(signs, members, strict=True))
+        needed = max(1, snapshot.min_participation) - signing
+    else:
+        members = [True] * len(keys)
+        needed = len(keys) - sum(signs) if keys else 0
+    scores = point_scores(ev)
+    shortfall = 0.0 if scores["viability"] else entry_shortfall(net, margin, signs, members, needed)
+    return Point(
+        scores,
         point_label(model, ev),
-        dict(zip(keys, (bool(s > 0) for s in ev.signs_j[0].tolist()), strict=True)),
-        dict(zip(keys, ev.net_j[0].tolist(), strict=True)),
+        dict(zip(keys, signs, strict=True)),
+        dict(zip(keys, net, strict=True)),
+        shortfall,
     )
 
 
@@ -376,15 +424,17 @@ def _delta(after: float | None, before: float | None) -> float | None:
     return after - before
 
 
-def _validate(
+def validate_request(
     snapshot: Snapshot,
     goal: str,
     recipient: str | None,
     risk_max: float | None,
     keep_label: str | None,
     limit: int,
-    params: ParameterSet,
+    params: ParameterSet = DEFAULT_PARAMETERS,
 ) -> None:
+    """Raise ``EngineValidationError`` naming each bad field of a request to ``suggest``
+    (or, with goal ``"in_force"``, to the package search), the snapshot's included."""
     errors = snapshot_errors(snapshot, params)
     if risk_max is not None and (
         isinstance(risk_max, bool)
@@ -430,8 +480,8 @@ def suggest(
     ``limit`` below 1, or an invalid snapshot. For ``"sign"`` a recipient that already
     signs gets no suggestions (``target_signs`` says so).
     """
-    _validate(snapshot, goal, recipient, risk_max, keep_label, limit, params)
-    base = _point(snapshot, params)
+    validate_request(snapshot, goal, recipient, risk_max, keep_label, limit, params)
+    base = point(snapshot, params)
     target_before = base.signs.get(recipient) if recipient is not None else None
     scored = 0
     kept: list[tuple[int, Suggestion]] = []
@@ -441,7 +491,7 @@ def suggest(
         candidate = apply(snapshot, edit)
         if edit_errors(candidate, edit, params):
             continue
-        after = _point(candidate, params)
+        after = point(candidate, params)
         scored += 1
         if risk_max is not None:
             risk = after.scores["risk_overall"]
@@ -454,6 +504,8 @@ def suggest(
             if not after.signs[recipient] or target_before:
                 continue
             gain: float | None = after.net[recipient] - base.net[recipient]
+        elif goal == "in_force":
+            gain = base.shortfall - after.shortfall
         elif goal == "credibility":
             gain = _delta(after.scores["credibility"], base.scores["credibility"])
         else:
@@ -461,7 +513,7 @@ def suggest(
                 continue
             fall = _delta(after.scores["risk_overall"], base.scores["risk_overall"])
             gain = None if fall is None else -fall
-        if gain is None or not math.isfinite(gain) or (goal != "sign" and gain <= 0):
+        if gain is None or not math.isfinite(gain) or (goal != "sign" and gain <= GAIN_FLOOR):
             continue
         deltas = {n: _delta(after.scores[n], base.scores[n]) for n in HEADLINE_SCORES}
         cost = deltas["provider_cost"] or 0.0
@@ -477,6 +529,7 @@ def suggest(
                     deltas=deltas,
                     label=after.label,
                     target_signs=after.signs[recipient] if recipient is not None else None,
+                    in_force=after.in_force,
                 ),
             )
         )
@@ -489,6 +542,8 @@ def suggest(
         baseline={n: base.scores[n] for n in HEADLINE_SCORES},
         baseline_label=base.label,
         target_signs=target_before,
+        in_force=base.in_force,
+        shortfall=base.shortfall,
         suggestions=tuple(s for _, s in kept[:limit]),
     )
 

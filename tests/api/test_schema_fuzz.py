@@ -114,6 +114,10 @@ STATE_DEPENDENT: dict[str, str] = {
     # A suggested edit is free-form data the engine wrote: what it may be refused for
     # depends on the draft it is applied to (any field of any part).
     "POST /api/v1/agreements/{id}/suggestions/apply/": r".*",
+    # An answer of the design assistant is asked of a draft that can be scored, for one
+    # of its recipients; it is applied once done, to the revision it was computed for.
+    "POST /api/v1/agreements/{agreement_pk}/assistant/": r"agreement|recipient",
+    "POST /api/v1/assistant-runs/{id}/apply/": r"run|version|suggestion",
     "POST /api/v1/comparisons/": r"agreements|weights|weight_intervals|snapshots.*",
     "POST /api/v1/analysis/smaa/": r"matrix|directions|weight_intervals",
     "POST /api/v1/analysis/dominance/": r"matrix|directions",

@@ -16,7 +16,7 @@ from celery.signals import worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
-from scoring import engine, queue, services, tasks
+from scoring import engine, jobs, queue, services, tasks
 from scoring.models import RunStatus, ScoreRun
 from scoring.services import score_run_execute, score_runs_sweep
 from tests.factories import make_draft
@@ -144,11 +144,11 @@ def test_the_previous_owner_can_neither_beat_nor_finish_a_run_handed_over(
     run, settings, django_capture_on_commit_callbacks
 ):
     first = ScoreRun.objects.get(pk=run.pk)
-    assert services._claim(first)  # attempt 1: its worker then stalls
+    assert jobs.claim(first)  # attempt 1: its worker then stalls
     _set(run, heartbeat_at=_ago(settings.WINDFALL_STALE_HEARTBEAT_SECONDS + 1))
     _sweep(django_capture_on_commit_callbacks, execute=False)
     second = ScoreRun.objects.get(pk=run.pk)
-    assert services._claim(second)  # attempt 2
+    assert jobs.claim(second)  # attempt 2
     assert not services._owned(run.pk, first.attempts).update(heartbeat_at=timezone.now())
     services._finish(first, None, status=RunStatus.FAILED, error="late")
     run.refresh_from_db()
@@ -159,7 +159,7 @@ def test_the_previous_owner_can_neither_beat_nor_finish_a_run_handed_over(
 
 
 def _heartbeat_threads(run_id: int) -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == f"score-run-{run_id}-heartbeat"]
+    return [t for t in threading.enumerate() if t.name == f"scorerun-{run_id}-heartbeat"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -182,13 +182,13 @@ def test_the_heartbeat_never_revives_a_run_that_is_no_longer_its_own(
     settings.WINDFALL_HEARTBEAT_SECONDS = 0.05
     monkeypatch.setattr(queue, "score_run_send_on_commit", lambda run_id: None)
     run = ScoreRun.objects.get(agreement=make_draft(team=team, author=analyst))
-    assert services._claim(run)
+    assert jobs.claim(run)
     if fate == "finished":
         after = {"status": RunStatus.DONE}
     else:
         after = {"status": RunStatus.RUNNING, "attempts": run.attempts + 1}
     beat_at = _set(ScoreRun.objects.get(pk=run.pk), **after).heartbeat_at
-    with services._heartbeat(run):
+    with jobs.heartbeat(run):
         time.sleep(0.3)
         assert not _heartbeat_threads(run.pk), "the thread stops at its first refused beat"
     assert ScoreRun.objects.get(pk=run.pk).heartbeat_at == beat_at

@@ -277,9 +277,11 @@ class SuggestionParamsSerializer(serializers.Serializer):
     """The query of a suggestions request."""
 
     goal = serializers.ChoiceField(
-        ["sign", "credibility", "risk"],
-        help_text="`sign` (make `recipient` sign), `credibility` (raise it) or `risk` (lower "
-        "overall risk while every recipient that signs still does).",
+        ["sign", "in_force", "credibility", "risk"],
+        help_text="`sign` (make `recipient` sign), `in_force` (bring the agreement closer to "
+        "entering into force: every recipient, or a coalition's threshold, signing), "
+        "`credibility` (raise it) or `risk` (lower overall risk while every recipient that "
+        "signs still does).",
     )
     recipient = serializers.RegexField(
         KEY_REGEX, required=False, help_text="Recipient key; required for `sign`."
@@ -297,6 +299,45 @@ class SuggestionApplySerializer(StrictSerializer):
     version = version_field()
     description = TextField(max_length=500, help_text="The suggestion's description.")
     edit = serializers.DictField(help_text="The suggestion's `edit`, as it was answered.")
+
+
+class AssistantRequestSerializer(StrictSerializer, SuggestionParamsSerializer):
+    """Ask the design assistant in the background: single edits or a package."""
+
+    closed = True
+
+    kind = serializers.ChoiceField(
+        ["suggestions", "package"],
+        help_text="`suggestions`: the ranked single edits for `goal`; `package`: the cheapest "
+        "set of up to `max_edits` edits that brings the agreement into force.",
+    )
+    goal = serializers.ChoiceField(
+        ["sign", "in_force", "credibility", "risk"],
+        required=False,
+        help_text="For `suggestions` (required there); see the suggestions endpoint.",
+    )
+    max_edits = serializers.IntegerField(min_value=1, max_value=4, default=4)
+    revision = serializers.IntegerField(
+        min_value=1, required=False, help_text="The revision to answer for (default: latest)."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["kind"] == "suggestions" and "goal" not in attrs:
+            raise serializers.ValidationError({"goal": ["Required for single edits."]})
+        return attrs
+
+
+class AssistantApplySerializer(StrictSerializer):
+    """Apply a finished answer as one new revision."""
+
+    closed = True
+
+    version = version_field()
+    suggestion = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="For single-edit answers: the index of the suggestion to apply.",
+    )
 
 
 class AppliedSuggestionSerializer(serializers.Serializer):

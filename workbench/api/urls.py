@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from workbench.api import part_views, views
+from workbench.api import assistant, part_views, views
 
 router = SimpleRouter()
 router.register("agreements", views.AgreementViewSet, basename="agreement")
@@ -21,6 +21,21 @@ urlpatterns = [
         "agreements/<int:agreement_pk>/revisions/<int:number>/",
         views.RevisionViewSet.as_view({"get": "retrieve"}),
         name="agreement-revision",
+    ),
+    path(
+        "agreements/<int:agreement_pk>/assistant/",
+        assistant.AssistantRequestView.as_view(),
+        name="agreement-assistant",
+    ),
+    path(
+        "assistant-runs/<str:pk>/",
+        assistant.AssistantRunView.as_view(),
+        name="assistant-run-detail",
+    ),
+    path(
+        "assistant-runs/<str:pk>/apply/",
+        assistant.AssistantApplyView.as_view(),
+        name="assistant-run-apply",
     ),
     path(
         "agreements/<int:agreement_pk>/score-runs/",

@@ -28,14 +28,13 @@ from core.concurrency import etag as etag_for
 from scoring.api.filters import ScoreRunFilterSet
 from scoring.api.schemas import NegotiationSerializer, SuggestionResultSerializer
 from scoring.api.serializers import ScoreRunSerializer
+from scoring.assistant import suggestion_apply, suggestions_for_revision
 from scoring.models import ScoreRun
 from scoring.selectors import score_runs_by_id
 from scoring.services import (
     DEFAULT_TRANSFER_ITEM,
     negotiation_for_revision,
     score_run_request_latest,
-    suggestion_apply,
-    suggestions_for_revision,
 )
 from workbench.api import serializers as s
 from workbench.api.common import (

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from scoring.assistant import assistant_runs_sweep
 from scoring.services import score_runs_sweep
 
 
@@ -12,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = score_runs_sweep()
+        answers = assistant_runs_sweep()
         self.stdout.write(
-            f"requeued {counts['requeued']} stuck runs; re-scoring {counts['rescored']} drafts"
+            f"requeued {counts['requeued']} stuck runs and {answers} design-assistant answers; "
+            f"re-scoring {counts['rescored']} drafts"
         )
