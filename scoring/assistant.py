@@ -43,7 +43,6 @@ from scoring.models import AssistantKind, AssistantRun, RunStatus
 
 logger = logging.getLogger(__name__)
 
-MAX_ERROR_LENGTH = 2000
 PROGRESS_EVERY_SECONDS = 0.25
 """How often a running search writes its progress to its row."""
 
@@ -269,18 +268,10 @@ def _finish(
     error: str = "",
     progress: tuple[int, int] | None = None,
 ) -> None:
-    now = timezone.now()
-    fields: dict[str, Any] = {
-        "status": status,
-        "finished_at": now,
-        "updated_at": now,
-        "error": error[:MAX_ERROR_LENGTH],
-        "duration_ms": int((time.perf_counter() - started) * 1000) if started else None,
-        "result": result,
-    }
+    fields: dict[str, Any] = {"result": result}
     if progress is not None:
         fields["progress_done"], fields["progress_total"] = progress
-    jobs.owned(AssistantRun, run.pk, run.attempts).update(**fields)
+    jobs.finish(run, started, status=status, error=error, **fields)
 
 
 def assistant_runs_sweep() -> int:

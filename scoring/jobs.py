@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -101,6 +103,23 @@ def _beat(model: type[Job], pk: int, attempt: int, stop: threading.Event) -> Non
     finally:
         with contextlib.suppress(DatabaseError):
             connection.close()
+
+
+MAX_ERROR_LENGTH = 2000
+
+
+def finish(job: Job, started: float | None, *, status: str, error: str = "", **fields: Any) -> None:
+    """Record the end of ``job`` (its state, error, duration and ``fields``), only while
+    this attempt still owns it; ``started`` is a ``time.perf_counter()`` reading."""
+    now = timezone.now()
+    owned(type(job), job.pk, job.attempts).update(
+        status=status,
+        finished_at=now,
+        updated_at=now,
+        error=error[:MAX_ERROR_LENGTH],
+        duration_ms=int((time.perf_counter() - started) * 1000) if started else None,
+        **fields,
+    )
 
 
 def requeue(

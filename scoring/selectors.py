@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404
 
 from accounts.selectors import scope_to_teams
-from scoring.models import AssistantRun, RunStatus, ScoreRun
+from scoring.models import AssistantRun, Job, RunStatus, ScoreRun
+
+J = TypeVar("J", bound=Job)
 
 SUMMARY_FIELDS = (
     "pk",
@@ -34,16 +36,21 @@ def score_runs_by_id(ids: Iterable[int | None]) -> dict[int, ScoreRun]:
     return {run.pk: run for run in ScoreRun.objects.filter(pk__in=wanted).only(*SUMMARY_FIELDS)}
 
 
-def score_run_get_for_user(*, user: Any, pk: int) -> ScoreRun:
-    run = (
-        scope_to_teams(ScoreRun.objects.all(), user=user, team_field="agreement__team")
+def _job_for_user[J: Job](model: type[J], *, user: Any, pk: int, missing: str) -> J:
+    """A job row of one of the user's teams' drafts (404 with ``missing`` otherwise)."""
+    found = (
+        scope_to_teams(model._default_manager.all(), user=user, team_field="agreement__team")
         .select_related("agreement")
         .filter(pk=pk)
         .first()
     )
-    if run is None:
-        raise Http404("No such score run.")
-    return run
+    if found is None:
+        raise Http404(missing)
+    return found
+
+
+def score_run_get_for_user(*, user: Any, pk: int) -> ScoreRun:
+    return _job_for_user(ScoreRun, user=user, pk=pk, missing="No such score run.")
 
 
 def score_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
@@ -62,12 +69,4 @@ def score_run_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
 
 def assistant_run_get_for_user(*, user: Any, pk: int) -> AssistantRun:
     """A design-assistant answer of one of the user's teams (404 otherwise)."""
-    run = (
-        scope_to_teams(AssistantRun.objects.all(), user=user, team_field="agreement__team")
-        .select_related("agreement")
-        .filter(pk=pk)
-        .first()
-    )
-    if run is None:
-        raise Http404("No such answer.")
-    return run
+    return _job_for_user(AssistantRun, user=user, pk=pk, missing="No such answer.")

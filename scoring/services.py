@@ -33,8 +33,6 @@ from scoring.models import PENDING, RunReason, RunStatus, ScoreRun
 
 logger = logging.getLogger(__name__)
 
-MAX_ERROR_LENGTH = 2000
-
 
 def score_run_request(
     *,
@@ -129,14 +127,8 @@ def _finish(
     result: dict[str, Any] | None = None,
     error: str = "",
 ) -> None:
-    now = timezone.now()
-    fields: dict[str, Any] = {
-        "status": status,
-        "finished_at": now,
-        "updated_at": now,
-        "error": error[:MAX_ERROR_LENGTH],
-        "duration_ms": int((time.perf_counter() - started) * 1000) if started else None,
-    }
+    """Record the end of a run (only its owner may), with the headline columns."""
+    fields: dict[str, Any] = {}
     if result is not None:
         scores = result["scores"]
         fields.update(
@@ -148,8 +140,7 @@ def _finish(
             min_net_incentive=scores["min_net_incentive"]["value"],
             warning_count=len(result["warnings"]),
         )
-    # Only the owner of a running run may finish it.
-    _owned(run.pk, run.attempts).update(**fields)
+    jobs.finish(run, started, status=status, error=error, **fields)
 
 
 def score_run_request_latest(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -15,58 +16,63 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
-@shared_task(
-    name="scoring.score_run",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=5,
-)
+JOB_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+"""A job's message is acknowledged once it ran (a lost worker's is delivered again); only
+transient database errors are retried."""
+
+
+def _run_job(
+    run_id: int,
+    execute: Callable[..., str],
+    fail: Callable[..., None],
+    *,
+    what: str,
+    too_long: str,
+) -> str:
+    """Run one job; a time limit or an unexpected error fails it with a message in words."""
+    try:
+        return execute(run_id=run_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except SoftTimeLimitExceeded:
+        fail(run_id=run_id, error=too_long)
+        return "failed: time limit"
+    except Exception:
+        logger.exception("%s %s failed", what, run_id)
+        fail(run_id=run_id, error=f"The {what} failed unexpectedly; it was logged.")
+        return "failed: unexpected error"
+
+
+@shared_task(name="scoring.score_run", **JOB_TASK_OPTIONS)
 def score_run_task(run_id: int) -> str:
     """Score one run. Retries only on transient database errors; anything else fails the run."""
-    try:
-        return services.score_run_execute(run_id=run_id)
-    except TRANSIENT_ERRORS:
-        raise
-    except SoftTimeLimitExceeded:
-        services.score_run_fail(
-            run_id=run_id, error="Scoring took too long; try fewer Monte Carlo samples."
-        )
-        return "failed: time limit"
-    except Exception:
-        logger.exception("score run %s failed", run_id)
-        services.score_run_fail(run_id=run_id, error="Scoring failed unexpectedly; it was logged.")
-        return "failed: unexpected error"
+    return _run_job(
+        run_id,
+        services.score_run_execute,
+        services.score_run_fail,
+        what="scoring",
+        too_long="Scoring took too long; try fewer Monte Carlo samples.",
+    )
 
 
-@shared_task(
-    name="scoring.assistant_run",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="scoring.assistant_run", **JOB_TASK_OPTIONS)
 def assistant_run_task(run_id: int) -> str:
     """Compute one design-assistant answer; retries only on transient database errors."""
-    try:
-        return assistant.assistant_run_execute(run_id=run_id)
-    except TRANSIENT_ERRORS:
-        raise
-    except SoftTimeLimitExceeded:
-        assistant.assistant_run_fail(run_id=run_id, error="The search took too long.")
-        return "failed: time limit"
-    except Exception:
-        logger.exception("assistant run %s failed", run_id)
-        assistant.assistant_run_fail(
-            run_id=run_id, error="The search failed unexpectedly; it was logged."
-        )
-        return "failed: unexpected error"
+    return _run_job(
+        run_id,
+        assistant.assistant_run_execute,
+        assistant.assistant_run_fail,
+        what="search",
+        too_long="The search took too long.",
+    )
 
 
 # Acknowledged on receipt: a lost sweep is replaced by the next one, and a worker holding
