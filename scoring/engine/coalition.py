@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .core import Evaluation
+from .core import Evaluation, MonteCarloSamples
 from .model import Model
 from .results import (
     JSON,
@@ -133,7 +133,7 @@ def split_transfers(margins: FloatArray) -> tuple[float, bool, FloatArray]:
 
 
 def draft_coalition(
-    model: Model, det: Evaluation, mc: Evaluation | None
+    model: Model, det: Evaluation, mc: Evaluation | MonteCarloSamples | None
 ) -> tuple[CoalitionResult, list[EngineWarning]]:
     """Section 10a for a draft whose purpose is coalition."""
     prm = model.params

@@ -26,7 +26,7 @@ from .comparison_results import (
     PairExplanation,
     WeightFlip,
 )
-from .core import Evaluation
+from .core import Evaluation, MonteCarloSamples
 from .errors import EngineValidationError
 from .model import compile_snapshot
 from .montecarlo import simulate_model
@@ -41,7 +41,7 @@ _TIE = 1e-12
 _DRIVERS = 5
 
 
-def _criteria(ev: Evaluation) -> FloatArray:
+def _criteria(ev: Evaluation | MonteCarloSamples) -> FloatArray:
     """Criterion values (n, 6) in ``CRITERIA`` order; leverage transformed as documented."""
     lev = ev.scores["leverage"]
     bought = ev.burden_j.sum(axis=-1)

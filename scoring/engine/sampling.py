@@ -45,6 +45,19 @@ class Draws:
     def n(self) -> int:
         return int(self.dsa.shape[0])
 
+    def rows(self, start: int, stop: int) -> Draws:
+        """Samples ``start`` to ``stop - 1`` (views, no copies)."""
+        return Draws(
+            item=self.item[:, start:stop],
+            party=self.party[start:stop],
+            condition=self.condition[start:stop],
+            strength=self.strength[start:stop],
+            mtype=self.mtype[start:stop],
+            dsa=self.dsa[start:stop],
+            omega=self.omega[start:stop],
+            staged_on=self.staged_on[start:stop],
+        )
+
 
 def _identity_key(identity: str) -> tuple[int, ...]:
     digest = hashlib.sha256(identity.encode("utf-8")).digest()

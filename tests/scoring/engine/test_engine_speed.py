@@ -1,14 +1,17 @@
-"""The engine's speed shortcuts give exactly the numbers of the straightforward code."""
+"""The engine's speed shortcuts give the numbers of the straightforward code."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given
 from numpy.typing import NDArray
 
-from scoring.engine import DEFAULT_PARAMETERS, score
+from scoring.engine import DEFAULT_PARAMETERS, core, score
+from scoring.engine.core import MonteCarloSamples, evaluate, evaluate_samples, sample_chunks
 from scoring.engine.levers import LeverArrays, apply_levers
 from scoring.engine.model import Entity, compile_snapshot
 from scoring.engine.results import Contribution, LineResult, contribution
@@ -93,3 +96,46 @@ def test_fast_rows_equal_the_dataclass_constructors() -> None:
     for rows in result.contributions.values():
         for c in rows:
             assert c == Contribution(c.kind, c.key, c.label, c.amount)
+
+
+def _check_blocks(snapshot: Snapshot, n: int) -> None:
+    """Block-by-block Monte Carlo gives each sample the numbers of one pass over all."""
+    model = compile_snapshot(snapshot, DEFAULT_PARAMETERS)
+    draws = sample_draws(model, UniformSource(5, n))
+    whole = evaluate(model, draws)
+    blocks = evaluate_samples(model, draws)
+    assert blocks.draws is draws
+    assert set(blocks.scores) == set(whole.scores)
+    for name, values in blocks.scores.items():
+        np.testing.assert_allclose(values, whole.scores[name], rtol=1e-12, atol=1e-12)
+    for f in dataclasses.fields(MonteCarloSamples)[2:]:
+        got, want = getattr(blocks, f.name), getattr(whole, f.name)
+        assert got.shape == want.shape, f.name
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=f.name)
+    assert np.array_equal(blocks.signs_j, whole.signs_j)
+
+
+def test_sample_blocks_cover_every_sample_once() -> None:
+    for n, lines in ((1, 50), (10_000, 50), (10_001, 50), (2_000, 3), (999, 400)):
+        chunks = sample_chunks(n, lines)
+        assert chunks[0][0] == 0 and chunks[-1][1] == n
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(chunks))
+        sizes = [stop - start for start, stop in chunks]
+        assert max(sizes) - min(sizes) <= 1
+    assert len(sample_chunks(10_000, 50)) > 1
+
+
+def test_monte_carlo_blocks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    _check_blocks(example_draft(), 3_001)
+    monkeypatch.setattr(core, "_MIN_CHUNK", 7)
+    monkeypatch.setattr(core, "_CHUNK_CELLS", 100)
+    _check_blocks(example_draft(), 301)
+
+
+@ENGINE
+@given(snapshots())
+def test_monte_carlo_blocks_equal_one_pass_on_random_drafts(snapshot: Snapshot) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(core, "_MIN_CHUNK", 5)
+        mp.setattr(core, "_CHUNK_CELLS", 60)
+        _check_blocks(snapshot, 83)
