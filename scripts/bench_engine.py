@@ -73,6 +73,7 @@ from scoring.engine import (
 from scoring.engine.analysis import coalition, smaa
 from scoring.engine.model import compile_snapshot
 from scoring.engine.sampling import UniformSource, point_draws, sample_draws
+from scripts.bench.engine import smaa_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT = shutil.which("git") or "git"
@@ -199,22 +200,6 @@ def measure_models(repeat: int) -> dict[str, tuple[float, float]]:
     out["kernel_1"] = best(lambda: core.evaluate(model, one), repeat, number=20)
     out["kernel_10000"] = best(lambda: kernel(model, many), repeat)
     return out
-
-
-def smaa_reference(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Straightforward numpy SMAA-2 (no tie handling): rank acceptability (A x A),
-    central weights (A x C, NaN if never first), pairwise winning odds (A x A)."""
-    n, n_alt = weights.shape[0], values.shape[-2]
-    util = weights @ values.T if values.ndim == 2 else np.einsum("nac,nc->na", values, weights)
-    rank = np.argsort(np.argsort(-util, axis=1, kind="stable"), axis=1, kind="stable")
-    acceptability = np.stack([(rank == r).mean(axis=0) for r in range(n_alt)], axis=1)
-    first = rank == 0
-    count = first.sum(axis=0)
-    central = np.where(
-        count[:, None] > 0, (first.T @ weights) / np.maximum(count, 1)[:, None], np.nan
-    )
-    odds = (util[:, :, None] > util[:, None, :]).sum(axis=0) / n
-    return acceptability, central, odds
 
 
 def _row(name: str, cur: tuple[float, float], base: tuple[float, float] | None) -> str:

@@ -11,12 +11,14 @@ from hypothesis import given
 from numpy.typing import NDArray
 
 from scoring.engine import DEFAULT_PARAMETERS, core, score
+from scoring.engine.analysis import _tied_ranks, smaa_core
 from scoring.engine.core import MonteCarloSamples, evaluate, evaluate_samples, sample_chunks
 from scoring.engine.levers import LeverArrays, apply_levers
 from scoring.engine.model import Entity, compile_snapshot
 from scoring.engine.results import Contribution, LineResult, contribution
 from scoring.engine.sampling import UniformSource, sample_draws
 from scoring.engine.types import Snapshot
+from scripts.bench.engine import smaa_reference
 
 from .engine_strategies import ENGINE, example_draft, snapshots
 
@@ -139,3 +141,49 @@ def test_monte_carlo_blocks_equal_one_pass_on_random_drafts(snapshot: Snapshot) 
         mp.setattr(core, "_MIN_CHUNK", 5)
         mp.setattr(core, "_CHUNK_CELLS", 60)
         _check_blocks(snapshot, 83)
+
+
+def _pairwise_smaa(
+    values: NDArray[np.float64], weights: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], ...]:
+    """``smaa_core`` with every sample on the pairwise (tie-sharing) path."""
+    n, n_alt = weights.shape[0], values.shape[-2]
+    util = np.einsum("nac,nc->na", values, weights) if values.ndim == 3 else weights @ values.T
+    scale = 1e-12 * (1.0 + np.abs(util).max(axis=-1, keepdims=True))
+    ranks, wins = np.zeros((n_alt, n_alt)), np.zeros((n_alt, n_alt))
+    first = _tied_ranks(util, scale, ranks, wins)
+    count = first.sum(axis=0)
+    central = np.where(
+        count[:, None] > 0, (first.T @ weights) / np.maximum(count, 1)[:, None], np.nan
+    )
+    return ranks / n, central, wins / n
+
+
+@pytest.mark.parametrize("shape", [(6, 5), (4_000, 6, 5), (2, 3), (3_000, 9, 2)])
+def test_smaa_fast_path_equals_the_numpy_reference(shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(len(shape) * 10 + shape[-2])
+    weights = rng.dirichlet(np.ones(shape[-1]), size=4_000 if len(shape) == 2 else shape[0])
+    values = rng.uniform(size=shape)
+    ranks, central, odds = smaa_core(values, weights)
+    ref_ranks, ref_central, ref_odds = smaa_reference(values, weights)
+    assert np.array_equal(ranks, ref_ranks)
+    np.testing.assert_allclose(central, ref_central, rtol=1e-12, equal_nan=True)
+    off = ~np.eye(shape[-2], dtype=bool)
+    assert np.array_equal(odds[off], ref_odds[off])
+    assert np.allclose(np.diag(odds), 0.5)  # an alternative ties itself; callers blank it
+    pairwise = _pairwise_smaa(values, weights)
+    for fast, slow in zip((ranks, central, odds), pairwise, strict=True):
+        np.testing.assert_allclose(fast, slow, rtol=1e-12, equal_nan=True)
+
+
+def test_smaa_ties_share_ranks_on_the_pairwise_path() -> None:
+    rng = np.random.default_rng(3)
+    weights = rng.dirichlet(np.ones(4), size=3_000)
+    values = rng.uniform(size=(3_000, 5, 4))
+    values[:, 3] = values[:, 1]  # always tied
+    values[:1_000, 4] = values[:1_000, 0]  # tied in a third of the samples
+    ranks, central, odds = smaa_core(values, weights)
+    for fast, slow in zip((ranks, central, odds), _pairwise_smaa(values, weights), strict=True):
+        np.testing.assert_allclose(fast, slow, rtol=1e-12, atol=1e-15, equal_nan=True)
+    assert np.allclose(ranks[1], ranks[3]) and odds[1, 3] == 0.5
+    assert np.allclose(ranks.sum(axis=0), 1.0) and np.allclose(ranks.sum(axis=1), 1.0)
