@@ -73,7 +73,6 @@ from scoring.engine import (
 from scoring.engine.analysis import coalition, smaa
 from scoring.engine.model import compile_snapshot
 from scoring.engine.sampling import UniformSource, point_draws, sample_draws
-from scripts.bench.engine import smaa_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT = shutil.which("git") or "git"
@@ -229,10 +228,11 @@ def compare_models(repeat: int, rounds: int, baseline: str) -> None:
             for label, tree in trees:
                 done = subprocess.run(  # noqa: S603
                     [sys.executable, __file__, "--worker", tree, "--repeat", str(repeat)],
-                    check=True,
                     capture_output=True,
                     text=True,
                 )
+                if done.returncode:
+                    sys.exit(f"the {label} engine's worker failed:\n{done.stderr}")
                 figures[label] = {k: (v[0], v[1]) for k, v in json.loads(done.stdout).items()}
             cur, base = figures["this"], figures.get(baseline)
             head = f"{'':30} {'cpu ms':>9} {'wall ms':>9}"
@@ -280,6 +280,7 @@ def main() -> None:
         return
     from scoring.engine.analysis import smaa_core
     from scoring.engine.suggestions import suggest
+    from scripts.bench.engine import smaa_reference
 
     threads = os.environ.get("OPENBLAS_NUM_THREADS")
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")

@@ -488,46 +488,21 @@ class MonteCarloSamples:
     """Per-sample inputs and outputs of one Monte Carlo run (leading axis ``n``).
 
     ``draws`` are the sampled inputs (see ``Draws``), ``scores`` every name of
-    ``SCORE_NAMES`` -> (n,); the other fields are the ``Evaluation`` fields of the same
-    name, for recipients (n, R) and the scenario (n,) or (n, 5). Per-line, per-condition
-    and per-mechanism arrays are not kept: evaluate a ``Draws.rows`` slice with
-    ``core.evaluate`` when a caller needs them.
+    ``SCORE_NAMES`` -> (n,); the recipient arrays (n, R) are the ``Evaluation`` fields
+    of the same name. Other intermediate arrays are not kept (copying them out of every
+    block of samples would cost more than the blocks save): evaluate a
+    ``draws.rows(start, stop)`` slice with ``evaluate`` when a caller needs them.
     """
 
     draws: Draws
     scores: dict[str, FloatArray]
-    shared_j: FloatArray
     value_j: FloatArray
-    need_j: FloatArray
-    bundle_j: FloatArray
-    sacrifice_j: FloatArray
     burden_j: FloatArray
-    trust_j: FloatArray
-    belief_j: FloatArray
-    demand_j: FloatArray
-    doubt_j: FloatArray
-    stake_j: FloatArray
-    demand_ratio_j: FloatArray
-    credibility_j: FloatArray
-    staged_j: FloatArray
     believed_j: FloatArray
-    outside_j: FloatArray
+    credibility_j: FloatArray
     net_j: FloatArray
     margin_j: FloatArray
     signs_j: FloatArray
-    exposure_j: FloatArray
-    capability_j: FloatArray
-    omega: FloatArray
-    dsa: FloatArray
-    demand_total: FloatArray
-    total_value: FloatArray
-    total_shared: FloatArray
-    inequality: FloatArray
-    deterrence_risk: FloatArray
-    selective_risk: FloatArray
-    eta: FloatArray
-    kbar: FloatArray
-    risks: FloatArray
 
 
 _KEPT = tuple(f.name for f in dataclasses.fields(MonteCarloSamples))[2:]
