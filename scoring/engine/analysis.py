@@ -179,16 +179,16 @@ def smaa_core(values: FloatArray, weights: FloatArray) -> tuple[FloatArray, Floa
     pairwise odds (A x A) for ``values`` of shape (N, A, C) or (A, C), already signed so
     that more is better, and ``weights`` (N, C).
 
-    Samples whose utilities are all distinct (beyond a relative ``1e-12``) are ranked by
-    one ``argsort`` and counted with ``bincount``; only samples with ties (or non-finite
-    utilities) go through the pairwise comparison that shares tied ranks."""
+    Samples in which every pair of utilities differs by more than a relative ``1e-12``
+    are ranked by counting the alternatives above each and tallied with ``bincount``;
+    only samples with ties (or non-finite utilities) go through the pairwise path that
+    shares tied ranks."""
     n, n_crit = weights.shape
     n_alt = values.shape[-2]
     ranks = np.zeros((n_alt, n_alt))
     first_w = np.zeros((n_alt, n_crit))
     first_n = np.zeros(n_alt)
     wins = np.zeros((n_alt, n_alt))
-    above, below = np.triu_indices(n_alt, 1)
     rank_cols = np.arange(n_alt)
     chunk = max(1, _CHUNK_CELLS // (n_alt * n_alt))
     for start in range(0, n, chunk):
@@ -196,20 +196,26 @@ def smaa_core(values: FloatArray, weights: FloatArray) -> tuple[FloatArray, Floa
         v = values if values.ndim == 2 else values[start : start + chunk]
         util = np.einsum("...ac,...c->...a", v, w) if values.ndim == 3 else w @ v.T
         scale = _TIE * (1.0 + np.abs(util).max(axis=-1, keepdims=True))
-        order = np.argsort(util, axis=1)[:, ::-1]  # alternatives, best first
-        ordered = np.take_along_axis(util, order, axis=1)
-        # A gap within the tie scale, or a NaN / infinite utility, needs the pairwise path.
-        tied = ~((ordered[:, :-1] - ordered[:, 1:]) > scale).all(axis=1)
+        # Samples on the last axis: the (a, b) comparisons then run over long rows.
+        u_t = np.ascontiguousarray(util.T)
+        beats = (u_t[:, None, :] - u_t[None, :, :]) > scale[:, 0]  # (a, b, n): a above b
+        place = beats.sum(axis=0)  # (b, n): alternatives above b = b's rank - 1
+        # Every pair decided means a strict order; a pair within the tie scale, or a NaN /
+        # infinite utility, leaves some pair undecided and needs the pairwise path.
+        tied = place.sum(axis=0) != n_alt * (n_alt - 1) // 2
+        some_tied = bool(tied.any())
+        if some_tied:
+            beats, place = beats[:, :, ~tied], place[:, ~tied]
         first = np.zeros(util.shape)
-        clean = order if not tied.any() else order[~tied]
-        if clean.shape[0]:
-            for r, column in enumerate(np.ascontiguousarray(clean.T)):
-                ranks[:, r] += np.bincount(column, minlength=n_alt)
-            pairs = clean[:, above] * n_alt + clean[:, below]  # (winner, loser)
-            wins += np.bincount(pairs.ravel(), minlength=n_alt * n_alt).reshape(n_alt, n_alt)
-            wins[rank_cols, rank_cols] += 0.5 * clean.shape[0]  # a ties itself, as pairwise
-            rows = np.flatnonzero(~tied)
-            first[rows, order[rows, 0]] = 1.0
+        if place.shape[1]:
+            for a, column in enumerate(place):
+                ranks[a] += np.bincount(column, minlength=n_alt)
+            wins += beats.sum(axis=2)
+            wins[rank_cols, rank_cols] += 0.5 * place.shape[1]  # a ties itself, as pairwise
+            if some_tied:
+                first[~tied] = place.T == 0
+            else:
+                first[place.T == 0] = 1.0
         if tied.any():
             rows = np.flatnonzero(tied)
             first[rows] = _tied_ranks(util[rows], scale[rows], ranks, wins)
