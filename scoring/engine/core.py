@@ -517,8 +517,9 @@ def sample_chunks(n: int, n_lines: int) -> list[tuple[int, int]]:
 
 
 def evaluate_samples(model: Model, draws: Draws) -> MonteCarloSamples:
-    """``core.evaluate`` of every sample, block by block (``sample_chunks``); each sample's
-    numbers are the same as in one pass over all samples."""
+    """``evaluate`` of every sample, block by block (``sample_chunks``). Each sample gets
+    the numbers of one pass over all samples, up to the last bits of the per-recipient
+    sums, whose order BLAS picks by matrix size (as it does for any sample count)."""
     n = draws.n
     kept: dict[str, FloatArray] = {}
     scores: dict[str, FloatArray] = {}
