@@ -156,34 +156,71 @@ def sample_weights(
     )
 
 
+def _tied_ranks(
+    util: FloatArray, scale: FloatArray, ranks: FloatArray, wins: FloatArray
+) -> FloatArray:
+    """Pairwise ranking of rows with ties (ties share their ranks and count half a win):
+    adds to ``ranks`` and ``wins`` and returns each row's share of first place."""
+    n_alt = util.shape[1]
+    diff = util[:, :, None] - util[:, None, :]  # (n, a, b) = u_a - u_b
+    better = diff > scale[:, :, None]
+    tie = np.abs(diff) <= scale[:, :, None]
+    higher = better.sum(axis=1)  # alternatives strictly above a
+    equal = tie.sum(axis=1)  # including a itself
+    for r in range(n_alt):
+        share = ((r >= higher) & (r < higher + equal)) / equal
+        ranks[:, r] += share.sum(axis=0)
+    wins += better.sum(axis=0) + 0.5 * tie.sum(axis=0)
+    return np.asarray((higher == 0) / equal, dtype=np.float64)
+
+
 def smaa_core(values: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Rank acceptability (A x A), central weights (A x C, NaN if never first) and
     pairwise odds (A x A) for ``values`` of shape (N, A, C) or (A, C), already signed so
-    that more is better, and ``weights`` (N, C)."""
+    that more is better, and ``weights`` (N, C).
+
+    Samples in which every pair of utilities differs by more than a relative ``1e-12``
+    are ranked by counting the alternatives above each and tallied with ``bincount``;
+    only samples with ties (or non-finite utilities) go through the pairwise path that
+    shares tied ranks."""
     n, n_crit = weights.shape
     n_alt = values.shape[-2]
     ranks = np.zeros((n_alt, n_alt))
     first_w = np.zeros((n_alt, n_crit))
     first_n = np.zeros(n_alt)
     wins = np.zeros((n_alt, n_alt))
+    rank_cols = np.arange(n_alt)
     chunk = max(1, _CHUNK_CELLS // (n_alt * n_alt))
     for start in range(0, n, chunk):
         w = weights[start : start + chunk]
         v = values if values.ndim == 2 else values[start : start + chunk]
         util = np.einsum("...ac,...c->...a", v, w) if values.ndim == 3 else w @ v.T
         scale = _TIE * (1.0 + np.abs(util).max(axis=-1, keepdims=True))
-        diff = util[:, :, None] - util[:, None, :]  # (n, a, b) = u_a - u_b
-        better = diff > scale[:, :, None]
-        tie = np.abs(diff) <= scale[:, :, None]
-        higher = better.sum(axis=1)  # alternatives strictly above a
-        equal = tie.sum(axis=1)  # including a itself
-        for r in range(n_alt):
-            share = ((r >= higher) & (r < higher + equal)) / equal
-            ranks[:, r] += share.sum(axis=0)
-        first = (higher == 0) / equal
+        # Samples on the last axis: the (a, b) comparisons then run over long rows.
+        u_t = np.ascontiguousarray(util.T)
+        beats = (u_t[:, None, :] - u_t[None, :, :]) > scale[:, 0]  # (a, b, n): a above b
+        place = beats.sum(axis=0)  # (b, n): alternatives above b = b's rank - 1
+        # Every pair decided means a strict order; a pair within the tie scale, or a NaN /
+        # infinite utility, leaves some pair undecided and needs the pairwise path.
+        tied = place.sum(axis=0) != n_alt * (n_alt - 1) // 2
+        some_tied = bool(tied.any())
+        if some_tied:
+            beats, place = beats[:, :, ~tied], place[:, ~tied]
+        first = np.zeros(util.shape)
+        if place.shape[1]:
+            for a, column in enumerate(place):
+                ranks[a] += np.bincount(column, minlength=n_alt)
+            wins += beats.sum(axis=2)
+            wins[rank_cols, rank_cols] += 0.5 * place.shape[1]  # a ties itself, as pairwise
+            if some_tied:
+                first[~tied] = place.T == 0
+            else:
+                first[place.T == 0] = 1.0
+        if tied.any():
+            rows = np.flatnonzero(tied)
+            first[rows] = _tied_ranks(util[rows], scale[rows], ranks, wins)
         first_w += first.T @ w
         first_n += first.sum(axis=0)
-        wins += better.sum(axis=0) + 0.5 * tie.sum(axis=0)
     safe = np.where(first_n > 0, first_n, 1.0)
     central = np.where(first_n[:, None] > 0, first_w / safe[:, None], np.nan)
     return ranks / n, central, wins / n

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .core import Evaluation
+from .core import Evaluation, MonteCarloSamples
 from .model import Model
 from .results import (
     JSON,
@@ -133,7 +133,7 @@ def split_transfers(margins: FloatArray) -> tuple[float, bool, FloatArray]:
 
 
 def draft_coalition(
-    model: Model, det: Evaluation, mc: Evaluation | None
+    model: Model, det: Evaluation, mc: Evaluation | MonteCarloSamples | None
 ) -> tuple[CoalitionResult, list[EngineWarning]]:
     """Section 10a for a draft whose purpose is coalition."""
     prm = model.params
@@ -288,20 +288,24 @@ def stability_tables(
 ) -> tuple[BoolArray, FloatArray, FloatArray, float]:
     """Masks, internal margins (NaN for outsiders) and external gains (NaN for members)
     of every member set, plus the absolute tolerance used."""
+    masks, _, internal, external, atol = _tables(b, c, t, tol)
+    return masks, internal, external, atol
+
+
+def _tables(
+    b: FloatArray, c: FloatArray, t: FloatArray, tol: float
+) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray, float]:
+    """``stability_tables`` plus the payoffs ``pi`` they were computed from."""
     n = b.shape[0]
     masks = membership(n)
     pi = payoffs(b, c, masks)
-    idx = np.arange(2**n, dtype=np.int64)
-    internal = np.full(pi.shape, np.nan)
-    external = np.full(pi.shape, np.nan)
-    for i in range(n):
-        bit = np.int64(1) << i
-        member = masks[:, i]
-        toggled = pi[idx ^ bit, i]
-        internal[:, i] = np.where(member, pi[:, i] + t[i] - toggled, np.nan)
-        external[:, i] = np.where(member, np.nan, toggled + t[i] - pi[:, i])
+    players = np.arange(n, dtype=np.int64)
+    # toggled[s, i]: player i's payoff in set s with i's membership switched.
+    toggled = pi[np.arange(2**n, dtype=np.int64)[:, None] ^ (np.int64(1) << players), players]
+    internal = np.where(masks, pi + t - toggled, np.nan)
+    external = np.where(masks, np.nan, toggled + t - pi)
     atol = tol * max(1.0, float(np.abs(pi).max()))
-    return masks, internal, external, atol
+    return masks, pi, internal, external, atol
 
 
 @dataclass(frozen=True)
@@ -392,8 +396,7 @@ def analyse_coalitions(
 ) -> CoalitionAnalysis:
     """Enumerate all ``2**n`` member sets at once and classify them (section 10b)."""
     n = benefits.shape[0]
-    masks, internal, external, atol = stability_tables(benefits, costs, transfers, tol)
-    pi = payoffs(benefits, costs, masks)
+    masks, pi, internal, external, atol = _tables(benefits, costs, transfers, tol)
     size = masks.sum(axis=1)
     nonempty = size > 0
     inside = np.where(masks, internal >= -atol, True).all(axis=1) & nonempty

@@ -26,7 +26,7 @@ from .comparison_results import (
     PairExplanation,
     WeightFlip,
 )
-from .core import Evaluation
+from .core import Evaluation, MonteCarloSamples
 from .errors import EngineValidationError
 from .model import compile_snapshot
 from .montecarlo import simulate_model
@@ -41,7 +41,7 @@ _TIE = 1e-12
 _DRIVERS = 5
 
 
-def _criteria(ev: Evaluation) -> FloatArray:
+def _criteria(ev: Evaluation | MonteCarloSamples) -> FloatArray:
     """Criterion values (n, 6) in ``CRITERIA`` order; leverage transformed as documented."""
     lev = ev.scores["leverage"]
     bought = ev.burden_j.sum(axis=-1)
@@ -97,9 +97,10 @@ def _check(
 
 def _odds(signed: FloatArray) -> FloatArray:
     """P(a beats b) over samples for signed values (n, A); ties count half; NaN diagonal."""
-    diff = signed[:, :, None] - signed[:, None, :]
-    scale = _TIE * (1.0 + np.abs(signed).max(axis=-1))[:, None, None]
-    odds = (diff > scale).mean(axis=0) + 0.5 * (np.abs(diff) <= scale).mean(axis=0)
+    s_t = np.ascontiguousarray(signed.T)  # samples last: comparisons over long rows
+    diff = s_t[:, None, :] - s_t[None, :, :]  # (a, b, n)
+    scale = _TIE * (1.0 + np.abs(signed).max(axis=-1))
+    odds = (diff > scale).mean(axis=-1) + 0.5 * (np.abs(diff) <= scale).mean(axis=-1)
     np.fill_diagonal(odds, np.nan)
     return np.asarray(odds, dtype=np.float64)
 
@@ -108,21 +109,35 @@ def _matrix(m: FloatArray) -> tuple[tuple[float | None, ...], ...]:
     return tuple(tuple(None if np.isnan(v) else float(v) for v in row) for row in m)
 
 
-def _drivers(a: ScoreResult, b: ScoreResult) -> dict[str, tuple[ContributionDelta, ...]]:
+Totals = dict[str, dict[tuple[str, str], tuple[str, float]]]
+
+
+def contribution_totals(result: ScoreResult) -> Totals:
+    """Per score, each (kind, key)'s label (its first row's) and summed amount, in order."""
+    out: Totals = {}
+    for name, rows in result.deterministic.contributions.items():
+        table: dict[tuple[str, str], tuple[str, float]] = {}
+        for c in rows:
+            lbl, total = table.get((c.kind, c.key), (c.label, 0.0))
+            table[(c.kind, c.key)] = (lbl, total + c.amount)
+        out[name] = table
+    return out
+
+
+def _drivers(a: Totals, b: Totals) -> dict[str, tuple[ContributionDelta, ...]]:
+    """The largest contribution differences per score, from each draft's totals (computed
+    once per draft, not once per pair)."""
     out: dict[str, tuple[ContributionDelta, ...]] = {}
-    for name, rows_a in a.deterministic.contributions.items():
-        table: dict[tuple[str, str], tuple[str, float, float]] = {}
-        for c in rows_a:
-            lbl, va, vb = table.get((c.kind, c.key), (c.label, 0.0, 0.0))
-            table[(c.kind, c.key)] = (lbl, va + c.amount, vb)
-        for c in b.deterministic.contributions.get(name, ()):
-            lbl, va, vb = table.get((c.kind, c.key), (c.label, 0.0, 0.0))
-            table[(c.kind, c.key)] = (lbl, va, vb + c.amount)
-        deltas = [
-            ContributionDelta(kind, key, lbl, va, vb, va - vb)
-            for (kind, key), (lbl, va, vb) in table.items()
-            if abs(va - vb) > 1e-12
-        ]
+    for name, table_a in a.items():
+        table_b = b.get(name, {})
+        deltas = []
+        for (kind, key), (lbl, va) in table_a.items():
+            vb = table_b[(kind, key)][1] if (kind, key) in table_b else 0.0
+            if abs(va - vb) > 1e-12:
+                deltas.append(ContributionDelta(kind, key, lbl, va, vb, va - vb))
+        for (kind, key), (lbl, vb) in table_b.items():
+            if (kind, key) not in table_a and abs(0.0 - vb) > 1e-12:
+                deltas.append(ContributionDelta(kind, key, lbl, 0.0, vb, 0.0 - vb))
         deltas.sort(key=lambda d: -abs(d.difference))
         out[name] = tuple(deltas[:_DRIVERS])
     return out
@@ -253,6 +268,7 @@ def compare(
                 confidence_factor=None if np.isnan(confidence[a]) else float(confidence[a]),
             )
         )
+    totals = [contribution_totals(res) for res, _, _ in runs]
     pairs = []
     for a, b in itertools.combinations(range(len(runs)), 2):
         ra, rb = runs[a][0], runs[b][0]
@@ -268,7 +284,7 @@ def compare(
                     k: _diff(ra.deterministic.scores[k], rb.deterministic.scores[k])
                     for k in ra.deterministic.scores
                 },
-                drivers=_drivers(ra, rb),
+                drivers=_drivers(totals[a], totals[b]),
                 mechanisms=_mechanism_deltas(ra, rb),
             )
         )

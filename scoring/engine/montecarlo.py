@@ -9,7 +9,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .coalition import draft_coalition
-from .core import LABELS, SCORE_NAMES, Evaluation, draft_labels, evaluate
+from .core import (
+    LABELS,
+    SCORE_NAMES,
+    Evaluation,
+    MonteCarloSamples,
+    draft_labels,
+    evaluate_samples,
+)
 from .deterministic import score_model
 from .errors import EngineValidationError
 from .model import Model, compile_snapshot
@@ -52,7 +59,9 @@ def summarise_matrix(samples: FloatArray) -> list[Summary]:
     return out
 
 
-def score_summaries(det_scores: dict[str, float | None], mc: Evaluation) -> dict[str, ScoreSummary]:
+def score_summaries(
+    det_scores: dict[str, float | None], mc: Evaluation | MonteCarloSamples
+) -> dict[str, ScoreSummary]:
     stacked = np.stack([mc.scores[name] for name in SCORE_NAMES])
     rows = summarise_matrix(stacked)
     return {
@@ -61,7 +70,7 @@ def score_summaries(det_scores: dict[str, float | None], mc: Evaluation) -> dict
     }
 
 
-def label_shares(model: Model, mc: Evaluation) -> dict[str, float]:
+def label_shares(model: Model, mc: Evaluation | MonteCarloSamples) -> dict[str, float]:
     sc = mc.scores
     idx = draft_labels(sc["power_sharing"], sc["power_max"], sc["power_bundle_max"], model.params)
     counts = np.bincount(idx, minlength=len(LABELS)) / idx.shape[0]
@@ -79,10 +88,11 @@ def check_run(snapshot: Snapshot, n_samples: int | None, seed: int, params: Para
 
 def simulate_model(
     model: Model, source: UniformSource
-) -> tuple[ScoreResult, Evaluation, Evaluation]:
-    """Score a compiled model; also return the point and the sample evaluations."""
+) -> tuple[ScoreResult, Evaluation, MonteCarloSamples]:
+    """Score a compiled model; also return the point evaluation and the Monte Carlo
+    samples (inputs ``draws`` and per-sample outputs)."""
     det, det_ev = score_model(model)
-    mc = evaluate(model, sample_draws(model, source))
+    mc = evaluate_samples(model, sample_draws(model, source))
     warnings: list[EngineWarning] = list(det.warnings)
     nets = summarise_matrix(mc.net_j.T)
     no_incentive = (mc.net_j < 0).mean(axis=0)

@@ -11,7 +11,8 @@
 * ``measure``: the read and write phases over HTTP;
 * ``workers``: Celery workers and timed batches of score runs;
 * ``report``: the Markdown report;
-* ``web``: the entry point that runs every phase.
+* ``web``: the entry point that runs every phase;
+* ``engine``: a plain numpy SMAA-2, the reference of ``scripts/bench_engine.py``.
 
 Worker and gunicorn processes are started with the test suite's own code
 (``tests/workers.py`` and ``tests/servers.py``, which import no pytest).
