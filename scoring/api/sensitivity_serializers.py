@@ -272,7 +272,7 @@ class WeightProfileInputSerializer(StrictSerializer):
         min_value=0,
         max_value=1,
         required=False,
-        help_text="SMAA intervals w(1 - s) to w(1 + s) around the weights.",
+        help_text="SMAA intervals w - s to w + s around the weights (clipped to [0, 1]).",
     )
 
 

@@ -197,9 +197,11 @@ def require_consistent(result: AhpResult) -> None:
 
 
 def weight_intervals(weights: Mapping[str, float], spread: float) -> dict[str, tuple[float, float]]:
-    """Intervals ``w (1 -+ spread)`` around elicited weights, clipped to [0, 1], for SMAA."""
+    """Intervals ``w -+ spread`` around elicited weights, clipped to [0, 1], for SMAA.
+
+    Additive, not relative: SMAA draws weights uniformly on the simplex and keeps those
+    inside the box, and six relative intervals of +-25% hold about 3 in 100,000 draws,
+    while +-0.1 around the same weights holds about 2 in 100."""
     if not 0.0 <= spread <= 1.0 or not math.isfinite(spread):
         raise EngineValidationError([("spread", f"must be in [0, 1], got {spread!r}")])
-    return {
-        c: (max(0.0, w * (1.0 - spread)), min(1.0, w * (1.0 + spread))) for c, w in weights.items()
-    }
+    return {c: (max(0.0, w - spread), min(1.0, w + spread)) for c, w in weights.items()}

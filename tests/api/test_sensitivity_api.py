@@ -239,7 +239,7 @@ def test_a_profile_is_saved_from_consistent_judgements_with_intervals(api_client
     assert response.status_code == 201, response.json()
     profile = response.json()
     assert profile["weights"]["credibility"] == pytest.approx(0.4)
-    assert profile["intervals"]["credibility"] == pytest.approx([0.3, 0.5])
+    assert profile["intervals"]["credibility"] == pytest.approx([0.15, 0.65])
     assert profile["consistency_ratio"] == pytest.approx(0.0, abs=1e-9)
 
 

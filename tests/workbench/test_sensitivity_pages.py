@@ -114,7 +114,7 @@ def _answers(value: str) -> dict[str, str]:
 
 def test_consistent_answers_set_the_weights_and_save_a_profile(analyst_client, pair, team):
     a, b = pair
-    answers = {**_answers("1"), "q_credibility__viability": "1", "spread": "20"}
+    answers = {**_answers("1"), "q_credibility__viability": "1", "spread": "0.2"}
     answers.update({f"q_credibility__{y}": "3" for x, y in PAIRS if x == "credibility"})
     answers.update({"profile_name": "Credibility first", "team": str(team.pk)})
     response = analyst_client.post(f"/compare/weights/ahp/?ids={a.pk}&ids={b.pk}", answers, **HTMX)
@@ -123,7 +123,7 @@ def test_consistent_answers_set_the_weights_and_save_a_profile(analyst_client, p
     assert 'id="ahp-result"' in html and "Saved as the profile" in html
     profile = WeightProfile.objects.get(name="Credibility first")
     assert profile.weights["credibility"] == pytest.approx(3 / 8)
-    assert profile.intervals["credibility"] == pytest.approx([0.3, 0.45])
+    assert profile.intervals["credibility"] == pytest.approx([0.175, 0.575])
 
 
 def test_contradictory_answers_get_a_message_and_nothing_is_saved(analyst_client, pair, team):

@@ -267,6 +267,15 @@ def _scale(text: str) -> float | None:
     return allowed.get(text)
 
 
+def _spread(text: str | None) -> float:
+    """The SMAA interval half-width asked for (0 to 0.5; default 0.1)."""
+    try:
+        value = float(text or "0.1")
+    except ValueError:
+        return 0.1
+    return min(0.5, max(0.0, value)) if value == value else 0.1
+
+
 def _panel_context(
     request: HttpRequest, drafts: list[Agreement], form: WeightsForm
 ) -> dict[str, Any]:
@@ -326,8 +335,7 @@ def compare_ahp(request: HtmxHttpRequest) -> HttpResponse:
             problems.append(f"Answer how {q['a']} compares with {q['b']}.")
         else:
             judgements.append({"a": a, "b": b, "value": value})
-    spread = whole_number(request.POST.get("spread") or "25")
-    spread_share = min(100, spread if spread is not None else 25) / 100
+    spread_share = _spread(request.POST.get("spread"))
     ahp: dict[str, Any] | None = None
     saved = None
     if not problems:
@@ -339,8 +347,8 @@ def compare_ahp(request: HtmxHttpRequest) -> HttpResponse:
     if ahp is not None and ahp["consistent"]:
         for c, w in ahp["weights"].items():
             data[f"w_{c}"] = round(10 * w, 2)
-            data[f"lo_{c}"] = round(max(0.0, w * (1 - spread_share)), 3)
-            data[f"hi_{c}"] = round(min(1.0, w * (1 + spread_share)), 3)
+            data[f"lo_{c}"] = round(max(0.0, w - spread_share), 3)
+            data[f"hi_{c}"] = round(min(1.0, w + spread_share), 3)
         name = (request.POST.get("profile_name") or "").strip()
         if name:
             team = (

@@ -117,6 +117,6 @@ def test_a_pair_judged_twice_is_refused():
 
 def test_weight_intervals_spread_around_the_weights():
     box = weight_intervals({"credibility": 0.5, "risk_overall": 0.5}, 0.2)
-    assert box == {"credibility": (0.4, 0.6), "risk_overall": (0.4, 0.6)}
+    assert box == pytest.approx({"credibility": (0.3, 0.7), "risk_overall": (0.3, 0.7)})
     with pytest.raises(EngineValidationError):
         weight_intervals({"credibility": 1.0}, 1.5)
