@@ -69,6 +69,8 @@ def test_saatys_house_example_has_its_published_consistency_ratio():
     for name, w in zip(names, published, strict=True):
         assert result.weights[name] == pytest.approx(w, abs=5e-4)
     assert not result.consistent
+    assert (result.worst.a, result.worst.b, result.worst.given) == ("neighbourhood", "condition", 6)
+    assert result.worst.suggested == pytest.approx(0.5)
     assert "above 0.10" in result.message
     with pytest.raises(EngineValidationError) as info:
         require_consistent(result)
