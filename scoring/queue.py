@@ -16,6 +16,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 SCORE_RUN_TASK = "scoring.score_run"
+ANALYSIS_JOB_TASK = "scoring.analysis_job"
 
 
 def _task(name: str) -> Task:
@@ -51,3 +52,19 @@ def waiting_messages() -> int | None:
     except Exception:  # any broker error: the caller sends nothing now
         logger.warning("the broker does not answer; not re-sending queued score runs now")
         return None
+
+
+def analysis_job_send_on_commit(job_id: int) -> None:
+    """Send a sensitivity job to the workers when the transaction commits (a broker
+    outage is logged; asking again re-sends a job that is still queued)."""
+
+    def send() -> None:
+        task = _task(ANALYSIS_JOB_TASK)
+        try:
+            task.delay(job_id)
+        except Exception:
+            if task.app.conf.task_always_eager:
+                raise
+            logger.exception("could not enqueue analysis job %s", job_id)
+
+    transaction.on_commit(send)

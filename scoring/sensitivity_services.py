@@ -8,17 +8,20 @@ problem becomes a ``ValidationError`` naming the field, and nothing is stored th
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Team
 from agreements.document import scoreable_problem
 from agreements.models import Agreement, Revision
 from catalog.models import Actor
-from scoring import engine
+from scoring import engine, queue
 from scoring.adapters import catalog_values_from_db, snapshot_from_document
 from scoring.engine import ahp as engine_ahp
 from scoring.engine.attribution import simulate_with_attribution
@@ -26,7 +29,7 @@ from scoring.engine.scenarios import Scenario as EngineScenario
 from scoring.engine.scenarios import scenario_compare
 from scoring.engine.sensitivity import dsa_ranking, sweep
 from scoring.engine.validation import weight_errors
-from scoring.models import RunStatus, Scenario, ScoreRun, WeightProfile
+from scoring.models import AnalysisJob, RunStatus, Scenario, ScoreRun, WeightProfile
 
 RISK_KEYS = ("proliferation", "instability", "perverse", "signalling", "framing")
 """The five risks overall risk weighs (``scenario.risk_weights`` of a draft)."""
@@ -102,14 +105,17 @@ def attribution_for_revision(*, revision: Revision, n_samples: int, seed: int) -
 
 
 def _labelled(
-    agreements: Sequence[Agreement],
+    agreements: Sequence[Agreement], numbers: Sequence[int] | None = None
 ) -> tuple[list[engine.Snapshot], list[dict[str, Any]]]:
-    """Snapshots of the drafts' latest revisions, labelled by title (numbered if repeated),
-    and the documents."""
+    """Snapshots of the drafts' latest revisions (or revisions ``numbers``), labelled by
+    title (numbered if repeated), and the documents."""
+    wanted = dict(
+        zip([a.pk for a in agreements], numbers or [a.version for a in agreements], strict=True)
+    )
     revisions = {
         r.agreement_id: r
         for r in Revision.objects.filter(agreement__in=agreements)
-        if r.number == next(a.version for a in agreements if a.pk == r.agreement_id)
+        if r.number == wanted[r.agreement_id]
     }
     documents = [revisions[a.pk].document for a in agreements]
     catalog = catalog_values_from_db(documents)
@@ -130,11 +136,14 @@ def _labelled(
 
 
 def _header(
-    agreements: Sequence[Agreement], snapshots: Sequence[engine.Snapshot]
+    agreements: Sequence[Agreement],
+    snapshots: Sequence[engine.Snapshot],
+    numbers: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
+    revisions = numbers or [a.version for a in agreements]
     return [
-        {"id": a.pk, "label": s.label, "revision": a.version}
-        for a, s in zip(agreements, snapshots, strict=True)
+        {"id": a.pk, "label": s.label, "revision": n}
+        for a, s, n in zip(agreements, snapshots, revisions, strict=True)
     ]
 
 
@@ -183,9 +192,11 @@ def dsa_ranking_run(
     seed: int = 1,
     weights: Mapping[str, float] | None = None,
     power_direction: str = "down",
+    numbers: Sequence[int] | None = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
     """The drafts ranked at each ``dsa`` from 0 to 1, and where the leader changes."""
-    snapshots, _ = _labelled(agreements)
+    snapshots, _ = _labelled(agreements, numbers)
     try:
         result = dsa_ranking(
             snapshots,
@@ -194,10 +205,11 @@ def dsa_ranking_run(
             seed=seed,
             weights=weights,
             power_direction=power_direction,
+            progress=progress,
         ).to_dict()
     except engine.EngineValidationError as exc:
         raise _engine_errors(exc) from None
-    result["agreements"] = _header(agreements, snapshots)
+    result["agreements"] = _header(agreements, snapshots, numbers)
     return result
 
 
@@ -240,10 +252,12 @@ def scenario_comparison_run(
     weights: Mapping[str, float] | None = None,
     weight_intervals: Mapping[str, tuple[float, float]] | None = None,
     power_direction: str = "down",
+    numbers: Sequence[int] | None = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
     """Every draft in every world with common random numbers: the best draft per world
     and each draft's regret (the per-world comparisons are left out of the answer)."""
-    snapshots, documents = _labelled(agreements)
+    snapshots, documents = _labelled(agreements, numbers)
     worlds = [engine_scenario(s, documents) for s in scenarios]
     try:
         result = scenario_compare(
@@ -254,12 +268,13 @@ def scenario_comparison_run(
             weights=weights,
             weight_intervals=weight_intervals,
             power_direction=power_direction,
+            progress=progress,
         )
     except engine.EngineValidationError as exc:
         raise _engine_errors(exc) from None
     answer = result.to_dict()
     answer.pop("comparisons")
-    answer["agreements"] = _header(agreements, snapshots)
+    answer["agreements"] = _header(agreements, snapshots, numbers)
     answer["scenario_ids"] = [s.pk for s in scenarios]
     return answer
 
@@ -423,3 +438,119 @@ def weight_profile_update(*, profile: WeightProfile, data: Mapping[str, Any]) ->
 
 def weight_profile_delete(*, profile: WeightProfile) -> None:
     profile.delete()
+
+
+# --- Large computations in a worker ----------------------------------------------------------
+
+BACKGROUND_CELLS = 20_000
+"""Drafts x points (or worlds) x samples above which a worker computes the answer."""
+
+
+def cells(*, drafts: int, steps: int, n_samples: int) -> int:
+    return drafts * steps * n_samples
+
+
+def _scenario_content(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "id": scenario.pk,
+        "name": scenario.name,
+        "dsa": scenario.dsa,
+        "omega": scenario.omega,
+        "trust_shifts": scenario.trust_shifts,
+        "capability_shifts": scenario.capability_shifts,
+    }
+
+
+def analysis_job_request(
+    *,
+    kind: str,
+    agreements: Sequence[Agreement],
+    options: Mapping[str, Any],
+    scenarios: Sequence[Scenario] = (),
+    user: Any = None,
+) -> AnalysisJob:
+    """The job answering this question for these revisions, parameter version and settings:
+    an existing one (queued, running or done) or a new one sent to the workers on commit.
+    A failed job is queued again."""
+    request = {
+        "agreements": [a.pk for a in agreements],
+        "revisions": [a.version for a in agreements],
+        "scenarios": [_scenario_content(s) for s in scenarios],
+        "options": {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in options.items()},
+    }
+    version = engine.DEFAULT_PARAMETERS.version
+    text = json.dumps({"kind": kind, "version": version, **request}, sort_keys=True, default=list)
+    key = hashlib.sha256(text.encode()).hexdigest()
+    job, created = AnalysisJob.objects.get_or_create(
+        key=key,
+        defaults={
+            "team_id": agreements[0].team_id,
+            "kind": kind,
+            "parameter_version": version,
+            "request": json.loads(text),
+            "requested_by": user,
+        },
+    )
+    if not created and job.status == RunStatus.FAILED:
+        AnalysisJob.objects.filter(pk=job.pk, status=RunStatus.FAILED).update(
+            status=RunStatus.QUEUED, progress=0.0, error=""
+        )
+        job.refresh_from_db()
+        created = True
+    if created:
+        queue.analysis_job_send_on_commit(job.pk)
+    return job
+
+
+def analysis_job_execute(*, job_id: int) -> str:
+    """Compute one job (called by the Celery task), writing its progress as it goes."""
+    job = AnalysisJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "skipped: gone"
+    if not AnalysisJob.objects.filter(
+        pk=job.pk, status=RunStatus.QUEUED, attempts=job.attempts
+    ).update(status=RunStatus.RUNNING, attempts=job.attempts + 1, progress=0.0):
+        return "skipped: not queued"
+    owned = AnalysisJob.objects.filter(pk=job.pk, status=RunStatus.RUNNING)
+    req = job.request
+    by_id = Agreement.objects.in_bulk(req["agreements"])
+    agreements = [by_id[pk] for pk in req["agreements"] if pk in by_id]
+    options = dict(req["options"])
+    for name in ("weight_intervals",):
+        if options.get(name):
+            options[name] = {k: (v[0], v[1]) for k, v in options[name].items()}
+
+    def progress(share: float) -> None:
+        owned.update(progress=round(share, 4))
+
+    try:
+        if len(agreements) != len(req["agreements"]):
+            raise ValidationError({"agreements": ["A draft was deleted."]})
+        if job.kind == "dsa_ranking":
+            result = dsa_ranking_run(
+                agreements=agreements, numbers=req["revisions"], progress=progress, **options
+            )
+        else:
+            worlds = [
+                Scenario(**{k: v for k, v in s.items() if k != "id"}) for s in req["scenarios"]
+            ]
+            for world, content in zip(worlds, req["scenarios"], strict=True):
+                world.pk = content["id"]
+            result = scenario_comparison_run(
+                agreements=agreements,
+                scenarios=worlds,
+                numbers=req["revisions"],
+                progress=progress,
+                **options,
+            )
+    except ValidationError as exc:
+        owned.update(status=RunStatus.FAILED, error=str(exc.message_dict)[:2000])
+        return "failed: invalid"
+    owned.update(status=RunStatus.DONE, progress=1.0, result=result, finished_at=timezone.now())
+    return "done"
+
+
+def analysis_job_fail(*, job_id: int, error: str) -> None:
+    AnalysisJob.objects.filter(pk=job_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, error=error
+    )

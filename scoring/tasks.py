@@ -48,3 +48,28 @@ def score_run_task(run_id: int) -> str:
 def score_runs_sweep_task() -> dict[str, int]:
     """Periodic: re-send lost and abandoned runs; re-score drafts scored with old parameters."""
     return services.score_runs_sweep()
+
+
+@shared_task(
+    name="scoring.analysis_job",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_jitter=True,
+    max_retries=5,
+)
+def analysis_job_task(job_id: int) -> str:
+    """Run one large sensitivity job (a ranking along dsa, a scenario comparison)."""
+    from scoring import sensitivity_services
+
+    try:
+        return sensitivity_services.analysis_job_execute(job_id=job_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:
+        logger.exception("analysis job %s failed", job_id)
+        sensitivity_services.analysis_job_fail(
+            job_id=job_id, error="The computation failed unexpectedly; it was logged."
+        )
+        return "failed: unexpected error"

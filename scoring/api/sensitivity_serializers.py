@@ -15,7 +15,7 @@ from scoring.api.serializers import (
     WeightsInputSerializer,
 )
 from scoring.engine.sensitivity import AXES, HEADLINE_SCORES, MAX_POINTS, MIN_POINTS
-from scoring.models import Scenario, WeightProfile
+from scoring.models import AnalysisJob, Scenario, WeightProfile
 
 CRITERIA = tuple(engine.CRITERIA)
 MAX_SWEEP_CELLS = 110_000
@@ -387,3 +387,28 @@ class ScenarioComparisonSerializer(ResultSerializer):
     robust = serializers.CharField(help_text="The draft with the smallest worst regret.")
     agreements = AgreementRefSerializer(many=True)
     scenario_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class AnalysisJobSerializer(serializers.ModelSerializer):
+    """A large computation run by a worker: poll it until ``status`` is ``done`` or
+    ``failed``; ``result`` is then the answer the endpoint gives in the request for small
+    ones."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:analysis-job-detail")
+    result = serializers.DictField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = AnalysisJob
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "status",
+            "progress",
+            "parameter_version",
+            "error",
+            "created_at",
+            "finished_at",
+            "result",
+        ]
+        read_only_fields = fields

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import scope_to_teams
 from agreements import selectors as agreement_selectors
 from agreements.models import Agreement
 from core.api import BAD_REQUEST, THROTTLED, AnalysisThrottle, error_response, validated
@@ -21,7 +22,7 @@ from core.http import whole_number
 from scoring import sensitivity_selectors as selectors
 from scoring import sensitivity_services as services
 from scoring.api import sensitivity_serializers as s
-from scoring.models import RunStatus, ScoreRun
+from scoring.models import AnalysisJob, RunStatus, ScoreRun
 
 TAGS = ["sensitivity"]
 NOT_YOURS = error_response("No such draft, scenario or profile among your teams'.")
@@ -277,6 +278,25 @@ class WeightProfileViewSet(TeamOwnedViewSet):
         return self._destroy(lambda row: services.weight_profile_delete(profile=row))
 
 
+def _job_response(request: Request, job: AnalysisJob) -> Response:
+    data = s.AnalysisJobSerializer(job, context={"request": request}).data
+    return Response(data, status=status.HTTP_202_ACCEPTED)
+
+
+JOB_ANSWER = {202: s.AnalysisJobSerializer}
+
+
+@extend_schema(tags=TAGS)
+class AnalysisJobView(APIView):
+    @extend_schema(responses={200: s.AnalysisJobSerializer, 404: NOT_YOURS})
+    def get(self, request: Request, pk: int) -> Response:
+        """A large sensitivity computation: its status, progress and (when done) result."""
+        job = scope_to_teams(AnalysisJob.objects.all(), user=request.user).filter(pk=pk).first()
+        if job is None:
+            raise Http404
+        return Response(s.AnalysisJobSerializer(job, context={"request": request}).data)
+
+
 def _drafts(request: Request, ids: list[int]) -> list[Agreement]:
     return [agreement_selectors.agreement_get_for_user(user=request.user, pk=pk) for pk in ids]
 
@@ -287,6 +307,7 @@ class DsaRankingView(AnalysisView):
         request=s.DsaRankingRequestSerializer,
         responses={
             200: s.RankingSweepSerializer,
+            **JOB_ANSWER,
             400: BAD_REQUEST,
             404: NOT_YOURS,
             429: THROTTLED,
@@ -294,10 +315,19 @@ class DsaRankingView(AnalysisView):
     )
     def post(self, request: Request) -> Response:
         """The drafts ranked at each dsa from 0 to 1 at your weights, as a comparison
-        would rank them there, and where the leader changes."""
+        would rank them there, and where the leader changes. Large ones (drafts x points x
+        samples above 20,000) are computed by a worker: 202 with a job to poll."""
         data = validated(s.DsaRankingRequestSerializer, request.data)
         agreements = _drafts(request, data.pop("agreements"))
         _weights_of(request, data)
+        size = services.cells(
+            drafts=len(agreements), steps=data["points"], n_samples=data["n_samples"]
+        )
+        if size > services.BACKGROUND_CELLS:
+            job = services.analysis_job_request(
+                kind="dsa_ranking", agreements=agreements, options=data, user=request.user
+            )
+            return _job_response(request, job)
         try:
             answer = services.dsa_ranking_run(agreements=agreements, **data)
         except DjangoValidationError as exc:
@@ -311,6 +341,7 @@ class ScenarioComparisonView(AnalysisView):
         request=s.ScenarioComparisonRequestSerializer,
         responses={
             200: s.ScenarioComparisonSerializer,
+            **JOB_ANSWER,
             400: BAD_REQUEST,
             404: NOT_YOURS,
             429: THROTTLED,
@@ -318,11 +349,24 @@ class ScenarioComparisonView(AnalysisView):
     )
     def post(self, request: Request) -> Response:
         """Every draft in every scenario with common random numbers: drafts x scenarios,
-        the best draft per world and each draft's regret."""
+        the best draft per world and each draft's regret. Large ones (drafts x scenarios x
+        samples above 20,000) are computed by a worker: 202 with a job to poll."""
         data = validated(s.ScenarioComparisonRequestSerializer, request.data)
         agreements = _drafts(request, data.pop("agreements"))
         scenarios = selectors.scenarios_get_for_user(user=request.user, ids=data.pop("scenarios"))
         _weights_of(request, data)
+        size = services.cells(
+            drafts=len(agreements), steps=len(scenarios), n_samples=data["n_samples"]
+        )
+        if size > services.BACKGROUND_CELLS:
+            job = services.analysis_job_request(
+                kind="scenarios",
+                agreements=agreements,
+                scenarios=scenarios,
+                options=data,
+                user=request.user,
+            )
+            return _job_response(request, job)
         try:
             answer = services.scenario_comparison_run(
                 agreements=agreements, scenarios=scenarios, **data

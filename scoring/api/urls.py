@@ -28,6 +28,11 @@ urlpatterns = [
         "agreements/<int:id>/variance/", sensitivity_views.VarianceView.as_view(), name="variance"
     ),
     path(
+        "analysis-jobs/<int:pk>/",
+        sensitivity_views.AnalysisJobView.as_view(),
+        name="analysis-job-detail",
+    ),
+    path(
         "weight-elicitation/",
         sensitivity_views.WeightElicitationView.as_view(),
         name="weight-elicitation",

@@ -11,7 +11,7 @@ own (on that world's 0-1 scale); the robust choice has the smallest worst regret
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -134,23 +134,29 @@ def scenario_compare(
     weight_intervals: Mapping[str, tuple[float, float]] | None = None,
     power_direction: str = "down",
     params: ParameterSet = DEFAULT_PARAMETERS,
+    progress: Callable[[float], None] | None = None,
 ) -> ScenarioComparison:
-    """Compare 2 to 6 drafts in each of 1 to 8 worlds, with the same seed everywhere."""
+    """Compare 2 to 6 drafts in each of 1 to 8 worlds, with the same seed everywhere;
+    ``progress`` is called with the share done after each world."""
     errors = scenario_errors(scenarios, snapshots)
     if errors:
         raise EngineValidationError(errors)
-    results = tuple(
-        compare(
-            [apply_scenario(s, sc) for s in snapshots],
-            n_samples=n_samples,
-            seed=seed,
-            weights=weights,
-            weight_intervals=weight_intervals,
-            power_direction=power_direction,
-            params=params,
+    done: list[ComparisonResult] = []
+    for sc in scenarios:
+        done.append(
+            compare(
+                [apply_scenario(s, sc) for s in snapshots],
+                n_samples=n_samples,
+                seed=seed,
+                weights=weights,
+                weight_intervals=weight_intervals,
+                power_direction=power_direction,
+                params=params,
+            )
         )
-        for sc in scenarios
-    )
+        if progress is not None:
+            progress(len(done) / len(scenarios))
+    results = tuple(done)
     labels = results[0].labels
     cells: list[list[ScenarioCell]] = [[] for _ in labels]
     for sc, res in zip(scenarios, results, strict=True):

@@ -11,7 +11,7 @@ of their designs. ``dsa_ranking`` ranks drafts at each ``dsa`` exactly as
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -331,9 +331,11 @@ def dsa_ranking(
     weights: Mapping[str, float] | None = None,
     power_direction: str = "down",
     params: ParameterSet = DEFAULT_PARAMETERS,
+    progress: Callable[[float], None] | None = None,
 ) -> RankingSweep:
     """Rank 2 to 6 labelled drafts at ``points`` values of ``dsa`` from 0 to 1 by the
-    weighted sum of ``compare`` (its normalisation, at each point)."""
+    weighted sum of ``compare`` (its normalisation, at each point). ``progress`` is called
+    with the share done after each point."""
     n = params.default_samples if n_samples is None else n_samples
     errors = drafts_errors(snapshots, n, seed, params)
     errors += weight_errors(weights, None, CRITERIA)
@@ -365,6 +367,8 @@ def dsa_ranking(
         utilities[k] = util
         order = np.argsort(-util, kind="stable")
         first = np.bincount((n_mc @ w).argmax(axis=1), minlength=len(models)) / n
+        if progress is not None:
+            progress((k + 1) / len(xs))
         rows.append(
             RankingPoint(
                 x=x,

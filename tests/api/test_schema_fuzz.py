@@ -134,6 +134,7 @@ STATE_DEPENDENT: dict[str, str] = {
         for method, suffix in (("POST", ""), ("PATCH", "{id}/"))
     },
     "POST /api/v1/comparisons/dsa-ranking/": r"agreements|weights.*|snapshots.*",
+    "GET /api/v1/analysis-jobs/{id}/": r"(?!)",
     "POST /api/v1/comparisons/scenarios/": (
         r"agreements|weights.*|weight_intervals.*|scenarios.*|snapshots.*"
     ),

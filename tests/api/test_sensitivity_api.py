@@ -8,6 +8,7 @@ import itertools
 import pytest
 from rest_framework.test import APIClient
 
+from agreements import services as agreement_services
 from scoring.models import RunStatus, Scenario, ScoreRun, WeightProfile
 from scoring.services import score_run_execute, score_run_request_latest
 from tests.factories import make_draft
@@ -301,3 +302,46 @@ def test_dsa_ranking_says_who_leads_where(api_client, draft, other, team):
     assert len(answer["points"]) == 5
     assert answer["weights"]["credibility"] == pytest.approx(0.5)
     assert answer["summary"].startswith(answer["leaders"][0]["label"])
+
+
+# --- Large computations run by a worker ---------------------------------------------------------
+
+
+def test_a_large_scenario_comparison_runs_as_a_job_with_progress_and_is_cached(
+    api_client, outsider_client, team, draft, other, django_capture_on_commit_callbacks
+):
+    from scoring.sensitivity_services import scenario_comparison_run
+
+    ids = [
+        _scenario(api_client, team, name=n, dsa=d).json()["id"]
+        for n, d in (("Calm", 0.1), ("Race", 0.9), ("Drift", 0.5))
+    ]
+    body = {"agreements": [draft.pk, other.pk], "scenarios": ids, "n_samples": 5000}
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        response = api_client.post("/api/v1/comparisons/scenarios/", body, format="json")
+    assert response.status_code == 202, response.json()
+    assert len(sent) == 1
+    job = api_client.get(response.json()["url"]).json()
+    assert (job["status"], job["progress"], job["kind"]) == ("done", 1.0, "scenarios")
+    worlds = list(Scenario.objects.filter(pk__in=ids).order_by("pk"))
+    expected = scenario_comparison_run(agreements=[draft, other], scenarios=worlds, n_samples=5000)
+    assert job["result"]["cells"] == expected["cells"]
+    # The same question for the same revisions is answered from the stored job.
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        cached = api_client.post("/api/v1/comparisons/scenarios/", body, format="json")
+    assert cached.json()["id"] == job["id"] and not again
+    assert outsider_client.get(response.json()["url"]).status_code == 404
+
+
+def test_a_new_revision_is_a_new_job(
+    api_client, draft, other, analyst, django_capture_on_commit_callbacks
+):
+    body = {"agreements": [draft.pk, other.pk], "points": 11, "n_samples": 2000}
+    first = api_client.post("/api/v1/comparisons/dsa-ranking/", body, format="json")
+    assert first.status_code == 202 and first.json()["status"] == "queued"
+    agreement_services.agreement_update(
+        agreement_id=draft.pk, expected_version=draft.version, author=analyst,
+        changes={"title": "Renamed"},
+    )  # fmt: skip
+    second = api_client.post("/api/v1/comparisons/dsa-ranking/", body, format="json")
+    assert second.json()["id"] != first.json()["id"]
