@@ -79,6 +79,11 @@ class ScoreRun(Job):
         default=False, help_text="Catalog values or parameters changed since this run."
     )
     result = models.JSONField(null=True, blank=True)
+    attribution = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Which uncertain inputs drive each headline score, over this run's samples.",
+    )
     label = models.CharField(max_length=20, blank=True, choices=PowerLabel.choices)
     credibility = models.FloatField(null=True, blank=True)
     risk_overall = models.FloatField(null=True, blank=True)
@@ -131,3 +136,92 @@ class AssistantRun(Job):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} of {self.agreement_id} r{self.revision_number}"
+
+
+class Scenario(TimeStampedModel):
+    """A named world a team evaluates its drafts in (design section 16).
+
+    ``dsa`` and ``omega`` replace each draft's point values when set (the drafts keep
+    their uncertainty); ``trust_shifts`` and ``capability_shifts`` map catalog actor
+    slugs to an amount added to that party's value in every draft (clipped to [0, 1]).
+    """
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="scenarios")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    dsa = models.FloatField(null=True, blank=True)
+    omega = models.FloatField(null=True, blank=True)
+    trust_shifts = models.JSONField(default=dict, blank=True)
+    capability_shifts = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="scenario_unique_name_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WeightProfile(TimeStampedModel):
+    """A team's criterion weights, typed or elicited by pairwise comparison (AHP).
+
+    ``weights`` maps comparison criteria to weights summing to 1; ``intervals`` (or
+    null) maps them to ``[low, high]`` bounds SMAA samples within; ``judgements`` are
+    the pairwise answers the weights came from (empty when typed).
+    """
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="weight_profiles"
+    )
+    name = models.CharField(max_length=100)
+    weights = models.JSONField()
+    intervals = models.JSONField(null=True, blank=True)
+    judgements = models.JSONField(default=list, blank=True)
+    consistency_ratio = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "name"], name="weight_profile_unique_name_per_team"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnalysisJob(TimeStampedModel):
+    """A large sensitivity computation (a ranking along dsa, a scenario comparison) run by
+    a worker, with progress, cached by ``key``: the kind, the revision set, the request's
+    parameters and the parameter version (the same question is answered once)."""
+
+    KINDS = (("dsa_ranking", "Ranking along dsa"), ("scenarios", "Scenario comparison"))
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=KINDS)
+    key = models.CharField(max_length=64, unique=True)
+    parameter_version = models.CharField(max_length=32)
+    request = models.JSONField(help_text="What to compute: agreement ids, revisions, settings.")
+    status = models.CharField(
+        max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
+    )
+    progress = models.FloatField(default=0.0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk} ({self.status})"

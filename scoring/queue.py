@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 SCORE_RUN_TASK = "scoring.score_run"
 ASSISTANT_RUN_TASK = "scoring.assistant_run"
+ANALYSIS_JOB_TASK = "scoring.analysis_job"
 
 
 def _task(name: str) -> Task:
@@ -61,3 +62,9 @@ def waiting_messages() -> int | None:
     except Exception:  # any broker error: the caller sends nothing now
         logger.warning("the broker does not answer; not re-sending queued score runs now")
         return None
+
+
+def analysis_job_send_on_commit(job_id: int) -> None:
+    """Send a sensitivity job to the workers when the transaction commits (a broker
+    outage is logged; asking again re-sends a job that is still queued)."""
+    transaction.on_commit(lambda: _send(ANALYSIS_JOB_TASK, job_id, "analysis job"))

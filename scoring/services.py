@@ -29,6 +29,7 @@ from agreements.models import Agreement, Revision
 from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType
 from scoring import engine, jobs, queue
 from scoring.adapters import catalog_values_from_db, snapshot_from_document
+from scoring.engine import attribution as engine_attribution
 from scoring.models import PENDING, RunReason, RunStatus, ScoreRun
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,16 @@ def score_run_execute(*, run_id: int) -> str:
             document = run.revision.document
             snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
             _test_delay()
-            result = engine.simulate(snapshot, n_samples=run.n_samples, seed=run.seed).to_dict()
-        _finish(run, started, status=RunStatus.DONE, result=result)
+            scored, attribution = engine_attribution.simulate_with_attribution(
+                snapshot, n_samples=run.n_samples, seed=run.seed
+            )
+        _finish(
+            run,
+            started,
+            status=RunStatus.DONE,
+            result=scored.to_dict(),
+            attribution=attribution.to_dict(),
+        )
     except engine.EngineValidationError as exc:
         _finish(run, started, status=RunStatus.FAILED, error=f"The draft cannot be scored: {exc}")
         return "failed: invalid draft"
@@ -125,6 +134,7 @@ def _finish(
     *,
     status: str,
     result: dict[str, Any] | None = None,
+    attribution: dict[str, Any] | None = None,
     error: str = "",
 ) -> None:
     """Record the end of a run (only its owner may), with the headline columns."""
@@ -139,6 +149,7 @@ def _finish(
             power_sharing=scores["power_sharing"]["value"],
             min_net_incentive=scores["min_net_incentive"]["value"],
             warning_count=len(result["warnings"]),
+            attribution=attribution,
         )
     jobs.finish(run, started, status=status, error=error, **fields)
 

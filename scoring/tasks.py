@@ -82,3 +82,17 @@ def score_runs_sweep_task() -> dict[str, int]:
     """Periodic: re-send lost and abandoned runs and design-assistant answers; re-score
     drafts scored with old parameters."""
     return {**services.score_runs_sweep(), "assistant_requeued": assistant.assistant_runs_sweep()}
+
+
+@shared_task(name="scoring.analysis_job", **JOB_TASK_OPTIONS)
+def analysis_job_task(job_id: int) -> str:
+    """Run one large sensitivity job (a ranking along dsa, a scenario comparison)."""
+    from scoring import sensitivity_services
+
+    return _run_job(
+        job_id,
+        lambda run_id: sensitivity_services.analysis_job_execute(job_id=run_id),
+        lambda run_id, error: sensitivity_services.analysis_job_fail(job_id=run_id, error=error),
+        what="computation",
+        too_long="The computation took too long; try fewer drafts or samples.",
+    )

@@ -11,6 +11,7 @@ from workbench.views import (
     history,
     negotiation,
     scores,
+    sensitivity,
 )
 
 app_name = "workbench"
@@ -55,4 +56,9 @@ urlpatterns = [
     ),
     path("drafts/<int:pk>/score/again/", scores.score_request, name="score-again"),
     path("compare/", compare.compare, name="compare"),
+    path("drafts/<int:pk>/sensitivity/", sensitivity.sensitivity, name="sensitivity"),
+    path("compare/weights/", sensitivity.compare_weights, name="compare-weights"),
+    path("compare/weights/ahp/", sensitivity.compare_ahp, name="compare-ahp"),
+    path("compare/dsa/", sensitivity.compare_dsa, name="compare-dsa"),
+    path("compare/scenarios/", sensitivity.compare_scenarios, name="compare-scenarios"),
 ]

@@ -122,6 +122,26 @@ STATE_DEPENDENT: dict[str, str] = {
     "POST /api/v1/analysis/smaa/": r"matrix|directions|weight_intervals",
     "POST /api/v1/analysis/dominance/": r"matrix|directions",
     "POST /api/v1/analysis/coalition/": r"costs|transfers",
+    # Sensitivity: a recipient of the draft, runs and unfinished runs, points x samples,
+    # complete sets of judgements, actors of the catalog, names unique per team.
+    "GET /api/v1/agreements/{id}/sweep/": r"agreement|party|samples",
+    "GET /api/v1/agreements/{id}/variance/": r"agreement|run",
+    "POST /api/v1/weight-elicitation/": r"judgements.*|criteria",
+    **{
+        f"{method} /api/v1/scenarios/{suffix}": r"team|name|trust_shifts|capability_shifts"
+        for method, suffix in (("POST", ""), ("PATCH", "{id}/"))
+    },
+    **{
+        f"{method} /api/v1/weight-profiles/{suffix}": (
+            r"team|name|weights|judgements.*|criteria|intervals|weight_intervals.*|spread"
+        )
+        for method, suffix in (("POST", ""), ("PATCH", "{id}/"))
+    },
+    "POST /api/v1/comparisons/dsa-ranking/": r"agreements|weights.*|snapshots.*",
+    "GET /api/v1/analysis-jobs/{id}/": r"(?!)",
+    "POST /api/v1/comparisons/scenarios/": (
+        r"agreements|weights.*|weight_intervals.*|scenarios.*|snapshots.*"
+    ),
     **{
         f"{method} /api/v1/agreements/{{agreement_pk}}/{section}/{suffix}": f"version|{allowed}"
         for section, fields in _SECTION_REFERENCES.items()

@@ -16,7 +16,8 @@ from celery.signals import worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
-from scoring import engine, jobs, queue, services, tasks
+from scoring import jobs, queue, services, tasks
+from scoring.engine import attribution as engine_attribution
 from scoring.models import RunStatus, ScoreRun
 from scoring.services import score_run_execute, score_runs_sweep
 from tests.factories import make_draft
@@ -82,7 +83,7 @@ def test_a_delivery_takes_a_running_run_over_only_once_its_worker_stopped_beatin
 
 
 def test_a_transient_database_error_hands_the_run_back_for_the_retry(run, monkeypatch):
-    real = engine.simulate
+    real = engine_attribution.simulate_with_attribution
     failures = [OperationalError("server closed the connection unexpectedly")]
 
     def flaky(*args, **kwargs):
@@ -90,7 +91,7 @@ def test_a_transient_database_error_hands_the_run_back_for_the_retry(run, monkey
             raise failures.pop()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "simulate", flaky)
+    monkeypatch.setattr(engine_attribution, "simulate_with_attribution", flaky)
     with pytest.raises(OperationalError):
         score_run_execute(run_id=run.pk)
     run.refresh_from_db()

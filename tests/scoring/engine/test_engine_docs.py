@@ -98,3 +98,21 @@ def test_worked_example_coalition_statement() -> None:
     assert result.coalition.stability_likelihood == pytest.approx(0.95, abs=0.01)
     assert result.coalition.largest_stable_subset is not None
     assert result.coalition.largest_stable_subset.members == ("BRA", "JPN")
+
+
+def test_sensitivity_worked_example_matches_the_engine() -> None:
+    from scoring.engine.attribution import simulate_with_attribution
+    from scoring.engine.sensitivity import sweep
+
+    rows = TABLES[("dsa", "credibility", "90% band")]
+    result = sweep(example_draft(), axis="dsa", points=6, n_samples=2000, seed=1)
+    for row, point in zip(rows, result.scores["credibility"], strict=True):
+        assert float(row[0]) == pytest.approx(point.x)
+        assert row[1] == f"{point.value:.1f}"
+        assert row[2] == f"{point.p5:.1f} - {point.p95:.1f}"
+    _, attribution = simulate_with_attribution(example_draft(), n_samples=2000, seed=1)
+    top = attribution.scores["credibility"][:4]
+    text = DOC.read_text(encoding="utf-8")
+    for driver in top:
+        assert f"{100 * driver.share:.0f}%" in text
+    assert top[1].label == "Japan's trust in United States"

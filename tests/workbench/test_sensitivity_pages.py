@@ -1,0 +1,164 @@
+"""The Sensitivity section of the builder and the sensitivity sections of the compare page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agreements import services as agreement_services
+from scoring.models import Scenario, WeightProfile
+from tests.factories import make_draft
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LIVE = {**HTMX, "HTTP_HX_TARGET": "live-ranking"}
+PAIRS = [
+    ("credibility", "risk_overall"),
+    ("credibility", "power_sharing"),
+    ("credibility", "min_net_incentive"),
+    ("credibility", "leverage"),
+    ("credibility", "viability"),
+    ("risk_overall", "power_sharing"),
+    ("risk_overall", "min_net_incentive"),
+    ("risk_overall", "leverage"),
+    ("risk_overall", "viability"),
+    ("power_sharing", "min_net_incentive"),
+    ("power_sharing", "leverage"),
+    ("power_sharing", "viability"),
+    ("min_net_incentive", "leverage"),
+    ("min_net_incentive", "viability"),
+    ("leverage", "viability"),
+]
+
+
+@pytest.fixture
+def draft(catalog, team, analyst):
+    return make_draft(team=team, author=analyst, lines=2)
+
+
+@pytest.fixture
+def pair(draft, analyst):
+    fork = agreement_services.agreement_fork(agreement=draft, author=analyst, title="Fork")
+    return draft, fork
+
+
+def test_the_builder_loads_its_sensitivity_section_lazily(analyst_client, draft):
+    page = analyst_client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert f'hx-get="/drafts/{draft.pk}/sensitivity/"' in page
+    assert 'hx-trigger="revealed"' in page
+
+
+def test_the_section_shows_six_sweeps_and_what_drives_them(
+    analyst_client, draft, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20):
+        response = analyst_client.get(f"/drafts/{draft.pk}/sensitivity/", **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="chart chart-sweep"') == 6
+    assert 'class="chart chart-tornado"' in html
+    assert "<html" not in html  # a partial
+
+
+def test_a_trust_sweep_of_a_recipient_and_of_a_stranger(analyst_client, draft):
+    ok = analyst_client.get(f"/drafts/{draft.pk}/sensitivity/?axis=trust:br", **HTMX)
+    assert ok.status_code == 200 and "trust of" in ok.content.decode()
+    bad = analyst_client.get(f"/drafts/{draft.pk}/sensitivity/?axis=trust:zz", **HTMX)
+    assert bad.status_code == 400 and "no recipient" in bad.content.decode()
+    odd = analyst_client.get(f"/drafts/{draft.pk}/sensitivity/?axis=wind")
+    assert odd.status_code == 400 and "<html" in odd.content.decode()
+
+
+def test_another_teams_draft_is_not_found(client, outsider, draft):
+    client.force_login(outsider)
+    assert client.get(f"/drafts/{draft.pk}/sensitivity/").status_code == 404
+    assert client.get(f"/compare/weights/?ids={draft.pk}&ids={draft.pk}").status_code == 404
+
+
+def test_the_compare_page_includes_the_sensitivity_sections(analyst_client, pair):
+    a, b = pair
+    page = analyst_client.get(f"/compare/?ids={a.pk}&ids={b.pk}").content.decode()
+    for name in ("compare-weights", "compare-dsa", "compare-scenarios"):
+        assert f"/compare/{name.split('-')[1]}/?ids={a.pk}&amp;ids={b.pk}" in page
+
+
+def _live_scores(html: str) -> list[str]:
+    return re.findall(r"weighted score ([0-9.]+)", html)
+
+
+def test_moving_a_weight_re_ranks_without_the_page(
+    analyst_client, pair, django_assert_max_num_queries
+):
+    a, b = pair
+    base = f"/compare/weights/?ids={a.pk}&ids={b.pk}"
+    with django_assert_max_num_queries(20):
+        first = analyst_client.get(base, **LIVE)
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert html.strip().startswith('<div id="live-ranking"') and 'id="live-smaa"' in html
+    moved = analyst_client.get(f"{base}&w_credibility=10&w_viability=0", **LIVE).content.decode()
+    assert _live_scores(moved) != _live_scores(html)
+
+
+def test_bad_weights_are_named(analyst_client, pair):
+    a, b = pair
+    response = analyst_client.get(f"/compare/weights/?ids={a.pk}&ids={b.pk}&w_leverage=99", **LIVE)
+    assert "Fix the weights" in response.content.decode()
+
+
+def _answers(value: str) -> dict[str, str]:
+    return {f"q_{x}__{y}": value for x, y in PAIRS}
+
+
+def test_consistent_answers_set_the_weights_and_save_a_profile(analyst_client, pair, team):
+    a, b = pair
+    answers = {**_answers("1"), "q_credibility__viability": "1", "spread": "0.2"}
+    answers.update({f"q_credibility__{y}": "3" for x, y in PAIRS if x == "credibility"})
+    answers.update({"profile_name": "Credibility first", "team": str(team.pk)})
+    response = analyst_client.post(f"/compare/weights/ahp/?ids={a.pk}&ids={b.pk}", answers, **HTMX)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    html = response.content.decode()
+    assert 'id="ahp-result"' in html and "Saved as the profile" in html
+    profile = WeightProfile.objects.get(name="Credibility first")
+    assert profile.weights["credibility"] == pytest.approx(3 / 8)
+    assert profile.intervals["credibility"] == pytest.approx([0.175, 0.575])
+
+
+def test_contradictory_answers_get_a_message_and_nothing_is_saved(analyst_client, pair, team):
+    a, b = pair
+    answers = _answers("9")  # each criterion "extremely more" than every later one ...
+    answers["q_credibility__viability"] = "1/9"  # ... yet viability far above credibility
+    answers["q_risk_overall__viability"] = "1/9"
+    answers.update({"profile_name": "Muddled", "team": str(team.pk)})
+    response = analyst_client.post(f"/compare/weights/ahp/?ids={a.pk}&ids={b.pk}", answers, **HTMX)
+    assert response.status_code == 400
+    assert "Revise them" in response.content.decode()
+    assert not WeightProfile.objects.exists()
+
+
+def test_the_dsa_ranking_says_who_leads(analyst_client, pair):
+    a, b = pair
+    response = analyst_client.get(f"/compare/dsa/?ids={a.pk}&ids={b.pk}", **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="dsa-summary"' in html and "leads" in html
+    assert html.count("<tr>") == 12  # the header and 11 points
+
+
+def test_the_scenario_table_shows_drafts_in_each_world(analyst_client, pair, team):
+    a, b = pair
+    Scenario.objects.create(team=team, name="Race", dsa=0.9, trust_shifts={"br": -0.2})
+    Scenario.objects.create(team=team, name="Calm", dsa=0.1)
+    response = analyst_client.get(f"/compare/scenarios/?ids={a.pk}&ids={b.pk}", **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="scenario-matrix"' in html and "Race" in html and "Calm" in html
+    assert 'id="robust-draft"' in html
+
+
+def test_without_scenarios_the_table_says_how_to_make_them(analyst_client, pair):
+    a, b = pair
+    html = analyst_client.get(f"/compare/scenarios/?ids={a.pk}&ids={b.pk}", **HTMX).content
+    assert b"POST /api/v1/scenarios/" in html
