@@ -8,23 +8,38 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.models import Membership
 from accounts.selectors import scope_to_teams
 from agreements.diff import catalog_names, party_names
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from agreements.shape import UNSTATED_PARTY_VALUES
 from agreements.wording import levers_summary
 from catalog.models import Actor, BenefitItem, Commitment
+from core.pagination import ORDERING
 
 PROFILE_FIELDS = ("alignment", "trust", "capability", "security", *UNSTATED_PARTY_VALUES)
 """Party fields a draft may leave to the actor profile."""
 
 
-def agreement_list_for_user(*, user: Any) -> QuerySet[Agreement]:
-    """Drafts of the user's teams, newest first."""
+def team_ids_for_user(*, user: Any) -> list[int]:
+    """Ids of the teams ``user`` belongs to (one query; none for an anonymous user).
+
+    Lists filter on these concrete ids (``team_id = 1`` or ``IN (1, 2)``) rather than on a
+    subquery, which keeps PostgreSQL on the ``(team, updated_at)`` indexes.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    memberships = Membership.objects.filter(user=user).order_by("team_id")
+    return list(memberships.values_list("team_id", flat=True))
+
+
+def agreement_list_for_user(*, user: Any, team_ids: list[int] | None = None) -> QuerySet[Agreement]:
+    """Drafts of the user's teams, newest first (``team_ids``: already read for ``user``)."""
+    ids = team_ids_for_user(user=user) if team_ids is None else team_ids
     return (
-        scope_to_teams(Agreement.objects.all(), user=user)
+        Agreement.objects.filter(team_id__in=ids)
         .select_related("team", "updated_by")
-        .order_by("-updated_at")
+        .order_by(*ORDERING)
     )
 
 

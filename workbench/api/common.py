@@ -34,7 +34,7 @@ from core.http import whole_number
 from scoring.selectors import score_runs_by_id
 from workbench.api import serializers as s
 from workbench.api.parts import MAX_INT
-from workbench.selectors import draft_list_for_user
+from workbench.selectors import with_latest_runs
 
 IF_MATCH = if_match_parameter("the draft", extra="; it overrides `version`")
 VERSION_PARAM = OpenApiParameter(
@@ -136,9 +136,14 @@ class AgreementAccess:
 
 
 def detail_response(agreement: Agreement, request: Request, *, status_code: int = 200) -> Response:
-    agreement.refresh_from_db()
-    document = selectors.revision_latest(agreement=agreement).document
-    listed = draft_list_for_user(user=request.user).get(pk=agreement.pk)
+    """The draft as it is now (after a write too), with its document and latest score:
+    three queries (the caller already found ``agreement`` among the user's)."""
+    listed = with_latest_runs(
+        Agreement.objects.filter(pk=agreement.pk).select_related(
+            "team", "updated_by", "forked_from__agreement"
+        )
+    ).get()
+    document = selectors.revision_latest(agreement=listed).document
     context = {
         "request": request,
         "document": document,
@@ -147,7 +152,7 @@ def detail_response(agreement: Agreement, request: Request, *, status_code: int 
     response = Response(
         s.AgreementDetailSerializer(listed, context=context).data, status=status_code
     )
-    response["ETag"] = etag_for(agreement.version)
+    response["ETag"] = etag_for(listed.version)
     return response
 
 

@@ -23,7 +23,7 @@ from agreements import selectors, services
 from agreements.diff import document_diff
 from agreements.document import DocumentError, scoreable_problem, validate_document
 from agreements.models import Agreement, Revision
-from core.api import BAD_REQUEST, VERSIONED_WRITE, error_response, validated
+from core.api import BAD_REQUEST, VERSIONED_WRITE, KeysetPagination, error_response, validated
 from core.concurrency import etag as etag_for
 from scoring.api.filters import ScoreRunFilterSet
 from scoring.api.schemas import NegotiationSerializer, SuggestionResultSerializer
@@ -51,7 +51,7 @@ from workbench.api.common import (
 )
 from workbench.api.filters import RevisionFilterSet
 from workbench.filters import AgreementFilterSet
-from workbench.selectors import draft_list_for_user
+from workbench.selectors import draft_page
 
 DRAFT_TAGS = ["agreements"]
 
@@ -62,20 +62,27 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
 
     serializer_class = s.AgreementListSerializer
     filterset_class = AgreementFilterSet
+    pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:
-        return draft_list_for_user(user=self.request.user)
+        self.team_ids = selectors.team_ids_for_user(user=self.request.user)
+        return selectors.agreement_list_for_user(user=self.request.user, team_ids=self.team_ids)
 
     def list(self, request: Request) -> Response:
-        """Drafts of your teams, most recently updated first."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        """Drafts of your teams, most recently updated first, a page at a time: follow
+        `next` for older ones."""
+        paginator = cast(KeysetPagination, self.paginator)
+        cursor, size = paginator.read(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = draft_page(queryset=queryset, team_ids=self.team_ids, cursor=cursor, size=size)
+        paginator.next_cursor = page.next
         context = {
             **self.get_serializer_context(),
-            "scores": score_runs_by_id([getattr(a, "latest_score_id", None) for a in page or []]),
+            "scores": score_runs_by_id([getattr(a, "latest_score_id", None) for a in page.drafts]),
         }
-        serializer = s.AgreementListSerializer(page, many=True, context=context)
-        return self.get_paginated_response(serializer.data)
+        serializer = s.AgreementListSerializer(page.drafts, many=True, context=context)
+        return paginator.get_paginated_response(serializer.data)
 
     @extend_schema(responses=s.AgreementDetailSerializer, parameters=[etag(200)])
     def retrieve(self, request: Request, pk: str) -> Response:
