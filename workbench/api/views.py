@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,6 +26,8 @@ from agreements.document import DocumentError, scoreable_problem, validate_docum
 from agreements.models import Agreement, Revision
 from core.api import BAD_REQUEST, VERSIONED_WRITE, KeysetPagination, error_response, validated
 from core.concurrency import etag as etag_for
+from core.concurrency import not_modified
+from core.http import whole_number
 from scoring.api.filters import ScoreRunFilterSet
 from scoring.api.schemas import NegotiationSerializer, SuggestionResultSerializer
 from scoring.api.serializers import ScoreRunSerializer
@@ -40,9 +43,13 @@ from scoring.services import (
 from workbench.api import serializers as s
 from workbench.api.common import (
     IF_MATCH,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
     VERSION_PARAM,
     AgreementAccess,
+    detail_etag,
     detail_response,
+    detail_row,
     etag,
     expected_version,
     run_write,
@@ -84,10 +91,21 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         serializer = s.AgreementListSerializer(page.drafts, many=True, context=context)
         return paginator.get_paginated_response(serializer.data)
 
-    @extend_schema(responses=s.AgreementDetailSerializer, parameters=[etag(200)])
+    @extend_schema(
+        responses={200: s.AgreementDetailSerializer, 304: NOT_MODIFIED},
+        parameters=[etag(200, 304), IF_NONE_MATCH],
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
-        """The draft with its document and latest score."""
-        return detail_response(self.agreement(), request)
+        """The draft with its document and latest score. Send the ETag you read in
+        If-None-Match to get a 304 while neither the draft nor its score changed."""
+        number = whole_number(pk)
+        if number is None:
+            raise Http404
+        listed = detail_row(number, user=request.user)
+        tag = detail_etag(listed)
+        if not_modified(request.headers, tag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return detail_response(listed, request, listed=listed, tag=tag)
 
     @extend_schema(
         request=s.AgreementCreateSerializer,
