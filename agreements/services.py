@@ -29,7 +29,7 @@ from agreements.document import CatalogIndex, DocumentError, validate_document
 from agreements.edits import Edit, empty_document
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from agreements.shape import SECTIONS
-from agreements.storage import document_write
+from agreements.storage import document_write, draft_columns
 
 __all__ = [
     "NoChange",
@@ -167,13 +167,17 @@ def _commit(
     if expected_version and document == current:
         return Revision.objects.get(agreement_id=agreement_id, number=expected_version)
     with transaction.atomic():
+        now = timezone.now()
         claimed = Agreement.objects.filter(pk=agreement_id, version=expected_version).update(
-            version=F("version") + 1, updated_by=author, updated_at=timezone.now()
+            version=F("version") + 1, updated_by=author, updated_at=now, **draft_columns(document)
         )
         if not claimed:
             raise _stale(agreement_id, expected_version)
-        agreement.version = expected_version + 1
-        document_write(agreement, document, catalog)
+        agreement.version, agreement.updated_at = expected_version + 1, now
+        agreement.updated_by = author
+        # The rows hold the document at ``expected_version`` (a new draft: none yet).
+        previous = current if expected_version else None
+        document_write(agreement, document, catalog, previous=previous, agreement_saved=True)
         revision = Revision.objects.create(
             agreement=agreement,
             number=agreement.version,

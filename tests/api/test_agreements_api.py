@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from agreements.models import Agreement, Line
+from agreements.storage import document_read
 from scoring.models import ScoreRun
 from scoring.services import score_run_execute
 from tests.factories import MembershipFactory, UserFactory, draft_document, make_draft
@@ -305,17 +306,30 @@ def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
 def test_a_line_edit_runs_a_constant_number_of_queries(
     api_client, team, analyst, django_assert_max_num_queries
 ):
-    """Whatever the draft's size: claim the version, validate against the catalog once,
-    rewrite the rows in bulk, record the revision and queue its score run."""
-    for lines in (1, 40):
+    """Whatever the draft's size: claim the version and write the draft's fields in one
+    UPDATE, validate against the catalog once, update the one changed row in place,
+    record the revision and queue its score run."""
+    counts = []
+    for lines in (1, 60):
         draft = make_draft(team=team, author=analyst, lines=lines)
-        with django_assert_max_num_queries(33):
+        rows = dict(Line.objects.filter(agreement=draft).values_list("key", "pk"))
+        with django_assert_max_num_queries(15) as captured:
             response = api_client.patch(
                 f"/api/v1/agreements/{draft.pk}/lines/l1/",
                 {"magnitude": 0.77, "version": 1},
                 format="json",
             )
         assert response.status_code == 200
+        counts.append(len(captured))
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert sum(q.startswith('UPDATE "agreements_agreement"') for q in sql) == 1
+        assert not any(q.startswith(("DELETE", 'INSERT INTO "agreements_line"')) for q in sql)
+        assert dict(Line.objects.filter(agreement=draft).values_list("key", "pk")) == rows
+        assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.77
+        assert document_read(Agreement.objects.get(pk=draft.pk)) == (
+            draft.revisions.get(number=2).document
+        )
+    assert counts[0] == counts[1]
 
 
 def test_teams_endpoint_lists_my_roles(api_client, team):
