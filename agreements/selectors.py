@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Membership
@@ -43,18 +43,18 @@ def agreement_list_for_user(*, user: Any, team_ids: list[int] | None = None) -> 
     )
 
 
-def agreement_get_for_user(*, user: Any, pk: int) -> Agreement:
+def agreement_get_for_user(*, user: Any, pk: int, with_role: bool = False) -> Agreement:
     """The draft if it belongs to one of the user's teams; 404 otherwise.
 
-    Whether the user may change it is the caller's check (``can_edit_team``): a viewer
+    Whether the user may change it is the caller's check (``can_edit_team``, or with
+    ``with_role`` the ``user_role`` the draft is read with, in the same query): a viewer
     of the team gets a 403, since the draft's existence is no secret to them.
     """
-    agreement = (
-        scope_to_teams(Agreement.objects.all(), user=user)
-        .select_related("team", "forked_from__agreement")
-        .filter(pk=pk)
-        .first()
-    )
+    queryset = scope_to_teams(Agreement.objects.all(), user=user)
+    if with_role:
+        role = Membership.objects.filter(user=user, team_id=OuterRef("team_id")).values("role")
+        queryset = queryset.annotate(user_role=Subquery(role[:1]))
+    agreement = queryset.select_related("team", "forked_from__agreement").filter(pk=pk).first()
     if agreement is None:
         raise Http404("No such draft.")
     return agreement

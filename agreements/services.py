@@ -131,16 +131,25 @@ def _document_errors(exc: DocumentError, *, part: tuple[str, int] | None) -> Val
 
 
 def _current(agreement_id: int, expected_version: int) -> tuple[Agreement, dict[str, Any]]:
-    """The draft and its document at ``expected_version``; stale if it moved on."""
-    agreement = Agreement.objects.filter(pk=agreement_id).first()
-    if agreement is None or agreement.version != expected_version:
-        raise _stale(agreement_id, expected_version)
+    """The draft and its document at ``expected_version``; stale if it moved on (one query:
+    the revision with its draft, only while the draft is still at that version)."""
     if not expected_version:
+        agreement = Agreement.objects.filter(pk=agreement_id, version=0).first()
+        if agreement is None:
+            raise _stale(agreement_id, expected_version)
         return agreement, empty_document(title=agreement.title, purpose=agreement.purpose)
-    revision = Revision.objects.filter(agreement_id=agreement_id, number=expected_version).first()
+    revision = (
+        Revision.objects.select_related("agreement")
+        .filter(
+            agreement_id=agreement_id,
+            number=expected_version,
+            agreement__version=expected_version,
+        )
+        .first()
+    )
     if revision is None:
         raise _stale(agreement_id, expected_version)
-    return agreement, revision.document
+    return revision.agreement, revision.document
 
 
 def _commit(

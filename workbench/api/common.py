@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role, Team
-from accounts.selectors import can_edit_team, scope_to_teams
+from accounts.selectors import WRITE_ROLES, scope_to_teams
 from agreements import selectors, services
 from agreements.models import Agreement
 from core.concurrency import (
@@ -139,8 +139,8 @@ class AgreementAccess:
         pk = whole_number(self.kwargs.get("agreement_pk", self.kwargs.get("pk")))
         if pk is None:
             raise Http404
-        agreement = selectors.agreement_get_for_user(user=self.request.user, pk=pk)
-        if write and not can_edit_team(user=self.request.user, team_id=agreement.team_id):
+        agreement = selectors.agreement_get_for_user(user=self.request.user, pk=pk, with_role=write)
+        if write and getattr(agreement, "user_role", None) not in WRITE_ROLES:
             raise PermissionDenied("Viewers cannot change drafts; ask for the analyst role.")
         return agreement
 
