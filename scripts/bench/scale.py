@@ -79,6 +79,7 @@ def build_team(drafts: int, source_agreement: int) -> ScaleTeam:
         "statuses": list(STATUSES),
     }
     with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")  # bulk building outlasts the web's 10 s
         cursor.execute(
             """
             INSERT INTO agreements_agreement (created_at, updated_at, team_id, title, purpose,
@@ -125,6 +126,7 @@ def build_team(drafts: int, source_agreement: int) -> ScaleTeam:
         )
         for table in ("agreements_agreement", "agreements_revision", "scoring_scorerun"):
             cursor.execute(f"VACUUM ANALYZE {table}")  # as autovacuum would, soon after
+        cursor.execute("RESET statement_timeout")
     ordered = Agreement.objects.filter(team=team).order_by(*ORDERING)
     deep = ordered.values("pk", "updated_at")[min(int(drafts * 0.99), drafts - 60)]
     return ScaleTeam(
