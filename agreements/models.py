@@ -60,8 +60,22 @@ class Agreement(TimeStampedModel):
     template_slug = models.SlugField(max_length=80, blank=True)
 
     class Meta:
-        ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["team", "-updated_at"])]
+        ordering = ["-updated_at", "-id"]
+        # The draft lists read a team's drafts newest first, a keyset page at a time
+        # (core.pagination), optionally narrowed by the FilterSet's column filters.
+        indexes = [
+            models.Index(fields=["team", "-updated_at", "-id"], name="agreement_team_recent"),
+            models.Index(
+                fields=["team", "status", "-updated_at", "-id"], name="agreement_team_status"
+            ),
+            models.Index(
+                fields=["team", "purpose", "-updated_at", "-id"], name="agreement_team_purpose"
+            ),
+            models.Index(
+                fields=["team", "template_slug", "-updated_at", "-id"],
+                name="agreement_team_template",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,41 +5,56 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.models import Membership
 from accounts.selectors import scope_to_teams
 from agreements.diff import catalog_names, party_names
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from agreements.shape import UNSTATED_PARTY_VALUES
 from agreements.wording import levers_summary
 from catalog.models import Actor, BenefitItem, Commitment
+from core.pagination import ORDERING
 
 PROFILE_FIELDS = ("alignment", "trust", "capability", "security", *UNSTATED_PARTY_VALUES)
 """Party fields a draft may leave to the actor profile."""
 
 
-def agreement_list_for_user(*, user: Any) -> QuerySet[Agreement]:
-    """Drafts of the user's teams, newest first."""
+def team_ids_for_user(*, user: Any) -> list[int]:
+    """Ids of the teams ``user`` belongs to (one query; none for an anonymous user).
+
+    Lists filter on these concrete ids (``team_id = 1`` or ``IN (1, 2)``) rather than on a
+    subquery, which keeps PostgreSQL on the ``(team, updated_at)`` indexes.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    memberships = Membership.objects.filter(user=user).order_by("team_id")
+    return list(memberships.values_list("team_id", flat=True))
+
+
+def agreement_list_for_user(*, user: Any, team_ids: list[int] | None = None) -> QuerySet[Agreement]:
+    """Drafts of the user's teams, newest first (``team_ids``: already read for ``user``)."""
+    ids = team_ids_for_user(user=user) if team_ids is None else team_ids
     return (
-        scope_to_teams(Agreement.objects.all(), user=user)
+        Agreement.objects.filter(team_id__in=ids)
         .select_related("team", "updated_by")
-        .order_by("-updated_at")
+        .order_by(*ORDERING)
     )
 
 
-def agreement_get_for_user(*, user: Any, pk: int) -> Agreement:
+def agreement_get_for_user(*, user: Any, pk: int, with_role: bool = False) -> Agreement:
     """The draft if it belongs to one of the user's teams; 404 otherwise.
 
-    Whether the user may change it is the caller's check (``can_edit_team``): a viewer
+    Whether the user may change it is the caller's check (``can_edit_team``, or with
+    ``with_role`` the ``user_role`` the draft is read with, in the same query): a viewer
     of the team gets a 403, since the draft's existence is no secret to them.
     """
-    agreement = (
-        scope_to_teams(Agreement.objects.all(), user=user)
-        .select_related("team", "forked_from__agreement")
-        .filter(pk=pk)
-        .first()
-    )
+    queryset = scope_to_teams(Agreement.objects.all(), user=user)
+    if with_role:
+        role = Membership.objects.filter(user=user, team_id=OuterRef("team_id")).values("role")
+        queryset = queryset.annotate(user_role=Subquery(role[:1]))
+    agreement = queryset.select_related("team", "forked_from__agreement").filter(pk=pk).first()
     if agreement is None:
         raise Http404("No such draft.")
     return agreement

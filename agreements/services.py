@@ -29,7 +29,7 @@ from agreements.document import CatalogIndex, DocumentError, validate_document
 from agreements.edits import Edit, empty_document
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from agreements.shape import SECTIONS
-from agreements.storage import document_write
+from agreements.storage import document_write, draft_columns
 
 __all__ = [
     "NoChange",
@@ -131,16 +131,25 @@ def _document_errors(exc: DocumentError, *, part: tuple[str, int] | None) -> Val
 
 
 def _current(agreement_id: int, expected_version: int) -> tuple[Agreement, dict[str, Any]]:
-    """The draft and its document at ``expected_version``; stale if it moved on."""
-    agreement = Agreement.objects.filter(pk=agreement_id).first()
-    if agreement is None or agreement.version != expected_version:
-        raise _stale(agreement_id, expected_version)
+    """The draft and its document at ``expected_version``; stale if it moved on (one query:
+    the revision with its draft, only while the draft is still at that version)."""
     if not expected_version:
+        agreement = Agreement.objects.filter(pk=agreement_id, version=0).first()
+        if agreement is None:
+            raise _stale(agreement_id, expected_version)
         return agreement, empty_document(title=agreement.title, purpose=agreement.purpose)
-    revision = Revision.objects.filter(agreement_id=agreement_id, number=expected_version).first()
+    revision = (
+        Revision.objects.select_related("agreement")
+        .filter(
+            agreement_id=agreement_id,
+            number=expected_version,
+            agreement__version=expected_version,
+        )
+        .first()
+    )
     if revision is None:
         raise _stale(agreement_id, expected_version)
-    return agreement, revision.document
+    return revision.agreement, revision.document
 
 
 def _commit(
@@ -167,13 +176,17 @@ def _commit(
     if expected_version and document == current:
         return Revision.objects.get(agreement_id=agreement_id, number=expected_version)
     with transaction.atomic():
+        now = timezone.now()
         claimed = Agreement.objects.filter(pk=agreement_id, version=expected_version).update(
-            version=F("version") + 1, updated_by=author, updated_at=timezone.now()
+            version=F("version") + 1, updated_by=author, updated_at=now, **draft_columns(document)
         )
         if not claimed:
             raise _stale(agreement_id, expected_version)
-        agreement.version = expected_version + 1
-        document_write(agreement, document, catalog)
+        agreement.version, agreement.updated_at = expected_version + 1, now
+        agreement.updated_by = author
+        # The rows hold the document at ``expected_version`` (a new draft: none yet).
+        previous = current if expected_version else None
+        document_write(agreement, document, catalog, previous=previous, agreement_saved=True)
         revision = Revision.objects.create(
             agreement=agreement,
             number=agreement.version,

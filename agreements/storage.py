@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Subquery
 
 from agreements.document import CatalogIndex
 from agreements.models import Agreement, Condition, Line, Mechanism, Party, Phase
@@ -92,23 +93,90 @@ def _columns(
     return values
 
 
+def draft_columns(document: dict[str, Any]) -> dict[str, Any]:
+    """The agreement's own columns for a *validated* document (title, status, scenario...)."""
+    values = {spec.name: document[spec.name] for spec in DRAFT}
+    values.update({spec.name: document["scenario"][spec.name] for spec in SCENARIO})
+    return values
+
+
+def _same_parts(previous: dict[str, Any], document: dict[str, Any]) -> bool:
+    """Whether both documents have the same parts (keys) in the same order everywhere."""
+    return all(
+        [row["key"] for row in previous.get(section, [])]
+        == [row["key"] for row in document[section]]
+        for section in SECTIONS
+    )
+
+
+def _changed_columns(
+    agreement: Agreement,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    fields: tuple[Field, ...],
+    catalog_ids: dict[str, Any],
+) -> dict[str, Any]:
+    """The columns of the fields that differ between two versions of one part; a changed
+    recipient or phase is found by key in the same statement (a subquery)."""
+    values: dict[str, Any] = {}
+    for spec in fields:
+        if spec.name in old and old[spec.name] == new[spec.name]:
+            continue
+        value = new[spec.name]
+        if spec.target in CATALOG_COLUMNS:
+            column, kind = CATALOG_COLUMNS[spec.target]
+            values[f"{column}_id"] = catalog_ids[kind].get(value or "")
+        elif spec.target in PART_COLUMNS:
+            target = Party if spec.target is Target.RECIPIENT else Phase
+            values[f"{PART_COLUMNS[spec.target]}_id"] = (
+                Subquery(target.objects.filter(agreement=agreement, key=value).values("pk")[:1])
+                if value
+                else None
+            )
+        elif spec.kind is Kind.CHOICE and spec.nullable:
+            values[spec.name] = value or ""
+        else:
+            values[spec.name] = value
+    return values
+
+
 def document_write(
-    agreement: Agreement, document: dict[str, Any], catalog: CatalogIndex | None = None
+    agreement: Agreement,
+    document: dict[str, Any],
+    catalog: CatalogIndex | None = None,
+    *,
+    previous: dict[str, Any] | None = None,
+    agreement_saved: bool = False,
 ) -> None:
-    """Replace the draft's fields and rows with a *validated* document.
+    """Make the draft's fields and rows those of a *validated* document.
 
     Runs inside the caller's transaction; a constant number of queries. ``catalog`` is the
     index validation used (it carries the row ids of the slugs); without it, it is read.
+    ``agreement_saved``: the caller already wrote :func:`draft_columns` (in its version
+    UPDATE), so only the instance is brought up to date. When ``previous`` (the document
+    the rows hold now) has the same parts in the same order, only the parts that changed
+    are updated, in place, one UPDATE each (a field edit changes one row); otherwise every
+    row is replaced.
     """
-    for spec in DRAFT:
-        setattr(agreement, spec.name, document[spec.name])
-    for spec in SCENARIO:
-        setattr(agreement, spec.name, document["scenario"][spec.name])
-    agreement.save()
+    columns = draft_columns(document)
+    for name, value in columns.items():
+        setattr(agreement, name, value)
+    if not agreement_saved:
+        agreement.save()
+    catalog_ids = dict((catalog or CatalogIndex.from_db(document)).ids)
+    if previous is not None and _same_parts(previous, document):
+        for section, shape in SECTIONS.items():
+            for old, new in zip(previous[section], document[section], strict=True):
+                if old == new:
+                    continue
+                values = _changed_columns(agreement, old, new, shape.fields, catalog_ids)
+                if values:
+                    manager = MODELS[section]._default_manager
+                    manager.filter(agreement=agreement, key=new["key"]).update(**values)
+        return
+
     for section in reversed(SECTIONS):
         MODELS[section]._default_manager.filter(agreement=agreement).delete()
-
-    catalog_ids = dict((catalog or CatalogIndex.from_db(document)).ids)
     part_ids: dict[Target, dict[str, int]] = {}
     for section, shape in SECTIONS.items():
         created: list[Any] = MODELS[section]._default_manager.bulk_create(

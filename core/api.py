@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from typing import Any, cast
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -14,15 +15,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.urls import NoReverseMatch
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, permissions, serializers, status, throttling
 from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.admin_site import is_curator
+from core.pagination import Cursor, page_keys
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -77,25 +81,40 @@ class IsCuratorOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or is_curator(request.user)
 
 
-class StandardPagination(pagination.PageNumberPagination):
+class PageSize:
+    """``?page_size=``: a whole number from 1 (else 400), cut to ``max_page_size``."""
+
+    page_size: int | None = 50
+    page_size_query_param: str | None = "page_size"
+    max_page_size: int | None = 200
+
+    def get_page_size(self, request: Request) -> int:
+        default, most = self.page_size or 50, self.max_page_size or 200
+        raw = request.query_params.get(self.page_size_query_param or "page_size")
+        if raw is None:
+            return default
+        size = _positive(raw)
+        if size is None:
+            raise exceptions.ValidationError({"page_size": ["Must be a whole number from 1."]})
+        return min(size, most)
+
+    def page_size_parameter(self) -> dict[str, Any]:
+        return {
+            "name": self.page_size_query_param,
+            "required": False,
+            "in": "query",
+            "description": f"Rows per page (default {self.page_size}; more than "
+            f"{self.max_page_size} are cut to {self.max_page_size}).",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+
+
+class StandardPagination(PageSize, pagination.PageNumberPagination):
     """Page-numbered lists; clients may ask for up to 200 rows a page.
 
     ``page`` and ``page_size`` must be whole numbers from 1 (else 400); a page past the
     last one is a 404, and a ``page_size`` above 200 is cut to 200.
     """
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        size = _positive(raw)
-        if size is None:
-            raise exceptions.ValidationError({"page_size": ["Must be a whole number from 1."]})
-        return min(size, self.max_page_size)
 
     def get_page_number(self, request: Request, paginator: Any) -> int:
         raw = request.query_params.get(self.page_query_param)
@@ -115,14 +134,74 @@ class StandardPagination(pagination.PageNumberPagination):
                 "description": "A page number (from 1). A page past the last one is a 404.",
                 "schema": {"type": "integer", "minimum": 1},
             },
+            self.page_size_parameter(),
+        ]
+
+
+class KeysetPagination(PageSize, pagination.BasePagination):
+    """Cursor pages, newest first by ``(updated_at, id)`` (``core.pagination``): ``next``
+    is the URL of the following page (``null`` on the last), and no page costs more than
+    the first, however deep. No total count (it would cost a scan of the whole list).
+
+    ``cursor`` must be one this API answered (else 400); ``page_size`` as for
+    :class:`StandardPagination`.
+    """
+
+    cursor_query_param = "cursor"
+    next_cursor: Cursor | None = None
+
+    def read(self, request: Request) -> tuple[Cursor | None, int]:
+        """The cursor and page size the request asks for (400 when unreadable)."""
+        self.request = request
+        raw = request.query_params.get(self.cursor_query_param)
+        cursor = None if raw is None else Cursor.decode(raw)
+        if raw is not None and cursor is None:
+            raise exceptions.ValidationError(
+                {"cursor": ["Not a cursor this API gave; use the `next` link of a page."]}
+            )
+        return cursor, self.get_page_size(request)
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
+        cursor, size = self.read(request)
+        keys, self.next_cursor = page_keys(queryset, cursor, size)
+        by_pk = queryset.in_bulk([key["pk"] for key in keys])
+        return [by_pk[key["pk"]] for key in keys if key["pk"] in by_pk]
+
+    def get_next_link(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor.encode())
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page (null: this is the last).",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
             {
-                "name": self.page_size_query_param,
+                "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Rows per page (default {self.page_size}; more than "
-                f"{self.max_page_size} are cut to {self.max_page_size}).",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": "Where the page starts: the `cursor` of a `next` link "
+                "(absent: the newest drafts). Any other text is a 400.",
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,80}$"},
             },
+            self.page_size_parameter(),
         ]
 
 
@@ -151,6 +230,40 @@ class AnalysisThrottle(throttling.ScopedRateThrottle):
     def get_rate(self) -> str | None:
         rates = cast(Mapping[str, str], settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}))
         return rates.get(self.scope) if self.scope else None
+
+
+class TemplatedIdentityField(serializers.HyperlinkedIdentityField):
+    """A row's URL, reversed once per serializer (with a placeholder) and filled in per
+    row: ``reverse()`` resolves the whole URL pattern list, which a 200-row page would
+    otherwise do 200 times. Same URLs as ``HyperlinkedIdentityField``."""
+
+    SLOTS = ("windfall-slot", "987654321987")
+    """Placeholders a slug and an integer converter accept, unlike anything else in a URL."""
+
+    def get_url(self, obj: Any, view_name: str, request: Any, format: Any) -> Any:
+        value = getattr(obj, self.lookup_field, None)
+        if format or value in (None, ""):
+            return super().get_url(obj, view_name, request, format)
+        templates = cast(dict[str, Any], self.context).setdefault("_url_templates", {})
+        key = (view_name, self.lookup_url_kwarg, request.get_host() if request else "")
+        if key not in templates:
+            templates[key] = self._template(view_name, request)
+        template = templates[key]
+        if template is None:
+            return super().get_url(obj, view_name, request, format)
+        prefix, suffix = template
+        return f"{prefix}{quote(str(value), safe='')}{suffix}"
+
+    def _template(self, view_name: str, request: Any) -> tuple[str, str] | None:
+        for slot in self.SLOTS:
+            try:
+                url = self.reverse(view_name, kwargs={self.lookup_url_kwarg: slot}, request=request)
+            except NoReverseMatch:
+                continue
+            if url.count(slot) == 1:
+                prefix, suffix = url.split(slot)
+                return prefix, suffix
+        return None
 
 
 # --- Strict JSON input -----------------------------------------------------------------

@@ -21,15 +21,30 @@ from rest_framework.exceptions import APIException, ValidationError
 
 MAX_VERSION = 2**31 - 1
 """The largest version a PostgreSQL ``integer`` column holds."""
-STRONG_ETAG = re.compile(r'"([0-9]{1,10})"')
-WEAK_ETAG = re.compile(r'W/"([0-9]{1,10})"')
-IF_MATCH_PATTERN = r'^(W/)?"[0-9]{1,9}"$'
+STRONG_ETAG = re.compile(r'"([0-9]{1,10})(?:\.[0-9a-z]{1,40})?"')
+WEAK_ETAG = re.compile(r'W/"([0-9]{1,10})(?:\.[0-9a-z]{1,40})?"')
+IF_MATCH_PATTERN = r'^(W/)?"[0-9]{1,9}(\.[0-9a-z]{1,40})?"$'
 """What the schema says an ``If-Match`` header looks like (weak ones are answered 412)."""
 
 
-def etag(version: int) -> str:
-    """The strong ETag of a version: ``"7"``."""
-    return f'"{version}"'
+def etag(version: int, detail: str = "") -> str:
+    """The strong ETag of a version: ``"7"``; with ``detail``, ``"7.<detail>"``.
+
+    ``detail`` marks what else a representation shows that can change without a new
+    version (a draft's latest score): a read answered from an old copy would hide it.
+    ``If-Match`` reads only the version before the dot.
+    """
+    return f'"{version}.{detail}"' if detail else f'"{version}"'
+
+
+def not_modified(headers: Mapping[str, str], current: str) -> bool:
+    """Whether ``If-None-Match`` names ``current`` (or ``*``): the client's copy is the
+    current one, so a read may answer 304. Weak comparison (RFC 9110, 13.1.2)."""
+    value = headers.get("If-None-Match")
+    if not value:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in value.split(",")]
+    return "*" in tags or current.removeprefix("W/") in tags
 
 
 class PreconditionRequired(APIException):

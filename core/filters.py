@@ -14,6 +14,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
 
@@ -105,3 +106,16 @@ class DateTimeFilter(django_filters.DateTimeFilter):
     """An RFC 3339 date-time with an offset, as the schema's ``date-time`` format says."""
 
     field_class = _DateTimeField
+
+
+class FilterWhenAskedBackend(DjangoFilterBackend):
+    """django-filter's backend, but a list read without any of its filters' parameters
+    skips building the FilterSet (its form and fields) and returns the queryset as is."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None:
+            names = filterset_class.base_filters.keys()
+            if not any(name in request.query_params for name in names):
+                return queryset
+        return super().filter_queryset(request, queryset, view)

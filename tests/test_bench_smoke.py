@@ -33,7 +33,7 @@ def test_every_module_imports():
     names = [m.name for m in pkgutil.iter_modules(scripts.bench.__path__)]
     assert {"options", "load", "processes", "databases", "workers", "report", "web"} <= set(names)
     for name in names:
-        if name != "__main__":  # it runs the benchmark
+        if name not in {"__main__", "settings"}:  # runs the benchmark; needs production env
             importlib.import_module(f"scripts.bench.{name}")
 
 
@@ -255,3 +255,27 @@ def test_processes_are_started_with_the_test_suites_code(tmp_path: Path):
     assert command[command.index("--workers") + 1] == "2"
     assert command[-1] == "--x"
     assert server.url == f"http://127.0.0.1:{server.port}"
+
+
+def test_peer_pages_are_routed_only_by_the_benchmark_urlconf():
+    from django.urls import Resolver404, resolve
+
+    for path in ("/bench/bare/", "/bench/drf/agreements/", "/bench/admin/"):
+        assert resolve(path, urlconf="scripts.bench.peers")
+        with pytest.raises(Resolver404):
+            resolve(path, urlconf="windfall.urls")
+    assert resolve("/api/v1/agreements/", urlconf="scripts.bench.peers").url_name == (
+        resolve("/api/v1/agreements/", urlconf="windfall.urls").url_name
+    )
+    settings_text = (ROOT / "scripts/bench/settings.py").read_text()
+    assert 'ROOT_URLCONF = "scripts.bench.peers"' in settings_text
+    assert "from windfall.settings.production import *" in settings_text
+
+
+def test_scale_sizes_parse_and_refuse_too_few():
+    assert parse_args([]).scale == (1000, 100_000)
+    assert parse_args(["--quick"]).scale == (200, 2000)
+    assert parse_args(["--scale", "none"]).scale == ()
+    assert parse_args(["--scale", "5000,100"]).scale == (100, 5000)
+    with pytest.raises(SystemExit):
+        parse_args(["--scale", "1000"])

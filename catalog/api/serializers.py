@@ -26,6 +26,7 @@ from core.api import (
     ExactRegexField,
     StrictJSONMixin,
     StrictSerializer,
+    TemplatedIdentityField,
     TextField,
 )
 
@@ -68,9 +69,7 @@ class CatalogSerializer(StrictJSONMixin, serializers.ModelSerializer):
 
 
 class BenefitItemSerializer(CatalogSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:catalog-item-detail", lookup_field="slug"
-    )
+    url = TemplatedIdentityField(view_name="api:catalog-item-detail", lookup_field="slug")
     label_display = serializers.CharField(source="get_label_display", read_only=True)
     default_levers = LeversSerializer(
         allow_null=True,

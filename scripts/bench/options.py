@@ -21,6 +21,9 @@ class Options:
     writes: int
     runs: int
     load_generator: str
+    scale: tuple[int, ...] = ()
+    cpu_rounds: int = 5
+    cpu_seconds: float = 3.0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -55,7 +58,29 @@ def parser() -> argparse.ArgumentParser:
         default="auto",
         help="auto: wrk when installed, else the Python fallback",
     )
+    parser.add_argument(
+        "--scale",
+        help="draft counts of the data-scale case, comma-separated (default 1000,100000; "
+        "quick 200,2000; 'none' skips it; PostgreSQL only)",
+    )
+    parser.add_argument(
+        "--cpu-rounds", type=int, help="rounds of the peer and scale CPU case (default 5)"
+    )
+    parser.add_argument(
+        "--cpu-seconds", type=float, help="seconds per endpoint and CPU round (default 3)"
+    )
     return parser
+
+
+def _sizes(text: str | None, quick: bool) -> tuple[int, ...]:
+    if text is None:
+        return (200, 2000) if quick else (1000, 100_000)
+    if text.strip().lower() == "none":
+        return ()
+    sizes = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    if len(sizes) < 2 or sizes[0] < 60:
+        raise SystemExit("--scale needs two or more sizes of at least 60 drafts")
+    return sizes
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -75,4 +100,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         writes=max(1, args.writes or (20 if quick else 200)),
         runs=max(1, args.runs or (10 if quick else 60)),
         load_generator=args.load_generator,
+        scale=_sizes(args.scale, quick),
+        cpu_rounds=max(1, args.cpu_rounds or (1 if quick else 5)),
+        cpu_seconds=args.cpu_seconds or (1.0 if quick else 3.0),
     )

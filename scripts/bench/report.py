@@ -9,7 +9,7 @@ import platform
 import statistics
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +18,7 @@ from scripts.bench.common import GUNICORN_WORKERS, LARGE_LINES, ROOT, SMALL_LINE
 from scripts.bench.load import LoadResult
 from scripts.bench.measure import EndpointResult
 from scripts.bench.options import Options
+from scripts.bench.scale import CpuResult, ScaleTeam, ratio
 from scripts.bench.workers import WorkerBatch
 
 
@@ -95,6 +96,65 @@ def report_workers(batches: list[WorkerBatch]) -> str:
     return markdown_table([*header, "busy"], rows)
 
 
+def _target(value: float, limit: float) -> str:
+    return f"{value:.2f} ({'met' if value <= limit else 'MISSED'}: <= {limit:g})"
+
+
+def report_peers(peers: dict[str, CpuResult]) -> str:
+    rows = [
+        [r.endpoint.label, _fmt(r.cpu_ms), _fmt(r.p50_ms), f"{r.size_kb:,.0f}"]
+        for r in peers.values()
+    ]
+    table = markdown_table(["request", "CPU ms/req", "1-conn p50", "KB"], rows)
+    ratios = [
+        ("API detail / plain DRF detail", ratio(peers, "peer-api-detail", "peer-drf-detail"), 1.5),
+        ("API list / plain DRF list", ratio(peers, "peer-api-list", "peer-drf-list"), 1.5),
+        ("builder / admin changelist", ratio(peers, "peer-builder", "peer-admin"), 1.0),
+    ]
+    lines = [table, "", "ratios (CPU ms/req, same run):", ""]
+    lines += [f"- {name}: {_target(value, limit)}" for name, value, limit in ratios]
+    for key in ("peer-builder", "peer-dashboard", "peer-admin", "peer-api-list"):
+        lines.append(
+            f"- {peers[key].endpoint.label} / bare view: {ratio(peers, key, 'peer-bare'):.1f}"
+        )
+    return "\n".join(lines)
+
+
+def report_scale(scale: dict[str, CpuResult], teams: list[ScaleTeam]) -> str:
+    small, large = teams[0].drafts, teams[-1].drafts
+    rows = []
+    verdicts = []
+    for kind in ("dashboard", "dashboard-deep", "api-list", "api-list-deep"):
+        a, b = scale[f"{kind}-{small}"], scale[f"{kind}-{large}"]
+        value = b.cpu_ms / a.cpu_ms
+        rows.append(
+            [
+                kind,
+                _fmt(a.cpu_ms),
+                _fmt(b.cpu_ms),
+                f"{value:.2f}",
+                _fmt(a.p50_ms),
+                _fmt(b.p50_ms),
+                f"{a.size_kb:,.0f} / {b.size_kb:,.0f}",
+            ]
+        )
+        verdicts.append(
+            f"- {kind}: {large:,} / {small:,} = {_target(value, 1.5)}; "
+            f"{'under' if b.cpu_ms < 200 else 'NOT under'} 200 ms CPU"
+        )
+    header = [
+        "request",
+        f"CPU ms {small:,}",
+        f"CPU ms {large:,}",
+        "ratio",
+        f"p50 {small:,}",
+        f"p50 {large:,}",
+        "KB",
+    ]
+    built = "; ".join(f"{t.drafts:,} drafts built in {t.seconds:.1f} s" for t in teams)
+    return "\n".join([markdown_table(header, rows), "", built, "", *verdicts])
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     with contextlib.suppress(OSError):
@@ -146,6 +206,10 @@ class Results:
     batches: list[WorkerBatch]
     skipped: str | None
     load_average: tuple[float, float]
+    peers: dict[str, CpuResult] | None = None
+    scale: dict[str, CpuResult] | None = None
+    scale_teams: list[ScaleTeam] = field(default_factory=list)
+    scale_note: str = ""
 
 
 def render_report(
@@ -193,6 +257,28 @@ def render_report(
         f"## Writes ({options.writes} sequential version-checked PATCHes, 1 connection)",
         "",
         report_writes(r.writes, r.patch_queries),
+        "",
+        f"line PATCH queries: {max(r.patch_queries)} "
+        f"({'met' if max(r.patch_queries) <= 15 else 'MISSED'}: <= 15, "
+        f"{'constant' if len(set(r.patch_queries)) == 1 else 'NOT constant'} in the draft's size)",
+    ]
+    if r.peers:
+        lines += [
+            "",
+            "## Peer pages (one sequential client, endpoints interleaved per round)",
+            "",
+            report_peers(r.peers),
+        ]
+    if r.scale:
+        lines += [
+            "",
+            "## Data scale (drafts built in bulk, each size a team of its own)",
+            "",
+            report_scale(r.scale, r.scale_teams),
+        ]
+    if r.scale_note:
+        lines += ["", r.scale_note]
+    lines += [
         "",
         f"## Workers (celery, --concurrency=1 each, score runs of {samples:,} samples)",
         "",

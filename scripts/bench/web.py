@@ -44,6 +44,16 @@ from scripts.bench.options import Options, parse_args
 from scripts.bench.processes import CpuMeter, child_pids, start_gunicorn
 from scripts.bench.queries import patch_query_counts, read_query_counts
 from scripts.bench.report import Results, print_report
+from scripts.bench.scale import (
+    build_team,
+    database_size_mb,
+    explain_list,
+    make_staff,
+    measure_cpu,
+    peer_endpoints,
+    result_size_kb,
+    scale_endpoints,
+)
 from scripts.bench.workers import WorkerBatch, score_batch, start_worker
 
 
@@ -144,7 +154,11 @@ def run(
         database_label = f"SQLite {connection.Database.sqlite_version}"
     connection.close()
 
-    gunicorn = start_gunicorn(env, directory, cleanup)
+    make_staff(fixture.username)
+    # gunicorn: the production settings plus the peer pages (scripts/bench/settings.py).
+    gunicorn = start_gunicorn(
+        {**env, "DJANGO_SETTINGS_MODULE": "scripts.bench.settings"}, directory, cleanup
+    )
     port = gunicorn.port
     cookie = sign_in(port, fixture.username, fixture.password)
     page = {"Cookie": cookie}
@@ -163,6 +177,34 @@ def run(
         )
     celery_app.conf.task_always_eager = False  # count the request's queries, not the scoring
     patch_queries = patch_query_counts(client_factory(), fixture)
+
+    say("peer pages")
+    peers = measure_cpu(
+        port,
+        peer_endpoints(fixture.large_id, page, api, options.drafts),
+        options.cpu_rounds,
+        options.cpu_seconds,
+        meter,
+    )
+    scale_results, teams, scale_note = None, [], ""
+    if not options.scale:
+        scale_note = "data scale: skipped (--scale none)"
+    elif not database.is_postgres:
+        scale_note = "data scale: skipped (it needs PostgreSQL: --database-url)"
+    else:
+        for size in options.scale:
+            say(f"building {size:,} drafts in bulk")
+            teams.append(build_team(size, fixture.small_id))
+        scale_note = (
+            f"score result per draft: {result_size_kb(fixture.small_id):,.1f} KB of JSON; "
+            f"scratch database {database_size_mb():,.0f} MB\n\n"
+            f"EXPLAIN ANALYZE of the API list's page ids, {teams[-1].drafts:,} drafts:\n\n"
+            + "\n".join("    " + line for line in explain_list(teams[-1]).splitlines())
+        )
+        endpoints_scale = [e for t in teams for e in scale_endpoints(port, t)]
+        scale_results = measure_cpu(
+            port, endpoints_scale, options.cpu_rounds, options.cpu_seconds, meter
+        )
     gunicorn.stop(timeout=30)
 
     batches: list[WorkerBatch] = []
@@ -201,6 +243,10 @@ def run(
             batches=batches,
             skipped=skipped,
             load_average=(load_at_start, os.getloadavg()[0]),
+            peers=peers,
+            scale=scale_results,
+            scale_teams=teams,
+            scale_note=scale_note,
         ),
     )
     return 0

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agreements import services
-from agreements.models import Agreement, Line, Party, Revision
+from agreements.models import Agreement, Condition, Line, Mechanism, Party, Phase, Revision
 from agreements.storage import document_read
 from tests.factories import draft_document, make_draft
 
@@ -208,3 +208,55 @@ def test_delete_needs_the_current_version(draft):
         services.agreement_delete(agreement_id=draft.pk, expected_version=0)
     services.agreement_delete(agreement_id=draft.pk, expected_version=1)
     assert not Agreement.objects.filter(pk=draft.pk).exists()
+
+
+def test_edits_in_place_keep_the_rows_equal_to_the_document(team, analyst):
+    """Field edits update rows in place (ids kept); every kind of edit leaves rows that
+    read back as the latest revision's document."""
+    draft = make_draft(team=team, author=analyst, lines=4)
+    ids = {
+        model: dict(model.objects.filter(agreement=draft).values_list("key", "pk"))
+        for model in (Party, Phase, Line, Condition, Mechanism)
+    }
+    version = draft.version
+    edits = [
+        ("lines", "l2", {"recipient": "jp", "phase": None, "magnitude": 0.9}),
+        ("lines", "l3", {"item": "datasets", "phase": "p2", "note": "moved"}),
+        ("parties", "jp", {"trust": 0.4, "name": "Nippon"}),
+        ("conditions", "c1", {"phase": "p2", "burden": 0.2}),
+        ("mechanisms", "m1", {"strength": 0.5, "covers": "recipients"}),
+        ("phases", "p1", {"name": "First steps", "duration_months": 12}),
+    ]
+    for section, key, changes in edits:
+        services.part_update(
+            agreement_id=draft.pk,
+            expected_version=version,
+            author=analyst,
+            section=section,
+            key=key,
+            changes=changes,
+        )
+        version += 1
+        stored = Agreement.objects.get(pk=draft.pk)
+        assert document_read(stored) == stored.revisions.get(number=version).document, key
+    for model, before in ids.items():
+        assert dict(model.objects.filter(agreement=draft).values_list("key", "pk")) == before
+    services.agreement_update(
+        agreement_id=draft.pk,
+        expected_version=version,
+        author=analyst,
+        changes={"title": "Retitled", "dsa": 0.6},
+    )
+    stored = Agreement.objects.get(pk=draft.pk)
+    assert (stored.title, stored.dsa, stored.version) == ("Retitled", 0.6, version + 1)
+    assert document_read(stored) == stored.revisions.get(number=version + 1).document
+    # A structural edit (a part removed) still rewrites the rows correctly.
+    services.part_remove(
+        agreement_id=draft.pk,
+        expected_version=version + 1,
+        author=analyst,
+        section="parties",
+        key="br",
+    )
+    stored = Agreement.objects.get(pk=draft.pk)
+    assert document_read(stored) == stored.revisions.get(number=version + 2).document

@@ -4,7 +4,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from agreements.models import Agreement, Line
-from tests.factories import UserFactory, draft_document, make_draft
+from agreements.storage import document_read
+from scoring.models import ScoreRun
+from scoring.services import score_run_execute
+from tests.factories import MembershipFactory, UserFactory, draft_document, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +297,8 @@ def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):
             make_draft(team=team, author=analyst, lines=20)
-    with django_assert_max_num_queries(3):
+    # The user's team ids, the page's ids, those rows with their latest runs, their scores.
+    with django_assert_max_num_queries(4):
         body = api_client.get("/api/v1/agreements/").json()
     assert all(a["latest_score"]["current"] for a in body["results"])
 
@@ -302,17 +306,30 @@ def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
 def test_a_line_edit_runs_a_constant_number_of_queries(
     api_client, team, analyst, django_assert_max_num_queries
 ):
-    """Whatever the draft's size: claim the version, validate against the catalog once,
-    rewrite the rows in bulk, record the revision and queue its score run."""
-    for lines in (1, 40):
+    """Whatever the draft's size: claim the version and write the draft's fields in one
+    UPDATE, validate against the catalog once, update the one changed row in place,
+    record the revision and queue its score run."""
+    counts = []
+    for lines in (1, 60):
         draft = make_draft(team=team, author=analyst, lines=lines)
-        with django_assert_max_num_queries(33):
+        rows = dict(Line.objects.filter(agreement=draft).values_list("key", "pk"))
+        with django_assert_max_num_queries(15) as captured:
             response = api_client.patch(
                 f"/api/v1/agreements/{draft.pk}/lines/l1/",
                 {"magnitude": 0.77, "version": 1},
                 format="json",
             )
         assert response.status_code == 200
+        counts.append(len(captured))
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert sum(q.startswith('UPDATE "agreements_agreement"') for q in sql) == 1
+        assert not any(q.startswith(("DELETE", 'INSERT INTO "agreements_line"')) for q in sql)
+        assert dict(Line.objects.filter(agreement=draft).values_list("key", "pk")) == rows
+        assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.77
+        assert document_read(Agreement.objects.get(pk=draft.pk)) == (
+            draft.revisions.get(number=2).document
+        )
+    assert counts[0] == counts[1]
 
 
 def test_teams_endpoint_lists_my_roles(api_client, team):
@@ -347,3 +364,58 @@ def test_requests_without_credentials_get_401():
     response = APIClient().get("/api/v1/agreements/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_detail_read_answers_304_while_nothing_it_shows_changed(
+    api_client, team, analyst, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    draft = make_draft(team=team, author=analyst, lines=3)  # its score run is queued
+    url = f"/api/v1/agreements/{draft.pk}/"
+    first = api_client.get(url)
+    tag = first["ETag"]
+    assert tag.startswith('"1.') and first.json()["latest_run_status"] == "queued"
+    with django_assert_max_num_queries(1):
+        again = api_client.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert (again.status_code, again["ETag"], again.content) == (304, tag, b"")
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=f'"x", W/{tag}').status_code == 304
+    assert api_client.get(url, HTTP_IF_NONE_MATCH='"1"').status_code == 200
+    # The score finishes: same version, but the copy would hide it.
+    run = ScoreRun.objects.get(agreement=draft)
+    score_run_execute(run_id=run.pk)
+    scored = api_client.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert scored.status_code == 200
+    assert scored.json()["latest_score"]["current"] is True
+    assert scored["ETag"] != tag
+    # The detail's ETag is good for If-Match (only its version counts).
+    patched = api_client.patch(
+        url, {"title": "Renamed"}, format="json", HTTP_IF_MATCH=scored["ETag"]
+    )
+    assert patched.status_code == 200
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=scored["ETag"]).status_code == 200
+    # Another team's draft is a 404, not a 304.
+    outsider_api = APIClient()
+    outsider_api.force_authenticate(MembershipFactory(role="analyst").user)
+    assert outsider_api.get(url, HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
+def test_list_rows_share_one_score_serializer_and_one_url_template(
+    api_client, team, analyst, django_capture_on_commit_callbacks, monkeypatch
+):
+    from workbench.api import serializers as api_serializers
+
+    with django_capture_on_commit_callbacks(execute=True):
+        drafts = [make_draft(team=team, author=analyst, title=f"D{n}") for n in range(4)]
+    built = []
+    original = api_serializers.LatestScoreSerializer.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(api_serializers.LatestScoreSerializer, "__init__", counting)
+    body = api_client.get("/api/v1/agreements/").json()
+    assert len(built) == 1
+    assert [row["url"] for row in body["results"]] == [
+        f"http://testserver/api/v1/agreements/{d.pk}/" for d in reversed(drafts)
+    ]
+    assert all(row["latest_score"]["current"] for row in body["results"])

@@ -51,6 +51,24 @@ def test_a_form_body_is_a_415(api_client, draft):
 @pytest.mark.parametrize(
     ("query", "status", "field"),
     [
+        ("cursor=abc", 400, "cursor"),
+        ("cursor=", 400, "cursor"),
+        ("cursor=" + "9" * 40, 400, "cursor"),
+        ("page_size=0", 400, "page_size"),
+        ("page_size=" + "9" * 40, 200, None),
+        ("page=2", 200, None),  # not a parameter of this list: ignored
+    ],
+)
+def test_cursor_parameters_refuse_what_they_cannot_read(api_client, draft, query, status, field):
+    response = api_client.get(f"/api/v1/agreements/?{query}")
+    assert response.status_code == status
+    if field:
+        assert set(response.json()["errors"]) == {field}
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "field"),
+    [
         ("page=abc", 400, "page"),
         ("page=0", 400, "page"),
         ("page=last", 400, "page"),
@@ -62,7 +80,7 @@ def test_a_form_body_is_a_415(api_client, draft):
     ],
 )
 def test_page_parameters_refuse_what_they_cannot_read(api_client, draft, query, status, field):
-    response = api_client.get(f"/api/v1/agreements/?{query}")
+    response = api_client.get(f"/api/v1/agreements/{draft.pk}/revisions/?{query}")
     assert response.status_code == status
     if field:
         assert set(response.json()["errors"]) == {field}

@@ -101,6 +101,8 @@ _DOCUMENT = (
 # Writes to a draft name its version in ``version`` or in an If-Match header: one of
 # the two is required, which OpenAPI cannot say across a body and a header.
 STATE_DEPENDENT: dict[str, str] = {
+    # A cursor is only one the API wrote (a `next` link): text of the right form is not.
+    "GET /api/v1/agreements/": r"cursor",
     "POST /api/v1/agreements/": r"team",
     "POST /api/v1/agreements/import/": rf"team|{_DOCUMENT}",
     "POST /api/v1/templates/{slug}/start/": r"team",

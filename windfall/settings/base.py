@@ -243,7 +243,8 @@ REST_FRAMEWORK = {
     # JSON only: the schema types every body as JSON (a form would be a 415).
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.StandardPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter's backend, skipped when a request names none of the list's filters.
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterWhenAskedBackend"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",  # documents the error answers
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [

@@ -11,14 +11,15 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role, Team
-from accounts.selectors import can_edit_team, scope_to_teams
+from accounts.selectors import WRITE_ROLES, scope_to_teams
 from agreements import selectors, services
 from agreements.models import Agreement
 from core.concurrency import (
@@ -31,12 +32,21 @@ from core.concurrency import (
     etag as etag_for,
 )
 from core.http import whole_number
+from scoring.models import RunStatus, ScoreRun
 from scoring.selectors import score_runs_by_id
 from workbench.api import serializers as s
 from workbench.api.parts import MAX_INT
-from workbench.selectors import draft_list_for_user
+from workbench.selectors import with_latest_runs
 
 IF_MATCH = if_match_parameter("the draft", extra="; it overrides `version`")
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag of the draft's detail as you read it: the answer is a 304 "
+    "without a body while the draft, its latest score and its newest run are unchanged.",
+)
+NOT_MODIFIED = OpenApiResponse(description="Your copy is current (If-None-Match matched).")
 VERSION_PARAM = OpenApiParameter(
     "version",
     {"type": "integer", "minimum": 0, "maximum": MAX_INT},
@@ -129,16 +139,55 @@ class AgreementAccess:
         pk = whole_number(self.kwargs.get("agreement_pk", self.kwargs.get("pk")))
         if pk is None:
             raise Http404
-        agreement = selectors.agreement_get_for_user(user=self.request.user, pk=pk)
-        if write and not can_edit_team(user=self.request.user, team_id=agreement.team_id):
+        agreement = selectors.agreement_get_for_user(user=self.request.user, pk=pk, with_role=write)
+        if write and getattr(agreement, "user_role", None) not in WRITE_ROLES:
             raise PermissionDenied("Viewers cannot change drafts; ask for the analyst role.")
         return agreement
 
 
-def detail_response(agreement: Agreement, request: Request, *, status_code: int = 200) -> Response:
-    agreement.refresh_from_db()
-    document = selectors.revision_latest(agreement=agreement).document
-    listed = draft_list_for_user(user=request.user).get(pk=agreement.pk)
+def detail_row(pk: int, *, user: Any = None) -> Agreement:
+    """The draft with its latest runs (one query); ``user``: only among the user's
+    drafts (404 otherwise)."""
+    queryset = Agreement.objects.filter(pk=pk)
+    if user is not None:
+        queryset = scope_to_teams(queryset, user=user)
+    latest_done = ScoreRun.objects.filter(agreement=OuterRef("pk"), status=RunStatus.DONE)
+    latest_done = latest_done.order_by("-revision_number", "-finished_at")
+    row = (
+        with_latest_runs(queryset.select_related("team", "updated_by", "forked_from__agreement"))
+        .annotate(latest_score_stale=Subquery(latest_done.values("stale")[:1]))
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
+def detail_etag(listed: Agreement) -> str:
+    """The ETag of a draft's detail: its version, and (once it has score runs) its latest
+    score and newest run's state, which change without a new version."""
+    status = getattr(listed, "latest_run_status", None)
+    if status is None:
+        return etag_for(listed.version)
+    score = getattr(listed, "latest_score_id", None) or 0
+    stale = "x" if getattr(listed, "latest_score_stale", False) else ""
+    return etag_for(listed.version, f"{score}{status[0]}{stale}")
+
+
+def detail_response(
+    agreement: Agreement,
+    request: Request,
+    *,
+    status_code: int = 200,
+    listed: Agreement | None = None,
+    tag: str | None = None,
+) -> Response:
+    """The draft as it is now (after a write too), with its document and latest score:
+    three queries (the caller already found ``agreement`` among the user's), one fewer
+    when the caller read ``listed`` (:func:`detail_row`)."""
+    if listed is None:
+        listed = detail_row(agreement.pk)
+    document = selectors.revision_latest(agreement=listed).document
     context = {
         "request": request,
         "document": document,
@@ -147,7 +196,7 @@ def detail_response(agreement: Agreement, request: Request, *, status_code: int 
     response = Response(
         s.AgreementDetailSerializer(listed, context=context).data, status=status_code
     )
-    response["ETag"] = etag_for(agreement.version)
+    response["ETag"] = tag or etag_for(listed.version)
     return response
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,7 +12,14 @@ from agreements import shape
 from agreements.choices import Purpose
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from catalog.choices import PowerLabel
-from core.api import KEY_REGEX, StrictSerializer, TextField, key_field, slug_field
+from core.api import (
+    KEY_REGEX,
+    StrictSerializer,
+    TemplatedIdentityField,
+    TextField,
+    key_field,
+    slug_field,
+)
 from scoring.models import RunStatus
 from workbench.api.parts import (
     MAX_INT,
@@ -50,7 +57,7 @@ class LatestScoreSerializer(serializers.Serializer):
 
 
 class AgreementListSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail")
+    url = TemplatedIdentityField(view_name="api:agreement-detail")
     team: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
@@ -87,8 +94,11 @@ class AgreementListSerializer(serializers.ModelSerializer):
         run = self.context.get("scores", {}).get(getattr(agreement, "latest_score_id", None))
         if run is None:
             return None
-        context = {"versions": {agreement.pk: agreement.version}}
-        return dict(LatestScoreSerializer(run, context=context).data)
+        summary = self.__dict__.get("_summary")
+        if summary is None:  # one per list (a module-wide one would be shared by threads)
+            summary = self.__dict__["_summary"] = LatestScoreSerializer(context={"versions": {}})
+        cast(dict[str, Any], summary.context)["versions"] = {agreement.pk: agreement.version}
+        return dict(summary.to_representation(run))
 
 
 class ForkedFromSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -23,8 +24,10 @@ from agreements import selectors, services
 from agreements.diff import document_diff
 from agreements.document import DocumentError, scoreable_problem, validate_document
 from agreements.models import Agreement, Revision
-from core.api import BAD_REQUEST, VERSIONED_WRITE, error_response, validated
+from core.api import BAD_REQUEST, VERSIONED_WRITE, KeysetPagination, error_response, validated
 from core.concurrency import etag as etag_for
+from core.concurrency import not_modified
+from core.http import whole_number
 from scoring.api.filters import ScoreRunFilterSet
 from scoring.api.schemas import NegotiationSerializer, SuggestionResultSerializer
 from scoring.api.serializers import ScoreRunSerializer
@@ -39,9 +42,13 @@ from scoring.services import (
 from workbench.api import serializers as s
 from workbench.api.common import (
     IF_MATCH,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
     VERSION_PARAM,
     AgreementAccess,
+    detail_etag,
     detail_response,
+    detail_row,
     etag,
     expected_version,
     run_write,
@@ -50,7 +57,7 @@ from workbench.api.common import (
 )
 from workbench.api.filters import RevisionFilterSet
 from workbench.filters import AgreementFilterSet
-from workbench.selectors import draft_list_for_user
+from workbench.selectors import draft_page
 
 DRAFT_TAGS = ["agreements"]
 
@@ -61,25 +68,43 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
 
     serializer_class = s.AgreementListSerializer
     filterset_class = AgreementFilterSet
+    pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:
-        return draft_list_for_user(user=self.request.user)
+        self.team_ids = selectors.team_ids_for_user(user=self.request.user)
+        return selectors.agreement_list_for_user(user=self.request.user, team_ids=self.team_ids)
 
     def list(self, request: Request) -> Response:
-        """Drafts of your teams, most recently updated first."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        """Drafts of your teams, most recently updated first, a page at a time: follow
+        `next` for older ones."""
+        paginator = cast(KeysetPagination, self.paginator)
+        cursor, size = paginator.read(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = draft_page(queryset=queryset, team_ids=self.team_ids, cursor=cursor, size=size)
+        paginator.next_cursor = page.next
         context = {
             **self.get_serializer_context(),
-            "scores": score_runs_by_id([getattr(a, "latest_score_id", None) for a in page or []]),
+            "scores": score_runs_by_id([getattr(a, "latest_score_id", None) for a in page.drafts]),
         }
-        serializer = s.AgreementListSerializer(page, many=True, context=context)
-        return self.get_paginated_response(serializer.data)
+        serializer = s.AgreementListSerializer(page.drafts, many=True, context=context)
+        return paginator.get_paginated_response(serializer.data)
 
-    @extend_schema(responses=s.AgreementDetailSerializer, parameters=[etag(200)])
+    @extend_schema(
+        responses={200: s.AgreementDetailSerializer, 304: NOT_MODIFIED},
+        parameters=[etag(200, 304), IF_NONE_MATCH],
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
-        """The draft with its document and latest score."""
-        return detail_response(self.agreement(), request)
+        """The draft with its document and latest score. Send the ETag you read in
+        If-None-Match to get a 304 while neither the draft nor its score changed."""
+        number = whole_number(pk)
+        if number is None:
+            raise Http404
+        listed = detail_row(number, user=request.user)
+        tag = detail_etag(listed)
+        if not_modified(request.headers, tag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return detail_response(listed, request, listed=listed, tag=tag)
 
     @extend_schema(
         request=s.AgreementCreateSerializer,

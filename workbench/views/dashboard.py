@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import Role
 from accounts.selectors import membership_list_for_user
 from agreements import selectors, services
 from agreements.choices import Purpose, Status
 from catalog.choices import PowerLabel
+from core.http import HtmxHttpRequest
+from core.pagination import Cursor
 from scoring.selectors import score_runs_by_id
 from workbench.filters import AgreementFilterSet
 from workbench.forms import DraftCreateForm, ImportForm, TemplateStartForm, attach_errors
-from workbench.selectors import draft_list_for_user
+from workbench.selectors import DraftPage, draft_page
 from workbench.views.common import writable_teams
 
 PAGE_SIZE = 25
@@ -29,32 +34,58 @@ def _filter_params(request: HttpRequest) -> QueryDict:
     params = QueryDict(mutable=True)
     for name, values in request.GET.lists():
         kept = [v for v in values if v not in ("", "any")]
-        if kept and name != "page":
+        if kept and name != "cursor":
             params.setlist(name, kept)
     if request.GET.get("archived") != "any":
         params.setdefault("archived", "false")
     return params
 
 
-def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, object]:
-    teams = writable_teams(request.user)
+def _rows_context(request: HttpRequest, team_ids: list[int] | None = None) -> dict[str, object]:
+    """One page of the user's drafts (``?cursor=``: the page after it; a cursor this site
+    did not write: the first page) with their scores, and the link to the next page.
+    Four queries whatever the team's size: team ids (unless given), page ids, those rows,
+    their scores."""
+    if team_ids is None:
+        team_ids = selectors.team_ids_for_user(user=request.user)
     filters = AgreementFilterSet(
-        _filter_params(request), queryset=draft_list_for_user(user=request.user)
+        _filter_params(request),
+        queryset=selectors.agreement_list_for_user(user=request.user, team_ids=team_ids),
     )
-    queryset = filters.qs if filters.is_valid() else filters.queryset.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    agreements = list(page.object_list)
+    cursor = Cursor.decode(request.GET.get("cursor", ""))
+    page = (
+        draft_page(queryset=filters.qs, team_ids=team_ids, cursor=cursor, size=PAGE_SIZE)
+        if filters.is_valid()
+        else DraftPage([], None)
+    )
+    following = page.next
+    agreements: list[Any] = page.drafts  # annotated rows
     scores = score_runs_by_id([a.latest_score_id for a in agreements])
     for agreement in agreements:
         agreement.latest_score = scores.get(agreement.latest_score_id)
     kept = request.GET.copy()
-    kept.pop("page", None)
+    kept.pop("cursor", None)
+    query_string = kept.urlencode()
+    more_url = ""
+    if following is not None:
+        kept["cursor"] = following.encode()
+        more_url = f"?{kept.urlencode()}"
     return {
         "agreements": agreements,
-        "page": page,
         "filters": filters,
+        "continued": cursor is not None,
+        "query_string": query_string,
+        "more_url": more_url,
         "filtering": any(v for k, v in _filter_params(request).items() if k != "archived"),
-        "query_string": kept.urlencode(),
+    }
+
+
+def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, object]:
+    teams = writable_teams(request.user)
+    memberships = list(membership_list_for_user(user=request.user))
+    writable = [m.team for m in memberships if m.role == Role.ANALYST]
+    return {
+        **_rows_context(request, sorted(m.team_id for m in memberships)),
         "filter_selects": [
             {
                 "name": name,
@@ -69,17 +100,23 @@ def _dashboard_context(request: HttpRequest, **forms: object) -> dict[str, objec
         ],
         "templates": selectors.template_list(),
         "create_form": forms.get("create_form") or DraftCreateForm(teams=teams),
-        "teams": list(teams),
-        "memberships": membership_list_for_user(user=request.user),
+        "teams": writable,
+        "memberships": memberships,
         "import_form": forms.get("import_form") or ImportForm(teams=teams),
-        "can_write": teams.exists(),
+        "can_write": bool(writable),
     }
 
 
 @require_GET
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "agreements/dashboard.html", _dashboard_context(request))
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """The draft list; an htmx "Load more" gets only the next rows (partial ``drafts-more``)."""
+    if request.htmx and request.GET.get("cursor"):
+        response = render(request, "agreements/dashboard.html#drafts-more", _rows_context(request))
+    else:
+        response = render(request, "agreements/dashboard.html", _dashboard_context(request))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST
