@@ -42,3 +42,19 @@ def with_quantities(document: dict[str, Any]) -> dict[str, Any]:
         phase["duration_months"] = 6 * number + 0.5 * (number == 2)
     document["scenario"]["min_participation"] = 25
     return document
+
+
+@pytest.fixture
+def start_scored(templates, team, analyst, django_capture_on_commit_callbacks):
+    """Start a draft from a template and score it (in-process), returning the draft."""
+
+    def start(slug: str):
+        template = ReferenceTemplate.objects.get(slug=slug)
+        with django_capture_on_commit_callbacks(execute=True):
+            agreement = services.agreement_start_from_template(
+                template=template, team=team, author=analyst
+            )
+        agreement.refresh_from_db()
+        return agreement
+
+    return start
