@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from workbench.views import builder, compare, dashboard, exports, history, negotiation, scores
+from workbench.views import (
+    builder,
+    compare,
+    dashboard,
+    documents,
+    exports,
+    history,
+    negotiation,
+    scores,
+)
 
 app_name = "workbench"
 
@@ -31,6 +40,11 @@ urlpatterns = [
     path("drafts/<int:pk>/export.json", exports.export_json, name="export-json"),
     path("drafts/<int:pk>/scores.csv", exports.export_scores_csv, name="export-csv"),
     path("drafts/<int:pk>/briefing/", exports.briefing, name="briefing"),
+    path("drafts/<int:pk>/memo/", documents.memo, name="memo"),
+    path("drafts/<int:pk>/memo.pdf", documents.memo_pdf, name="memo-pdf"),
+    path("drafts/<int:pk>/treaty/", documents.treaty, name="treaty"),
+    path("drafts/<int:pk>/treaty.pdf", documents.treaty_pdf, name="treaty-pdf"),
+    path("drafts/<int:pk>/treaty.docx", documents.treaty_docx, name="treaty-docx"),
     path("drafts/<int:pk>/score/", scores.score_panel, name="score-panel"),
     path("drafts/<int:pk>/negotiation/", negotiation.negotiation, name="negotiation"),
     path("drafts/<int:pk>/score/again/", scores.score_request, name="score-again"),
