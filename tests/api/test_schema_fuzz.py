@@ -111,6 +111,7 @@ STATE_DEPENDENT: dict[str, str] = {
     "POST /api/v1/agreements/{id}/score/": r"agreement",
     "GET /api/v1/agreements/{id}/negotiation/": r"agreement|transfer_item",
     "GET /api/v1/agreements/{id}/suggestions/": r"agreement|recipient",
+    "GET /api/v1/agreements/{id}/memo/": r"compare",  # the draft itself, or too many
     # A suggested edit is free-form data the engine wrote: what it may be refused for
     # depends on the draft it is applied to (any field of any part).
     "POST /api/v1/agreements/{id}/suggestions/apply/": r".*",

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -31,6 +32,12 @@ from workbench.documents.treaty import Treaty
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MODEL_VERSION = engine.DEFAULT_PARAMETERS.version
+
+
+def filename(agreement: Any, kind: str, suffix: str) -> str:
+    """``<title>-<kind>-v<version>.<suffix>``, e.g. ``marshall-plan-memo-v3.pdf``."""
+    stem = slugify(agreement.title)[:60] or "draft"
+    return f"{stem}-{kind}-v{agreement.version}.{suffix}"
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from agreements.models import Agreement
 from workbench.documents import files
+from workbench.documents.files import filename
 from workbench.documents.selectors import (
     CompareError,
     compare_drafts,
@@ -19,12 +19,6 @@ from workbench.documents.selectors import (
     treaty_for_agreement,
 )
 from workbench.views.common import draft_for
-
-
-def filename(agreement: Agreement, kind: str, suffix: str) -> str:
-    """``<title>-<kind>-v<version>.<suffix>``, e.g. ``marshall-plan-memo-v3.pdf``."""
-    stem = slugify(agreement.title)[:60] or "draft"
-    return f"{stem}-{kind}-v{agreement.version}.{suffix}"
 
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:
