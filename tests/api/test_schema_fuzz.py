@@ -88,14 +88,15 @@ _SECTION_REFERENCES = {
     "parties": r"actor|name|alignment|trust|capability|security|parties"
     r"|(lines|conditions)\[\d+\]\.recipient",
     "phases": r"phases",
-    "lines": r"item|recipient|phase|levers|lines",
-    "conditions": r"commitment|recipient|phase|conditions",
+    "lines": r"item|recipient|phase|levers|lines|amount|unit",
+    "conditions": r"commitment|recipient|phase|conditions|amount|unit",
     "mechanisms": r"type|phase|mechanisms",
 }
 _DOCUMENT = (
     r"parties|parties\[\d+\]\.(actor|name|alignment|trust|capability|security)"
-    r"|lines\[\d+\]\.(item|recipient|phase|levers)"
-    r"|conditions\[\d+\]\.(commitment|recipient|phase)|mechanisms\[\d+\]\.(type|phase)"
+    r"|lines\[\d+\]\.(item|recipient|phase|levers|amount|unit)"
+    r"|conditions\[\d+\]\.(commitment|recipient|phase|amount|unit)"
+    r"|mechanisms\[\d+\]\.(type|phase)"
     r"|(parties|phases|lines|conditions|mechanisms)\[\d+\]\.key|scenario\.risk_weights"
 )
 # Writes to a draft name its version in ``version`` or in an If-Match header: one of

@@ -34,6 +34,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MODEL_VERSION = engine.DEFAULT_PARAMETERS.version
 
 
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def filename(agreement: Any, kind: str, suffix: str) -> str:
     """``<title>-<kind>-v<version>.<suffix>``, e.g. ``marshall-plan-memo-v3.pdf``."""
     stem = slugify(agreement.title)[:60] or "draft"
@@ -136,7 +140,7 @@ def treaty_html(treaty: Treaty, meta: DocumentMeta, *, links: dict[str, Any] | N
             "treaty": treaty,
             "title": treaty.title,
             "footer": meta.footer,
-            "cover": meta.cover(("Parties", ", ".join(treaty.parties))),
+            "cover": meta.cover(("Parties", _capfirst(", ".join(treaty.parties)))),
             **_context(links, meta),
         },
     )
@@ -165,7 +169,7 @@ def treaty_docx(treaty: Treaty, meta: DocumentMeta) -> bytes:
     document.add_heading(treaty.title, level=0)
     intro = document.add_paragraph("Draft treaty text")
     intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    for term, value in meta.cover(("Parties", ", ".join(treaty.parties))):
+    for term, value in meta.cover(("Parties", _capfirst(", ".join(treaty.parties)))):
         line = document.add_paragraph()
         line.add_run(f"{term}: ").bold = True
         line.add_run(value)

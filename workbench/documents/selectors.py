@@ -86,7 +86,7 @@ class CompareError(ValueError):
 
 def compare_drafts(*, user: Any, agreement: Agreement, raw: str | None) -> list[Agreement]:
     """The drafts a memo is compared with, from ``"3,5"`` (another team's draft: 404)."""
-    if raw is None or raw == "":
+    if raw is None:
         return []
     parts = [p.strip() for p in raw.split(",")]
     if not all(p.isdigit() and len(p) <= 10 for p in parts):
