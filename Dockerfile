@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=windfall.settings.production
 
 WORKDIR /app
+# WeasyPrint (PDF documents) needs Pango and a font; the slim image has neither.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 windfall
 
 COPY pyproject.toml constraints.txt README.md ./

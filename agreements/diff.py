@@ -91,8 +91,10 @@ def document_diff(
                 fields = [
                     _field(f, before[key].get(f), row.get(f))
                     for f in sorted(set(before[key]) | set(row))
-                    if before[key].get(f) != row.get(f)
+                    if _differs(before[key].get(f), row.get(f))
                 ]
+                if not fields:  # only fields a newer format added, still unset
+                    continue
                 changes.append(
                     _change(
                         section,
@@ -107,6 +109,12 @@ def document_diff(
                 label = part_label(section, row, names, old_parties)
                 changes.append(_change(section, key, "removed", label, []))
     return changes
+
+
+def _differs(old: Any, new: Any) -> bool:
+    """Whether a field changed; absent, null and blank are the same "not set" (a
+    revision saved before a field existed lacks it)."""
+    return old != new and not (old in (None, "") and new in (None, ""))
 
 
 def _field(field: str, old: Any, new: Any) -> dict[str, Any]:

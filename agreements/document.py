@@ -385,9 +385,11 @@ def validate_document(raw: Any, catalog: CatalogIndex | None = None) -> dict[str
     }
     allowed[Target.PHASE] = {p["key"] for p in document["phases"]}
     document["lines"] = _lines(check, raw, allowed)
-    document["conditions"] = [
-        check.part(CONDITIONS, path, row, allowed) for path, row in check.rows(raw, CONDITIONS)
-    ]
+    document["conditions"] = []
+    for path, row in check.rows(raw, CONDITIONS):
+        condition = check.part(CONDITIONS, path, row, allowed)
+        _quantity(check, path, condition)
+        document["conditions"].append(condition)
     document["mechanisms"] = _mechanisms(check, raw, allowed)
     if check.errors:
         raise DocumentError({k.removeprefix("document."): v for k, v in check.errors.items()})
@@ -433,6 +435,7 @@ def _lines(
     lines = []
     for path, row in check.rows(raw, LINES):
         line = check.part(LINES, path, row, allowed)
+        _quantity(check, path, line)
         levers, item = line["levers"], line["item"]
         if levers is not None:
             if item is not None and not check.catalog.items[item]:
@@ -443,6 +446,15 @@ def _lines(
                 line["levers"] = {name: levers[name] for name in LEVER_NAMES if name in levers}
         lines.append(line)
     return lines
+
+
+def _quantity(check: _Validator, path: str, part: Mapping[str, Any]) -> None:
+    """An amount needs its unit, and a unit its amount (the treaty text states both)."""
+    amount, unit = part.get("amount"), part.get("unit")
+    if amount is not None and not unit:
+        check.error(f"{path}.unit", "Give the unit of the amount (e.g. USD, MW, people).")
+    if unit and amount is None and f"{path}.amount" not in check.errors:
+        check.error(f"{path}.amount", "Give an amount in this unit, or leave the unit blank.")
 
 
 def _mechanisms(

@@ -143,7 +143,20 @@ class Phase(Part):
         ordering = ["order"]
 
 
-class Line(Part):
+class Quantity(models.Model):
+    """The optional quantity of a line or condition (read by the treaty text only)."""
+
+    amount = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0)])
+    unit = models.CharField(max_length=40, blank=True)
+    duration_months = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(600)]
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Line(Part, Quantity):
     """One benefit given to one recipient."""
 
     item = models.ForeignKey(BenefitItem, on_delete=models.PROTECT)
@@ -156,7 +169,7 @@ class Line(Part):
         default_related_name = "lines"
 
 
-class Condition(Part):
+class Condition(Part, Quantity):
     """A commitment asked of one recipient (burden/verifiability default to the catalog)."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT)

@@ -104,6 +104,47 @@ def _unit(name: str, label: str, help: str = "", **options: Any) -> Field:
     return Field(name, Kind.NUMBER, label, help, **options)
 
 
+MAX_AMOUNT = 1e15
+"""The largest quantity a line or condition states (a thousand trillion of its unit)."""
+
+
+def _quantities(what: str) -> tuple[Field, ...]:
+    """The optional quantity of a line or condition: how much, of what unit, how long.
+
+    They feed the treaty text only (the scoring model reads magnitude, burden and
+    phases); an amount needs its unit and a unit its amount.
+    """
+    return (
+        Field(
+            "amount",
+            Kind.NUMBER,
+            "Amount",
+            f"How much {what}, in the unit below (e.g. 2000000000); blank: not stated.",
+            nullable=True,
+            low=0,
+            high=MAX_AMOUNT,
+            low_open=True,
+            step="any",
+        ),
+        Field(
+            "unit",
+            Kind.TEXT,
+            "Unit",
+            "The unit of the amount (e.g. USD, MW, inspections a year); blank: no amount.",
+            max_length=40,
+        ),
+        Field(
+            "duration_months",
+            Kind.NUMBER,
+            "Duration (months)",
+            f"How long {what} lasts; blank: for as long as the agreement is in force.",
+            nullable=True,
+            high=600,
+            step="1",
+        ),
+    )
+
+
 def _phase_ref() -> Field:
     return Field(
         "phase",
@@ -290,6 +331,7 @@ LINES = Section(
             "Lever settings; only for frontier-AI access items.",
             nullable=True,
         ),
+        *_quantities("the provider gives"),
         NOTE,
     ),
 )
@@ -323,6 +365,7 @@ CONDITIONS = Section(
             default=False,
         ),
         _phase_ref(),
+        *_quantities("the recipient undertakes"),
         NOTE,
     ),
 )

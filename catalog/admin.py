@@ -17,7 +17,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import resources
 from catalog.choices import ITEM_ATTRIBUTE_NAMES
-from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType, RiskKind
+from catalog.models import (
+    Actor,
+    BenefitItem,
+    CatalogEntry,
+    ClauseTemplate,
+    Commitment,
+    MechanismType,
+    RiskKind,
+)
 from catalog.services import (
     catalog_entry_save_curated,
     entry_current_locked,
@@ -247,4 +255,30 @@ class ActorAdmin(CatalogAdmin):
             },
         ),
         ("Record", {"fields": ["locally_modified", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(ClauseTemplate)
+class ClauseTemplateAdmin(CatalogAdmin):
+    """Clause templates of the treaty text: a body that does not compile is refused with
+    the line at fault (``ClauseTemplate.clean``); the next treaty text uses the edit."""
+
+    list_display = ["name", "kind", "subject", "article", "condition", "locally_modified"]
+    list_filter = ["kind", "article", "condition", "locally_modified"]
+    search_fields = ["name", "slug", "subject", "body"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name", "kind", "subject", "article", "condition", "position"]}),
+        (
+            "Text",
+            {
+                "fields": ["definition", "body"],
+                "description": (
+                    "Template text: {{ provider }}, {{ recipient }}, {{ quantity }} and the "
+                    "other names listed at the top of catalog/data/clause_templates.yaml; "
+                    "{% if ... %} ... {% endif %} for optional wording. Blank lines end "
+                    "paragraphs. Write no figures of your own: numbers come from the draft."
+                ),
+            },
+        ),
+        ("Record", {"fields": ["locally_modified", "version", "created_at", "updated_at"]}),
     ]

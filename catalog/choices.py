@@ -74,3 +74,41 @@ LEVER_CHOICES: dict[str, tuple[str, ...]] = {
 }
 """Allowed settings of each frontier-AI lever (``generation_lag`` is 0 to 3)."""
 MAX_GENERATION_LAG = 3
+
+
+class ClauseKind(models.TextChoices):
+    """What a clause template is written for (its ``subject`` names which one)."""
+
+    BENEFIT_KIND = "benefit_kind", "Benefit kind (a cluster)"
+    COMMITMENT = "commitment", "Commitment"
+    MECHANISM_TYPE = "mechanism_type", "Credibility mechanism type"
+    PHASE_STRUCTURE = "phase_structure", "Phase structure"
+    STANDARD = "standard", "Standard article"
+
+
+class TreatyArticle(models.TextChoices):
+    """The articles of a treaty text, in the order they appear."""
+
+    DEFINITIONS = "definitions", "Definitions"
+    OBJECTIVE = "objective", "Parties and objective"
+    PROVIDER = "provider", "Undertakings of the provider"
+    RECIPIENT = "recipient", "Undertakings of each recipient"
+    VERIFICATION = "verification", "Verification and reporting"
+    ENTRY_INTO_FORCE = "entry_into_force", "Entry into force"
+    PHASES = "phases", "Phased implementation"
+    DISPUTES = "disputes", "Settlement of disputes"
+    BREACH = "breach", "Withdrawal and consequences of breach"
+    FINAL = "final", "Final clauses"
+
+
+class ClauseCondition(models.TextChoices):
+    """When an optional clause is included (``always`` for a clause that always is)."""
+
+    ALWAYS = "always", "Always"
+    WEIGHTS_SHARED = "weights_shared", "Model weights are shared"
+    OBSERVERS = "observers", "The draft has observers"
+    EXCLUDED = "excluded", "The draft excludes named states"
+    THRESHOLD = "threshold", "A participation threshold is set"
+    REVERSIBLE_STEPS = "reversible_steps", "Some commitment is a reversible step"
+    IRREVERSIBLE_PHASE = "irreversible_phase", "Some phase is irreversible"
+    TREATY = "treaty", "A legally binding treaty is one of the mechanisms"

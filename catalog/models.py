@@ -20,9 +20,13 @@ from catalog.choices import (
     LEVER_CHOICES,
     MAX_GENERATION_LAG,
     Alignment,
+    ClauseCondition,
+    ClauseKind,
     Cluster,
     PowerLabel,
+    TreatyArticle,
 )
+from catalog.clauses import ClauseSyntaxError, clause_compile, clause_render
 from core.models import TimeStampedModel
 
 MAX_HALF_WIDTH = 0.5
@@ -443,3 +447,97 @@ class Actor(CatalogEntry):
                 "u_outside_option": (0.0, MAX_OUTSIDE_OPTION_HALF_WIDTH),
             },
         )
+
+
+CLAUSE_SAMPLE_CONTEXT: dict[str, Any] = {
+    "provider": "the United States",
+    "recipient": "Japan",
+    "recipients": "Japan and India",
+    "each_recipient": "each of Japan and India",
+    "purpose": "to share the benefits of advanced AI",
+    "observers": "China",
+    "observer_noun": "an observer",
+    "excluded": "Russia",
+    "title": "A sample agreement",
+    "parties": "the United States, Japan and India",
+    "benefit": "monitored access to a general model",
+    "commitment": "domestic safety regulation",
+    "mechanism": "an international verification body",
+    "extent": "in substantial part",
+    "quantity": "2,000,000 USD",
+    "duration": "twelve months",
+    "timing": "from entry into force",
+    "access_terms": "through a monitored API",
+    "strength": "substantial",
+    "verification": "routine verification",
+    "covers": "the undertakings of every Party",
+    "reversible": True,
+    "phases": [{"name": "Trial", "ordinal": "first", "duration": "six months"}],
+    "phase_count": "two",
+    "threshold": "two",
+    "staged": ["Japan"],
+    "articles": dict.fromkeys(TreatyArticle.values, "1"),
+}
+"""What a clause template is test-rendered with before it is saved."""
+
+
+class ClauseTemplate(CatalogEntry):
+    """A clause of the treaty text, kept as data and curated in the admin.
+
+    The body is Django template text; blank lines separate its paragraphs. A template
+    that does not compile, or fails to render against a sample draft, is refused with
+    the line at fault.
+    """
+
+    kind = models.CharField(max_length=20, choices=ClauseKind.choices)
+    subject = models.CharField(
+        max_length=80,
+        help_text="What it is written for: a benefit cluster, a commitment or mechanism "
+        "type slug, a phase structure (single, sequenced, staged) or a standard article.",
+    )
+    article = models.CharField(
+        max_length=20,
+        choices=TreatyArticle.choices,
+        help_text="The article of the treaty text it contributes to.",
+    )
+    condition = models.CharField(
+        max_length=24,
+        choices=ClauseCondition.choices,
+        default=ClauseCondition.ALWAYS,
+        help_text="An optional clause is included only when this holds for the draft.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order among the clauses of the same article."
+    )
+    definition = models.TextField(
+        blank=True,
+        help_text="A defined term for the Definitions article, when the draft uses this "
+        "subject (template text, like the body).",
+    )
+    body = models.TextField(help_text="The clause, in template text; blank lines end paragraphs.")
+
+    history = HistoricalRecords(excluded_fields=["locally_modified"])
+
+    class Meta(CatalogEntry.Meta):
+        ordering = ["article", "position", "slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject"], name="clausetemplate_one_per_subject"
+            )
+        ]
+
+    def clean(self) -> None:
+        """Refuse a body or definition that does not compile or render, naming the line."""
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for name in ("body", "definition"):
+            source = getattr(self, name) or ""
+            try:
+                clause_compile(source)
+                clause_render(source, CLAUSE_SAMPLE_CONTEXT)
+            except ClauseSyntaxError as exc:
+                errors[name] = [str(exc)]
+            except Exception as exc:  # a render error is the curator's to fix
+                errors[name] = [f"This template fails when it is used: {exc}"]
+        if errors:
+            raise ValidationError(errors)

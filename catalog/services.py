@@ -16,6 +16,7 @@ from catalog.models import (
     Actor,
     BenefitItem,
     CatalogEntry,
+    ClauseTemplate,
     Commitment,
     MechanismType,
     RiskKind,
@@ -29,6 +30,7 @@ SHIPPED_FILES: dict[type[CatalogEntry], str] = {
     MechanismType: "mechanism_types.yaml",
     RiskKind: "risk_kinds.yaml",
     Actor: "actors.yaml",
+    ClauseTemplate: "clause_templates.yaml",
 }
 
 

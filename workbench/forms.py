@@ -306,6 +306,9 @@ class LineForm(VersionedForm):
     recipient = form_field(LINES["recipient"])
     magnitude = form_field(LINES["magnitude"])
     phase = form_field(LINES["phase"])
+    amount = form_field(LINES["amount"])
+    unit = form_field(LINES["unit"])
+    duration_months = form_field(LINES["duration_months"])
     scope = lever_field("scope", blank=CATALOG_DEFAULT)
     generation_lag = lever_field("generation_lag", blank=CATALOG_DEFAULT)
     output_controls = lever_field("output_controls", blank=CATALOG_DEFAULT)
@@ -349,6 +352,9 @@ class ConditionForm(VersionedForm):
     verifiability = form_field(CONDITIONS["verifiability"])
     reversible = form_field(CONDITIONS["reversible"])
     phase = form_field(CONDITIONS["phase"])
+    amount = form_field(CONDITIONS["amount"])
+    unit = form_field(CONDITIONS["unit"])
+    duration_months = form_field(CONDITIONS["duration_months"])
     note = form_field(CONDITIONS["note"])
 
     def __init__(self, *args: Any, document: Mapping[str, Any], **kwargs: Any) -> None:
@@ -434,6 +440,9 @@ class LineUpdateForm(VersionedForm):
 
     magnitude = form_field(LINES["magnitude"])
     phase = forms.CharField(required=False, max_length=32)
+    amount = form_field(LINES["amount"])
+    unit = form_field(LINES["unit"])
+    duration_months = form_field(LINES["duration_months"])
     scope = lever_field("scope")
     generation_lag = lever_field("generation_lag")
     output_controls = lever_field("output_controls")
@@ -456,6 +465,9 @@ class ConditionUpdateForm(VersionedForm):
     verifiability = form_field(CONDITIONS["verifiability"])
     reversible = form_field(CONDITIONS["reversible"], initial=False)
     phase = forms.CharField(required=False, max_length=32)
+    amount = form_field(CONDITIONS["amount"])
+    unit = form_field(CONDITIONS["unit"])
+    duration_months = form_field(CONDITIONS["duration_months"])
 
     def changes(self, *, levers_apply: bool = False) -> dict[str, Any]:
         data = self.values()

@@ -88,14 +88,15 @@ _SECTION_REFERENCES = {
     "parties": r"actor|name|alignment|trust|capability|security|parties"
     r"|(lines|conditions)\[\d+\]\.recipient",
     "phases": r"phases",
-    "lines": r"item|recipient|phase|levers|lines",
-    "conditions": r"commitment|recipient|phase|conditions",
+    "lines": r"item|recipient|phase|levers|lines|amount|unit",
+    "conditions": r"commitment|recipient|phase|conditions|amount|unit",
     "mechanisms": r"type|phase|mechanisms",
 }
 _DOCUMENT = (
     r"parties|parties\[\d+\]\.(actor|name|alignment|trust|capability|security)"
-    r"|lines\[\d+\]\.(item|recipient|phase|levers)"
-    r"|conditions\[\d+\]\.(commitment|recipient|phase)|mechanisms\[\d+\]\.(type|phase)"
+    r"|lines\[\d+\]\.(item|recipient|phase|levers|amount|unit)"
+    r"|conditions\[\d+\]\.(commitment|recipient|phase|amount|unit)"
+    r"|mechanisms\[\d+\]\.(type|phase)"
     r"|(parties|phases|lines|conditions|mechanisms)\[\d+\]\.key|scenario\.risk_weights"
 )
 # Writes to a draft name its version in ``version`` or in an If-Match header: one of
@@ -113,6 +114,7 @@ STATE_DEPENDENT: dict[str, str] = {
     "POST /api/v1/agreements/{id}/score/": r"agreement",
     "GET /api/v1/agreements/{id}/negotiation/": r"agreement|transfer_item",
     "GET /api/v1/agreements/{id}/suggestions/": r"agreement|recipient",
+    "GET /api/v1/agreements/{id}/memo/": r"compare",  # the draft itself, or too many
     # A suggested edit is free-form data the engine wrote: what it may be refused for
     # depends on the draft it is applied to (any field of any part).
     "POST /api/v1/agreements/{id}/suggestions/apply/": r".*",

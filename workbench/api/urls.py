@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from workbench.api import assistant, part_views, views
+from workbench.api import assistant, documents, part_views, views
 
 router = SimpleRouter()
 router.register("agreements", views.AgreementViewSet, basename="agreement")
@@ -11,6 +11,12 @@ router.register("templates", views.TemplateViewSet, basename="template")
 # "phases/order/" action must win over a phase keyed "order"), then the parts.
 urlpatterns = [
     path("agreements/import/", views.AgreementImportView.as_view(), name="agreement-import"),
+    path("agreements/<int:pk>/memo/", documents.AgreementMemoView.as_view(), name="agreement-memo"),
+    path(
+        "agreements/<int:pk>/treaty/",
+        documents.AgreementTreatyView.as_view(),
+        name="agreement-treaty",
+    ),
     *router.urls,
     path(
         "agreements/<int:agreement_pk>/revisions/",

@@ -1,0 +1,185 @@
+"""The memo and treaty text as files: HTML for the browser, PDF (WeasyPrint) and DOCX
+(python-docx) for handing over.
+
+The PDF is the same HTML as the page, rendered server-side with the print rules of
+``templates/documents/document.css``: a cover, page numbers, headings kept with the
+text that follows, charts as inline (vector) SVG, and the revision and model version in
+every page's footer. WeasyPrint fetches nothing: every resource is inline, and its URL
+fetcher refuses all URLs.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from docx import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from scoring import engine
+from workbench import charts
+from workbench.documents.memo import RISKS, Memo
+from workbench.documents.treaty import Treaty
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MODEL_VERSION = engine.DEFAULT_PARAMETERS.version
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def filename(agreement: Any, kind: str, suffix: str) -> str:
+    """``<title>-<kind>-v<version>.<suffix>``, e.g. ``marshall-plan-memo-v3.pdf``."""
+    stem = slugify(agreement.title)[:60] or "draft"
+    return f"{stem}-{kind}-v{agreement.version}.{suffix}"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the cover and footer say about the draft a document is made from."""
+
+    title: str
+    team: str
+    revision: int | None
+    model_version: str
+    made_on: date
+
+    @property
+    def footer(self) -> str:
+        revision = f"revision {self.revision}" if self.revision is not None else "no revision"
+        return f"{self.title} · {revision} · scoring model {self.model_version}"
+
+    def cover(self, *extra: tuple[str, str]) -> list[tuple[str, str]]:
+        rows = [
+            ("Team", self.team),
+            ("Revision", str(self.revision) if self.revision is not None else "none"),
+            ("Scoring model", self.model_version),
+            ("Prepared", self.made_on.strftime("%-d %B %Y")),
+        ]
+        return [*rows, *extra]
+
+
+@cache
+def document_css() -> str:
+    """The documents' stylesheet, inlined into the HTML WeasyPrint renders."""
+    return (Path(settings.BASE_DIR) / "static" / "css" / "document.css").read_text("utf-8")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string."""
+    flat = " ".join(text.split())
+    escaped = flat.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def _context(links: dict[str, Any] | None, meta: DocumentMeta) -> dict[str, Any]:
+    """A page links its stylesheet (the site's CSP allows no inline style); a PDF, which
+    fetches nothing, has it inline, with the footer of every page but the cover."""
+    if links:
+        return {"links": links, "inline_css": ""}
+    footer = f"@page {{ @bottom-left {{ content: {css_string(meta.footer)}; }} }}"
+    cover = "@page cover { @bottom-left { content: none; } }"
+    return {"links": None, "inline_css": f"{document_css()}\n{footer}\n{cover}"}
+
+
+def _refuse(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
+    raise ValueError(f"documents load no external resources ({url[:80]})")
+
+
+def memo_risk_chart(memo: Memo) -> Any:
+    """The memo's risks with their 90% intervals (from its annex), as inline SVG."""
+    annex = {row.key: row for row in memo.annex}
+    rows = [
+        {
+            "label": label.capitalize(),
+            "value": row.value,
+            "p5": row.p5,
+            "p50": row.p50,
+            "p95": row.p95,
+        }
+        for key, label in RISKS
+        if (row := annex.get(key)) is not None
+    ]
+    return charts.interval_chart(rows, title="Risks with 90% intervals") if rows else None
+
+
+def memo_html(
+    memo: Memo,
+    meta: DocumentMeta,
+    *,
+    links: dict[str, Any] | None = None,
+) -> str:
+    extra = [("Score run", f"{memo.run.run} (revision {memo.run.revision})")] if memo.run else []
+    return render_to_string(
+        "documents/memo.html",
+        {
+            "memo": memo,
+            "title": memo.title,
+            "footer": meta.footer,
+            "cover": meta.cover(*extra),
+            "risk_chart": memo_risk_chart(memo),
+            **_context(links, meta),
+        },
+    )
+
+
+def treaty_html(treaty: Treaty, meta: DocumentMeta, *, links: dict[str, Any] | None = None) -> str:
+    return render_to_string(
+        "documents/treaty.html",
+        {
+            "treaty": treaty,
+            "title": treaty.title,
+            "footer": meta.footer,
+            "cover": meta.cover(("Parties", _capfirst(", ".join(treaty.parties)))),
+            **_context(links, meta),
+        },
+    )
+
+
+def pdf_from_html(html: str) -> bytes:
+    """The HTML rendered to a PDF (fonts embedded, subset)."""
+    # Imported here, not at the top: it loads the system's Pango, which only PDFs need.
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html, url_fetcher=_refuse).write_pdf()
+    return pdf
+
+
+def treaty_docx(treaty: Treaty, meta: DocumentMeta) -> bytes:
+    """The treaty text as a Word document an analyst can go on editing: a title page,
+    one Heading 1 per article, its paragraphs, and the footer with revision and model."""
+    document = DocxDocument()
+    styles = document.styles
+    styles["Normal"].font.name = "Times New Roman"
+    styles["Normal"].font.size = Pt(11)
+    core = document.core_properties
+    core.title = treaty.title
+    core.subject = "Draft treaty text"
+    core.comments = meta.footer
+    document.add_heading(treaty.title, level=0)
+    intro = document.add_paragraph("Draft treaty text")
+    intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    for term, value in meta.cover(("Parties", _capfirst(", ".join(treaty.parties)))):
+        line = document.add_paragraph()
+        line.add_run(f"{term}: ").bold = True
+        line.add_run(value)
+    document.add_page_break()
+    for article in treaty.articles:
+        document.add_heading(article.heading, level=1)
+        for paragraph in article.paragraphs:
+            document.add_paragraph(paragraph)
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = meta.footer
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
