@@ -334,7 +334,7 @@ def comparison_context(
     }
     first = documents[drafts[0].pk]
     differences = [
-        {"label": labels[i], "changes": document_diff(first, documents[draft.pk])}
+        {"label": labels[i], "changes": document_diff(first, documents[draft.pk], by_content=True)}
         for i, draft in enumerate(drafts[1:], start=1)
     ]
     for draft in result["drafts"]:

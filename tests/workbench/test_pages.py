@@ -182,7 +182,7 @@ def test_a_stale_edit_says_who_changed_what_and_offers_to_reload(analyst_client,
     )
     page = response.content.decode()
     assert "Your change was not saved" in page
-    assert "revision 2 by ana: Changed magnitude of line l1" in page
+    assert "revision 2 by ana: Changed magnitude of benefit “" in page
     assert "Reload the latest version" in page
     assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.2
 
@@ -297,8 +297,8 @@ def test_history_diff_and_restore(analyst_client, draft, analyst):
         changes={"magnitude": 0.2},
     )
     page = analyst_client.get(f"/drafts/{draft.pk}/history/?from=1&to=2").content.decode()
-    assert "Changed magnitude of line l1" in page
-    assert "Line l1: Monetary aid to governments for Japan" in page
+    assert "Changed magnitude of benefit “" in page
+    assert "Benefit: Monetary aid to governments for Japan" in page
     response = analyst_client.post(f"/drafts/{draft.pk}/revisions/1/restore/", {"version": 2})
     assert response.status_code == 302
     draft.refresh_from_db()

@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.selectors import can_edit_team
 from agreements import selectors, services
 from agreements.document import SECTIONS
+from agreements.edits import PART_NOUNS
 from agreements.models import Agreement
 from agreements.shape import SECTIONS as SECTION_SHAPES
 from agreements.wording import LEVER_LABELS, choice_words, value_words
@@ -291,7 +292,7 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
     section = _section(section)
     form = UPDATE_FORMS[section](request.POST)
     if not form.is_valid():
-        _flash_form_errors(request, form, section, key)
+        _flash_form_errors(request, agreement, form, section, key)
         return _respond(
             request, agreement, WriteOutcome(), failed_edit=_failed(request, form, section, key)
         )
@@ -318,15 +319,14 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
     if outcome.error:
         form.errors.clear()
         f.attach_errors(form, outcome.error)
-        _flash_form_errors(request, form, section, key)
+        _flash_form_errors(request, agreement, form, section, key)
     if outcome.stale:
-        typed = ", ".join(
-            f"{name.replace('_', ' ')} {value_words(value)}"
-            for name, value in changes.items()
-            if value not in (None, "", {})
+        document = selectors.document_for_display(
+            selectors.revision_latest(agreement=agreement).document
         )
+        typed = _typed_words(section, changes, document)
         messages.info(
-            request, f"What you entered for {SECTION_SHAPES[section].singular} {key}: {typed}."
+            request, f"What you entered for {_part_words(agreement, section, key)}: {typed}."
         )
     return _respond(
         request,
@@ -336,20 +336,60 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
     )
 
 
+def _part_words(agreement: Agreement, section: str, key: str) -> str:
+    """A part of the draft by what it is: 'benefit “Datasets for Japan”'."""
+    document = selectors.document_for_display(
+        selectors.revision_latest(agreement=agreement).document
+    )
+    row = next((r for r in document.get(section, []) if r["key"] == key), None)
+    noun = PART_NOUNS.get(section, SECTION_SHAPES[section].singular)
+    if row is None:
+        return f"this {noun}"
+    name = {
+        "parties": row.get("display"),
+        "phases": row.get("name"),
+        "lines": f"{row.get('item_name')} for {row.get('recipient_name')}",
+        "conditions": f"{row.get('commitment_name')} by {row.get('recipient_name')}",
+        "mechanisms": row.get("type_name"),
+    }[section]
+    return f"{noun} “{name}”"
+
+
+def _typed_words(section: str, changes: Mapping[str, Any], document: dict[str, Any]) -> str:
+    """What was typed into an Edit form, in words (phases and recipients by name)."""
+    shape = SECTION_SHAPES[section].by_name
+    phases = {p["key"]: p["name"] for p in document.get("phases", [])}
+    parties = document.get("party_names", {})
+    words = []
+    for name, value in changes.items():
+        if value in (None, "", {}):
+            continue
+        if name == "phase":
+            value = phases.get(value, value)
+        elif name == "recipient":
+            value = parties.get(value, value)
+        label = shape[name].label if name in shape else name.replace("_", " ")
+        words.append(f"{label.lower() if not label[1:2].isupper() else label} {value_words(value)}")
+    return ", ".join(words)
+
+
 def _failed(request: HttpRequest, form: forms.Form, section: str, key: str) -> FailedEdit:
     return FailedEdit(
         section, key, request.POST, {k: [str(e) for e in v] for k, v in form.errors.items()}
     )
 
 
-def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key: str) -> None:
+def _flash_form_errors(
+    request: HttpRequest, agreement: Agreement, form: forms.Form, section: str, key: str
+) -> None:
+    part = _part_words(agreement, section, key)
     for field, errors in form.errors.items():
         label = (form.fields[field].label or pretty_name(field)) if field in form.fields else ""
         for error in errors:
             prefix = f"{label}: " if label else ""
             messages.error(
                 request,
-                f"{SECTION_SHAPES[section].singular.capitalize()} {key} not saved. {prefix}{error}",
+                f"{part[:1].upper()}{part[1:]} not saved. {prefix}{error}",
             )
 
 
