@@ -23,7 +23,7 @@ from agreements.models import Revision
 from catalog.choices import PowerLabel
 from core.exports import SafeWriter
 from scoring import engine
-from scoring.models import ScoreRun
+from scoring.models import RunReason, RunStatus, ScoreRun
 from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
 from scoring.stored import ScoreResult, TrajectoryStep, stored_result
 from workbench import charts
@@ -129,6 +129,101 @@ def _stable_subset(result: ScoreResult) -> dict[str, Any] | None:
     }
 
 
+def _shown(key: str, summary: dict[str, Any] | None) -> float | None:
+    """The number a card shows: viability's mean, every other score's value."""
+    if not summary:
+        return None
+    value = summary.get("mean" if key in PERCENT_CARDS else "value")
+    return None if value is None else float(value)
+
+
+def _in_words(key: str, value: float) -> str:
+    if key in PERCENT_CARDS:
+        return f"{round(100 * value)}%"
+    return f"{value:.0f}" if key == "credibility" else f"{value:.2f}"
+
+
+def score_delta(key: str, before: float | None, after: float | None) -> dict[str, Any] | None:
+    """How one headline score moved between two revisions, in the card's own format:
+    "0.12 → 0.09, down (better)". None when either side is missing."""
+    if before is None or after is None:
+        return None
+    direction = next(d for k, _, d in SCORES if k == key)
+    old, new = _in_words(key, before), _in_words(key, after)
+    if old == new:
+        return {"before": old, "after": new, "move": "same", "verdict": "", "text": "unchanged"}
+    move = "up" if after > before else "down"
+    verdict = "" if direction == "neutral" else "better" if move == direction else "worse"
+    return {
+        "before": old,
+        "after": new,
+        "move": move,
+        "verdict": verdict,
+        "text": f"{old} → {new}, {move}" + (f" ({verdict})" if verdict else ""),
+    }
+
+
+def _previous_scores(score: ScoreRun) -> tuple[int, dict[str, Any]] | None:
+    """The headline scores of the newest earlier revision that was scored (one query)."""
+    row = (
+        ScoreRun.objects.filter(
+            agreement_id=score.agreement_id,
+            status=RunStatus.DONE,
+            revision_number__lt=score.revision_number,
+        )
+        .order_by("-revision_number", "-finished_at")
+        .values_list("revision_number", "result__scores")
+        .first()
+    )
+    if row is None or not isinstance(row[1], dict):
+        return None
+    return row[0], row[1]
+
+
+def score_deltas(score: ScoreRun, scores: dict[str, Any]) -> dict[str, Any] | None:
+    """Each headline score's change from the previous scored revision."""
+    previous = _previous_scores(score)
+    if previous is None:
+        return None
+    number, before = previous
+    changes = {
+        key: score_delta(key, _shown(key, before.get(key)), _shown(key, scores.get(key)))
+        for key, _, _ in SCORES
+    }
+    return {"revision": number, "changes": changes}
+
+
+HISTORY_SCORES = ("credibility", "risk_overall", "power_sharing", "min_net_incentive")
+"""Headline scores the History page shows per revision (stored as columns of a run)."""
+
+
+def revision_score_changes(agreement: Any) -> dict[int, list[dict[str, Any]]]:
+    """For each scored revision, how its headline scores moved from the revision scored
+    before it (one query; the result JSON is not loaded)."""
+    rows = (
+        ScoreRun.objects.filter(agreement=agreement, status=RunStatus.DONE)
+        .order_by("revision_number", "finished_at")
+        .values_list("revision_number", *HISTORY_SCORES)
+    )
+    latest: dict[int, tuple[Any, ...]] = {}
+    for number, *values in rows:
+        latest[number] = tuple(values)  # the newest run of a revision wins
+    labels = {key: label for key, label, _ in SCORES}
+    changes: dict[int, list[dict[str, Any]]] = {}
+    previous: tuple[Any, ...] | None = None
+    for number in sorted(latest):
+        values = latest[number]
+        if previous is not None:
+            moved = []
+            for key, before, after in zip(HISTORY_SCORES, previous, values, strict=True):
+                delta = score_delta(key, before, after)
+                if delta and delta["move"] != "same":
+                    moved.append({"key": key, "label": labels[key], **delta})
+            changes[number] = moved
+        previous = values
+    return changes
+
+
 def score_panel_context(
     agreement: Any, *, user: Any = None, analysis: bool = True
 ) -> dict[str, Any]:
@@ -160,6 +255,13 @@ def score_panel_context(
         context["unscoreable"] = scoreable_problem(document)
     if score is not None and score.result:
         context.update(_result_context(score, analysis=analysis))
+        deltas = score_deltas(score, context.get("result", {}).get("scores", {}))
+        context["deltas"] = deltas
+        for card in context.get("cards", []):
+            card["delta"] = (deltas or {}).get("changes", {}).get(card["key"])
+        context["rescored_on"] = (
+            score.finished_at if score.reason == RunReason.CATALOG_CHANGED else None
+        )
     return context
 
 

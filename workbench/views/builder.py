@@ -56,6 +56,9 @@ LEVER_OPTIONS = [
 ]
 
 
+MISSING_VERSION = "Reload the page and try again: the version of the draft was missing."
+
+
 @dataclass(frozen=True)
 class FailedEdit:
     """An inline edit that was not saved: its form reopens with what was typed and why."""
@@ -162,12 +165,17 @@ def _respond(
     *,
     bound: dict[str, forms.Form] | None = None,
     failed_edit: FailedEdit | None = None,
+    keep_scroll: bool = False,
 ) -> HttpResponse:
-    """The builder after a write: partial for htmx, redirect (or page with errors) otherwise."""
+    """The builder after a write: partial for htmx, redirect (or page with errors) otherwise.
+
+    ``keep_scroll``: focus moves nowhere (an undo from far down the page stays there; the
+    messages region announces what happened).
+    """
     agreement.refresh_from_db()
     if outcome is not None and outcome.ok and not request.htmx:
         return redirect(agreement)
-    focus = _focus(outcome, bound, failed_edit) if request.htmx else ""
+    focus = _focus(outcome, bound, failed_edit) if request.htmx and not keep_scroll else ""
     context = builder_context(request, agreement, bound=bound, failed_edit=failed_edit, focus=focus)
     if request.htmx:
         return render(request, "agreements/builder.html#builder", {**context, "oob_score": True})
@@ -328,12 +336,56 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
         messages.info(
             request, f"What you entered for {_part_words(agreement, section, key)}: {typed}."
         )
+    if outcome.ok and section == "lines" and request.htmx:
+        return _line_saved(request, agreement, key)
     return _respond(
         request,
         agreement,
         outcome,
         failed_edit=None if outcome.ok else _failed(request, form, section, key),
     )
+
+
+def _line_saved(request: HtmxHttpRequest, agreement: Agreement, key: str) -> HttpResponse:
+    """A saved line edit: only that line (and, out of band, the revision line, the messages
+    and the score panel) is swapped, so scroll and the other forms stay as they were."""
+    agreement.refresh_from_db()
+    context = builder_context(request, agreement)
+    line = next(row for row in context["document"]["lines"] if row["key"] == key)
+    response = render(
+        request,
+        "agreements/builder/line_saved.html",
+        {**context, "line": line, "saved_line": key, "oob": True},
+    )
+    response["HX-Retarget"] = "#builder-messages"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@require_POST
+@login_required
+def undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Undo the latest change: the revision before it comes back as a new revision."""
+    agreement = draft_for(request, pk, write=True)
+    form = f.VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, MISSING_VERSION)
+        return _respond(request, agreement, WriteOutcome())
+    outcome = attempt(
+        request,
+        lambda: services.agreement_undo(
+            agreement_id=agreement.pk,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+        ),
+    )
+    if outcome.ok:
+        revision = outcome.revision
+        messages.success(request, f"{revision.message}, as revision {revision.number}.")
+    if outcome.error:
+        for error in outcome.error.messages:
+            messages.error(request, f"Nothing was undone: {error}")
+    return _respond(request, agreement, outcome, keep_scroll=True)
 
 
 def _part_words(agreement: Agreement, section: str, key: str) -> str:
