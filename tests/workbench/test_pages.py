@@ -328,9 +328,11 @@ def test_compare_two_drafts_page(analyst_client, draft, analyst):
         "<svg",
     ):
         assert text in page
-    one = analyst_client.get(f"/compare/?ids={draft.pk}")
-    assert one.status_code == 400
-    assert "Choose between 2 and 6 drafts" in one.content.decode()
+    one = analyst_client.get(f"/compare/?ids={draft.pk}")  # "Compare with…" from the builder
+    assert one.status_code == 200
+    assert "Choose one to five drafts to compare with" in one.content.decode()
+    unknown = analyst_client.get("/compare/?ids=x")
+    assert "Choose between 2 and 6 drafts" in unknown.content.decode()
 
 
 def test_a_comparison_exports_as_json_and_csv(analyst_client, draft, analyst):
