@@ -78,7 +78,8 @@ def test_import_round_trips_and_bad_files_are_explained(analyst_client, team, dr
     response = analyst_client.post("/drafts/import/", {"file": upload, "team": team.pk})
     copy = Agreement.objects.exclude(pk=draft.pk).get()
     assert response.status_code == 302
-    assert copy.revisions.get().document == json.loads(exported.content)
+    original = json.loads(exported.content)
+    assert copy.revisions.get().document == {**original, "title": "Test draft (imported)"}
 
     bad = draft_document()
     bad["lines"][0]["magnitude"] = 9
@@ -89,6 +90,10 @@ def test_import_round_trips_and_bad_files_are_explained(analyst_client, team, dr
     garbage = SimpleUploadedFile("x.json", b"{not json")
     response = analyst_client.post("/drafts/import/", {"file": garbage, "team": team.pk})
     assert "This is not a JSON file" in response.content.decode()
+    foreign = SimpleUploadedFile("x.json", b'{"name": "someone else\'s data", "rows": []}')
+    response = analyst_client.post("/drafts/import/", {"file": foreign, "team": team.pk})
+    assert "not a Windfall draft" in response.content.decode()
+    assert "This field is required" not in response.content.decode()
 
 
 def test_builder_shows_every_part_and_the_score(analyst_client, draft):

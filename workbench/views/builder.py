@@ -127,8 +127,10 @@ def builder_context(
         _show_typed(document, failed_edit)
     initial = {"version": agreement.version}
     add_forms: dict[str, forms.Form] = {}
+    has_provider = any(p["role"] == "provider" for p in document["parties"])
     for section, form_class in ADD_FORMS.items():
-        add_forms[section] = form_class(initial=initial, **_form_options(section, document))
+        start = initial if section != "parties" or has_provider else {**initial, "role": "provider"}
+        add_forms[section] = form_class(initial=start, **_form_options(section, document))
     add_forms.update(bound or {})
     settings_form = (bound or {}).get("settings") or f.DraftSettingsForm(
         auto_id="id_settings_%s",
