@@ -13,7 +13,7 @@ TOP_FIELDS = ("title", "purpose", "status", "notes")
 SINGULAR = {
     "parties": "Party",
     "phases": "Phase",
-    "lines": "Line",
+    "lines": "Benefit",
     "conditions": "Condition",
     "mechanisms": "Mechanism",
 }
@@ -62,12 +62,79 @@ def part_label(
     return str(row.get("name", row["key"]))
 
 
+def phase_names(document: Mapping[str, Any]) -> dict[str, str]:
+    return {p["key"]: str(p.get("name") or "Unnamed phase") for p in document.get("phases", [])}
+
+
+REFERENCES = {"recipient": "parties", "phase": "phases"}
+"""Fields that hold the key of another part: shown (and matched) by that part's name."""
+CATALOG_FIELDS = {"item", "commitment", "type", "actor"}
+
+
+def _in_words(
+    row: Mapping[str, Any], names: Mapping[str, str], refs: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any]:
+    """A part with its references to other parts and catalog entries replaced by names."""
+    shown: dict[str, Any] = {}
+    for name, value in row.items():
+        if name in REFERENCES:
+            words = refs[REFERENCES[name]]
+            value = words.get(value, value) if value is not None else None
+            if name == "phase" and value is None:
+                value = "the first phase"
+        elif name in CATALOG_FIELDS and isinstance(value, str):
+            value = names.get(value, value)
+        shown[name] = value
+    return shown
+
+
+def _content_key(section: str, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What a part is, whatever its key: a benefit is its item and recipient, and so on."""
+    if section == "lines":
+        return (row.get("item"), row.get("recipient"))
+    if section == "conditions":
+        return (row.get("commitment"), row.get("recipient"))
+    if section == "mechanisms":
+        return (row.get("type"),)
+    if section == "parties":
+        return (row.get("actor") or row.get("name"),)
+    return (row.get("name"),)
+
+
+def _rows(
+    document: Mapping[str, Any], section: str, by_content: bool, shown: list[dict[str, Any]]
+) -> dict[Any, tuple[Mapping[str, Any], dict[str, Any]]]:
+    """The parts of a section by key, or by what they are (repeats numbered)."""
+    out: dict[Any, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+    for row, words in zip(document.get(section, []), shown, strict=True):
+        if not by_content:
+            out[row["key"]] = (row, words)
+            continue
+        base = _content_key(section, words)
+        index = 0
+        while (*base, index) in out:
+            index += 1
+        out[(*base, index)] = (row, words)
+    return out
+
+
 def document_diff(
-    old: Mapping[str, Any], new: Mapping[str, Any], names: Mapping[str, str] | None = None
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    names: Mapping[str, str] | None = None,
+    *,
+    by_content: bool = False,
 ) -> list[dict[str, Any]]:
-    """Changes from ``old`` to ``new``: draft fields, then parts added, removed or changed."""
+    """Changes from ``old`` to ``new``: draft fields, then parts added, removed or changed.
+
+    Parts are matched by key (two revisions of one draft) or, with ``by_content``, by what
+    they are (two unrelated drafts, whose keys mean nothing to each other: a benefit is its
+    item and recipient, a party its actor). Values are shown by name, never by key.
+    """
     names = names if names is not None else catalog_names(old, new)
     old_parties, new_parties = party_names(old, names), party_names(new, names)
+    old_refs = {"parties": old_parties, "phases": phase_names(old)}
+    new_refs = {"parties": new_parties, "phases": phase_names(new)}
     changes: list[dict[str, Any]] = []
     top = [_field(f, old.get(f), new.get(f)) for f in TOP_FIELDS if old.get(f) != new.get(f)]
     old_scenario, new_scenario = old.get("scenario", {}), new.get("scenario", {})
@@ -81,33 +148,36 @@ def document_diff(
             {"section": "draft", "key": None, "kind": "changed", "label": "Draft", "fields": top}
         )
     for section in SECTIONS:
-        before = {row["key"]: row for row in old.get(section, [])}
-        after = {row["key"]: row for row in new.get(section, [])}
-        for key, row in after.items():
-            if key not in before:
+        old_words = [_in_words(r, names, old_refs) for r in old.get(section, [])]
+        new_words = [_in_words(r, names, new_refs) for r in new.get(section, [])]
+        before = _rows(old, section, by_content, old_words)
+        after = _rows(new, section, by_content, new_words)
+        for match, (row, words) in after.items():
+            if match not in before:
                 label = part_label(section, row, names, new_parties)
-                changes.append(_change(section, key, "added", label, []))
-            elif before[key] != row:
-                fields = [
-                    _field(f, before[key].get(f), row.get(f))
-                    for f in sorted(set(before[key]) | set(row))
-                    if _differs(before[key].get(f), row.get(f))
-                ]
-                if not fields:  # only fields a newer format added, still unset
-                    continue
-                changes.append(
-                    _change(
-                        section,
-                        key,
-                        "changed",
-                        part_label(section, row, names, new_parties),
-                        fields,
-                    )
-                )
-        for key, row in before.items():
-            if key not in after:
+                changes.append(_change(section, row["key"], "added", label, []))
+                continue
+            old_row, old_shown = before[match]
+            compared = sorted((set(old_shown) | set(words)) - {"key", "order"})
+            fields = [
+                {
+                    **_field(f, old_shown.get(f), words.get(f)),
+                    "old": old_row.get(f),
+                    "new": row.get(f),
+                }
+                for f in compared
+                if _differs(old_shown.get(f), words.get(f))
+            ]
+            if fields or (
+                not by_content
+                and any(_differs(old_row.get(f), row.get(f)) for f in {*old_row, *row})
+            ):
+                label = part_label(section, row, names, new_parties)
+                changes.append(_change(section, row["key"], "changed", label, fields))
+        for match, (row, _words) in before.items():
+            if match not in after:
                 label = part_label(section, row, names, old_parties)
-                changes.append(_change(section, key, "removed", label, []))
+                changes.append(_change(section, row["key"], "removed", label, []))
     return changes
 
 
@@ -140,6 +210,6 @@ def _change(
         "section": section,
         "key": key,
         "kind": kind,
-        "label": f"{SINGULAR[section]} {key}: {label}",
+        "label": f"{SINGULAR[section]}: {label}",
         "fields": fields,
     }

@@ -103,13 +103,26 @@ def part_label(
         return str(row.get("key"))
 
 
+PART_NOUNS = {
+    "parties": "party",
+    "phases": "phase",
+    "lines": "benefit",
+    "conditions": "condition",
+    "mechanisms": "mechanism",
+}
+"""What people call each kind of part (a line is a benefit on every page)."""
+
+
+def _lower_first(label: str) -> str:
+    """A field label inside a sentence: "Magnitude" -> "magnitude", "AI capability" kept."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def describe(
     section: str, row: Mapping[str, Any], document: Mapping[str, Any], catalog: CatalogIndex
 ) -> str:
-    """A part in a revision message: "line l4 (Datasets for Japan)"."""
-    return (
-        f"{SECTIONS[section].singular} {row['key']} ({part_label(section, row, document, catalog)})"
-    )
+    """A part in a revision message, by what it is: 'benefit “Datasets for Japan”'."""
+    return f"{PART_NOUNS.get(section, section)} “{part_label(section, row, document, catalog)}”"
 
 
 def _index(document: Mapping[str, Any], section: str, key: str) -> int:
@@ -153,7 +166,12 @@ def part_changed(
     new = copy.deepcopy(dict(document))
     index = _index(new, section, key)
     row = new[section][index]
-    changed = [name for name, value in changes.items() if row.get(name) != value]
+    fields = SECTIONS[section].by_name
+    changed = [
+        _lower_first(fields[name].label) if name in fields else name.replace("_", " ")
+        for name, value in changes.items()
+        if row.get(name) != value
+    ]
     row.update(changes)
     message = f"Changed {', '.join(changed) or 'nothing'} of {describe(section, row, new, catalog)}"
     return Edit(new, message, (section, index))

@@ -324,6 +324,27 @@ def agreement_restore(
     )
 
 
+def agreement_undo(*, agreement_id: int, expected_version: int, author: Any) -> Revision:
+    """Undo the latest change: the revision before it becomes current again, as a new
+    revision named after what it undoes (history keeps both)."""
+    _current(agreement_id, expected_version)  # stale if someone changed it meanwhile
+    if expected_version <= 1:
+        raise ValidationError({"revision": ["There is no earlier revision to go back to."]})
+    last, previous = (
+        Revision.objects.get(agreement_id=agreement_id, number=number)
+        for number in (expected_version, expected_version - 1)
+    )
+    return _commit(
+        agreement_id=agreement_id,
+        expected_version=expected_version,
+        author=author,
+        edit=lambda _document, _catalog: edits.document_replaced(
+            previous.document, message=f"Undid “{last.message}”"[:300]
+        ),
+        brings=previous.document,
+    )
+
+
 def agreement_delete(*, agreement_id: int, expected_version: int) -> None:
     """Delete a draft and its revisions and scores, if nobody changed it meanwhile."""
     with transaction.atomic():

@@ -217,6 +217,11 @@ class ImportForm(forms.Form):
             raise ValidationError("This JSON file is nested too deeply.") from None
         if not isinstance(document, dict):
             raise ValidationError("The file must hold one JSON object (an exported draft).")
+        if not {"format", "title", "parties", "lines"} & set(document):
+            raise ValidationError(
+                "This JSON file is not a Windfall draft: it has no title, parties or benefits. "
+                "Import a file saved with a draft's Export JSON button."
+            )
         path = unencodable_path(document)
         if path is not None:
             raise ValidationError(f"{path or 'The file'}: {UNENCODABLE_MESSAGE}")
@@ -287,7 +292,7 @@ class PartyForm(VersionedForm):
 
 class PhaseForm(VersionedForm):
     name = form_field(PHASES["name"])
-    reversible = form_field(PHASES["reversible"])
+    reversible = form_field(PHASES["reversible"], initial=False)
     duration_months = form_field(PHASES["duration_months"])
     description = form_field(PHASES["description"])
 

@@ -23,7 +23,7 @@ from agreements.models import Revision
 from catalog.choices import PowerLabel
 from core.exports import SafeWriter
 from scoring import engine
-from scoring.models import ScoreRun
+from scoring.models import RunReason, RunStatus, ScoreRun
 from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
 from scoring.stored import ScoreResult, TrajectoryStep, stored_result
 from workbench import charts
@@ -129,6 +129,101 @@ def _stable_subset(result: ScoreResult) -> dict[str, Any] | None:
     }
 
 
+def _shown(key: str, summary: dict[str, Any] | None) -> float | None:
+    """The number a card shows: viability's mean, every other score's value."""
+    if not summary:
+        return None
+    value = summary.get("mean" if key in PERCENT_CARDS else "value")
+    return None if value is None else float(value)
+
+
+def _in_words(key: str, value: float) -> str:
+    if key in PERCENT_CARDS:
+        return f"{round(100 * value)}%"
+    return f"{value:.0f}" if key == "credibility" else f"{value:.2f}"
+
+
+def score_delta(key: str, before: float | None, after: float | None) -> dict[str, Any] | None:
+    """How one headline score moved between two revisions, in the card's own format:
+    "0.12 → 0.09, down (better)". None when either side is missing."""
+    if before is None or after is None:
+        return None
+    direction = next(d for k, _, d in SCORES if k == key)
+    old, new = _in_words(key, before), _in_words(key, after)
+    if old == new:
+        return {"before": old, "after": new, "move": "same", "verdict": "", "text": "unchanged"}
+    move = "up" if after > before else "down"
+    verdict = "" if direction == "neutral" else "better" if move == direction else "worse"
+    return {
+        "before": old,
+        "after": new,
+        "move": move,
+        "verdict": verdict,
+        "text": f"{old} → {new}, {move}" + (f" ({verdict})" if verdict else ""),
+    }
+
+
+def _previous_scores(score: ScoreRun) -> tuple[int, dict[str, Any]] | None:
+    """The headline scores of the newest earlier revision that was scored (one query)."""
+    row = (
+        ScoreRun.objects.filter(
+            agreement_id=score.agreement_id,
+            status=RunStatus.DONE,
+            revision_number__lt=score.revision_number,
+        )
+        .order_by("-revision_number", "-finished_at")
+        .values_list("revision_number", "result__scores")
+        .first()
+    )
+    if row is None or not isinstance(row[1], dict):
+        return None
+    return row[0], row[1]
+
+
+def score_deltas(score: ScoreRun, scores: dict[str, Any]) -> dict[str, Any] | None:
+    """Each headline score's change from the previous scored revision."""
+    previous = _previous_scores(score)
+    if previous is None:
+        return None
+    number, before = previous
+    changes = {
+        key: score_delta(key, _shown(key, before.get(key)), _shown(key, scores.get(key)))
+        for key, _, _ in SCORES
+    }
+    return {"revision": number, "changes": changes}
+
+
+HISTORY_SCORES = ("credibility", "risk_overall", "power_sharing", "min_net_incentive")
+"""Headline scores the History page shows per revision (stored as columns of a run)."""
+
+
+def revision_score_changes(agreement: Any) -> dict[int, list[dict[str, Any]]]:
+    """For each scored revision, how its headline scores moved from the revision scored
+    before it (one query; the result JSON is not loaded)."""
+    rows = (
+        ScoreRun.objects.filter(agreement=agreement, status=RunStatus.DONE)
+        .order_by("revision_number", "finished_at")
+        .values_list("revision_number", *HISTORY_SCORES)
+    )
+    latest: dict[int, tuple[Any, ...]] = {}
+    for number, *values in rows:
+        latest[number] = tuple(values)  # the newest run of a revision wins
+    labels = {key: label for key, label, _ in SCORES}
+    changes: dict[int, list[dict[str, Any]]] = {}
+    previous: tuple[Any, ...] | None = None
+    for number in sorted(latest):
+        values = latest[number]
+        if previous is not None:
+            moved = []
+            for key, before, after in zip(HISTORY_SCORES, previous, values, strict=True):
+                delta = score_delta(key, before, after)
+                if delta and delta["move"] != "same":
+                    moved.append({"key": key, "label": labels[key], **delta})
+            changes[number] = moved
+        previous = values
+    return changes
+
+
 def score_panel_context(
     agreement: Any, *, user: Any = None, analysis: bool = True
 ) -> dict[str, Any]:
@@ -160,6 +255,13 @@ def score_panel_context(
         context["unscoreable"] = scoreable_problem(document)
     if score is not None and score.result:
         context.update(_result_context(score, analysis=analysis))
+        deltas = score_deltas(score, context.get("result", {}).get("scores", {}))
+        context["deltas"] = deltas
+        for card in context.get("cards", []):
+            card["delta"] = (deltas or {}).get("changes", {}).get(card["key"])
+        context["rescored_on"] = (
+            score.finished_at if score.reason == RunReason.CATALOG_CHANGED else None
+        )
     return context
 
 
@@ -302,15 +404,126 @@ def latest_revisions(drafts: list[Any]) -> list[Any]:
     return list(Revision.objects.filter(condition))
 
 
+CRITERION_SCALES: dict[str, tuple[float, float, str]] = {
+    "credibility": (0.0, 100.0, "{:.0f}"),
+    "risk_overall": (0.0, 1.0, "{:.2f}"),
+    "power_sharing": (0.0, 1.0, "{:.2f}"),
+    "viability": (0.0, 1.0, "{:.0%}"),
+}
+"""Fixed scales of the bounded criteria; the others get a scale that fits the drafts."""
+
+
+def _fitted_scale(values: list[float]) -> tuple[float, float]:
+    """A symmetric, rounded scale around zero that holds every value (net incentive...)."""
+    reach = max((abs(v) for v in values), default=1.0) or 1.0
+    step = 0.5 if reach <= 2 else 1.0 if reach <= 5 else 5.0
+    top = step * -(-reach // step)
+    return (-top, top) if min(values, default=0.0) < 0 else (0.0, top)
+
+
+def criterion_value(draft: dict[str, Any], criterion: str) -> float | None:
+    summary = draft["scores"].get(criterion) or {}
+    value = summary.get("mean" if criterion == "viability" else "value")
+    return None if value is None else float(value)
+
+
+def comparison_chart(result: dict[str, Any]) -> Any:
+    """A dot plot: each criterion on its own scale, costs inverted, better to the right."""
+    rows = []
+    for criterion in result["criteria"]:
+        values = [criterion_value(d, criterion) for d in result["drafts"]]
+        lo, hi, shown = CRITERION_SCALES.get(criterion, (None, None, "{:.2f}"))
+        if lo is None or hi is None:
+            lo, hi = _fitted_scale([v for v in values if v is not None])
+        rows.append(
+            {
+                "key": criterion,
+                "label": CRITERIA_LABELS.get(criterion, criterion),
+                "domain": (lo, hi),
+                "better": result["directions"].get(criterion, "up"),
+                "values": values,
+                "format": shown,
+            }
+        )
+    return charts.dot_plot(
+        rows, result["labels"], title="Each criterion on its own scale, better to the right"
+    )
+
+
+def analyst_weight(share: float | None, criterion: str, typed: dict[str, float]) -> float | None:
+    """A normalised weight of ``criterion`` in the analyst's 0-10 units, the others kept as
+    typed: the value w solving w / (w + others) = share."""
+    if share is None:
+        return None
+    others = sum(v for k, v in typed.items() if k != criterion)
+    if share >= 1:
+        return float("inf")
+    return share * others / (1 - share) if others else share * 10
+
+
+def weights_in_units(result: dict[str, Any], typed: dict[str, float]) -> dict[str, Any]:
+    """Flip points and central weights in the analyst's 0-10 units (mutates ``result``)."""
+    total = sum(typed.values()) or 1.0
+    for flip in [*result["flip_points"], result["smallest_flip"] or {}]:
+        if not flip:
+            continue
+        key = flip["criterion"]
+        flip["label"] = CRITERIA_LABELS.get(key, key)
+        flip["typed"] = typed.get(key)
+        flip["flip_typed"] = analyst_weight(flip["flip_weight"], key, typed)
+        low, high = flip["keep_top"]
+        flip["keep_typed"] = (analyst_weight(low, key, typed), analyst_weight(high, key, typed))
+    for draft in result["drafts"]:
+        draft["central_typed"] = {k: w * total for k, w in (draft["central_weights"] or {}).items()}
+    return {
+        "typed_weights": [(CRITERIA_LABELS.get(k, k), v) for k, v in typed.items()],
+    }
+
+
+def comparison_verdict(result: dict[str, Any]) -> str:
+    """The comparison in one or two plain sentences, from the same numbers as the tables."""
+    drafts = result["drafts"]
+    firsts = [d["rank_acceptability"][0] for d in drafts]
+    best = max(range(len(drafts)), key=lambda i: firsts[i])
+    name = drafts[best]["label"]
+    sentence = f"{name} ranks first in {round(100 * firsts[best])}% of weightings"
+    dominated_by = drafts[best]["dominated_by"]
+    sentence += (
+        f"; it is dominated by {', '.join(dominated_by)}."
+        if dominated_by
+        else "; it is never dominated."
+    )
+    top, runner, flip = result["top"], result["runner_up"], result["smallest_flip"]
+    if top != name:
+        sentence += f" At your weights {top} comes first."
+    if flip and flip.get("flip_typed") is not None and runner:
+        verb = "rises above" if flip["flip_weight"] > flip["weight"] else "falls below"
+        target = flip["flip_typed"]
+        where = "10, beyond the scale" if target > 10 else f"{target:.1f}"
+        sentence += (
+            f" {runner} overtakes {top} if the weight of {flip['label']} {verb} {where}"
+            f" (you set {flip['typed']:.1f} of 10; the other weights as you set them)."
+        )
+    elif runner:
+        sentence += f" No change of a single weight puts {runner} ahead of {top}."
+    return sentence
+
+
 def comparison_context(
-    result: dict[str, Any], drafts: list[Any], documents: dict[int, Any]
+    result: dict[str, Any],
+    drafts: list[Any],
+    documents: dict[int, Any],
+    typed: dict[str, float] | None = None,
 ) -> dict[str, Any]:
-    """The compare page's tables, charts and differences for a comparison ``result``."""
+    """The compare page's tables, charts and differences for a comparison ``result``.
+
+    ``typed`` holds the analyst's weights (0 to 10); every weight the page shows is in
+    those units.
+    """
     labels = result["labels"]
     criteria = result["criteria"]
-    for flip in [*result["flip_points"], result["smallest_flip"] or {}]:
-        if flip:
-            flip["label"] = CRITERIA_LABELS.get(flip["criterion"], flip["criterion"])
+    typed = typed or dict.fromkeys(criteria, 1.0)
+    units = weights_in_units(result, {c: typed.get(c, 1.0) for c in criteria})
     rows = []
     for key, label, _ in SCORES:
         values = [d["scores"].get(key) or {} for d in result["drafts"]]
@@ -319,11 +532,7 @@ def comparison_context(
             points = [v.get("mean") for v in values]
         distinct = {round(p, 0 if key == "credibility" else 2) for p in points if p is not None}
         rows.append({"key": key, "label": label, "values": values, "differs": len(distinct) > 1})
-    radar = charts.radar_chart(
-        [{"label": d["label"], "values": d["criteria"]} for d in result["drafts"]],
-        [(c, CRITERIA_LABELS.get(c, c)) for c in criteria],
-        title="Criteria, scaled so that outward is better",
-    )
+    radar = comparison_chart(result)
     intervals = {
         label: charts.interval_chart(
             [{"label": d["label"], **(d["scores"].get(key) or {})} for d in result["drafts"]],
@@ -334,12 +543,17 @@ def comparison_context(
     }
     first = documents[drafts[0].pk]
     differences = [
-        {"label": labels[i], "changes": document_diff(first, documents[draft.pk])}
+        {"label": labels[i], "changes": document_diff(first, documents[draft.pk], by_content=True)}
         for i, draft in enumerate(drafts[1:], start=1)
     ]
     for draft in result["drafts"]:
         draft["classification_display"] = PowerLabel(draft["classification"]).label
+    links = dict(zip(labels, (d.get_absolute_url() for d in drafts), strict=True))
+    for draft in result["drafts"]:
+        draft["url"] = links.get(draft["label"], "")
     return {
+        **units,
+        "verdict": comparison_verdict(result),
         "result": result,
         "labels": labels,
         "rows": rows,
@@ -353,7 +567,7 @@ def comparison_context(
                 "label": d["label"],
                 "ranks": d["rank_acceptability"],
                 "central": [
-                    (CRITERIA_LABELS.get(k, k), w) for k, w in (d["central_weights"] or {}).items()
+                    (CRITERIA_LABELS.get(k, k), w) for k, w in (d["central_typed"] or {}).items()
                 ],
                 "dominated_by": d["dominated_by"],
                 "confidence": d.get("confidence_factor"),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("drafts/<int:pk>/", builder.builder, name="builder"),
     path("drafts/<int:pk>/settings/", builder.settings_update, name="settings"),
     path("drafts/<int:pk>/fork/", builder.fork, name="fork"),
+    path("drafts/<int:pk>/undo/", builder.undo, name="undo"),
     path("drafts/<int:pk>/catalog-search/", builder.catalog_search, name="catalog-search"),
     path("drafts/<int:pk>/<slug:section>/add/", builder.part_add, name="part-add"),
     path(

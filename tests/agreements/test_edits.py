@@ -37,7 +37,7 @@ def test_adding_then_removing_a_line_restores_the_document(document, magnitude):
     new_key = added.document["lines"][-1]["key"]
     assert new_key not in {line["key"] for line in before["lines"]}
     assert added.part == ("lines", len(before["lines"]))
-    assert added.message == f"Added line {new_key} (Datasets for Japan)"
+    assert added.message == "Added benefit “Datasets for Japan”"
     removed = edits.part_removed(added.document, section="lines", key=new_key, catalog=CATALOG)
     assert removed.document == before
 
@@ -53,7 +53,7 @@ def test_changing_nothing_changes_nothing(document):
             catalog=CATALOG,
         )
         assert same.document == document
-        assert same.message.startswith("Changed nothing of line")
+        assert same.message.startswith("Changed nothing of benefit “")
 
 
 @given(documents)

@@ -39,7 +39,7 @@ def test_every_change_is_a_numbered_revision_with_a_message(draft, analyst):
         data={"item": "datasets", "recipient": "jp", "magnitude": 0.4},
     )
     assert revision.number == 2
-    assert revision.message == "Added line l4 (Datasets for Japan)"
+    assert revision.message == "Added benefit “Datasets for Japan”"
     assert Line.objects.filter(agreement=draft).count() == 4
     assert Agreement.objects.get(pk=draft.pk).version == 2
 
@@ -76,7 +76,7 @@ def test_stale_write_is_refused_and_says_who_changed_what(draft, analyst, team):
             changes={"magnitude": 0.8},
         )
     assert info.value.current == 2
-    assert "revision 2 by ana: Changed magnitude of line l1" in str(info.value)
+    assert "revision 2 by ana: Changed magnitude of benefit “" in str(info.value)
     assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.2
 
 

@@ -114,7 +114,7 @@ def test_two_clients_editing_the_same_version_one_wins_one_is_refused(draft, ana
     body = lost.json()
     assert body["current_version"] == 2
     assert body["changes"][0]["author"] == "ana"
-    assert "Changed magnitude of line l1" in body["detail"]
+    assert "Changed magnitude of benefit “" in body["detail"]
     assert Line.objects.get(agreement=draft, key="l1").magnitude == 0.3
 
 
@@ -166,7 +166,7 @@ def test_revisions_diff_and_restore(api_client, draft):
     assert [r["number"] for r in revisions] == [2, 1]
     diff = api_client.get(f"{base}/diff/", {"from": 1, "to": 2}).json()
     change = diff["changes"][0]
-    assert change["label"].startswith("Line l1: Monetary aid to governments for Japan")
+    assert change["label"].startswith("Benefit: Monetary aid to governments for Japan")
     assert change["fields"] == [
         {"field": "magnitude", "old": 0.5, "new": 0.1, "old_text": "0.50", "new_text": "0.10"}
     ]

@@ -64,7 +64,7 @@ def test_keyboard_alone_adds_a_benefit_from_the_catalog_search(
 
     expect(page.locator("#current-revision")).to_have_text("2")
     expect(page.locator("#revision-line")).to_be_focused()  # the confirmation, not <body>
-    expect(page.locator("#revision-line")).to_contain_text("Added line")
+    expect(page.locator("#revision-line")).to_contain_text("Added benefit “Disaster insurance")
     expect(rows).to_have_count(2)
     expect(rows.last).to_contain_text("Disaster insurance")
 

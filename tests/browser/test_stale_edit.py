@@ -42,7 +42,7 @@ def test_a_stale_edit_is_refused_with_who_changed_what_and_a_reload_link(
     expect(refusal).to_contain_text("Your change was not saved")
     expect(refusal).to_contain_text("changed since you loaded version 1 (now version 2)")
     expect(refusal).to_contain_text("revision 2 by ana")
-    expect(refusal).to_contain_text("Changed magnitude of line l1")
+    expect(refusal).to_contain_text("Changed magnitude of benefit “")
     reload = refusal.get_by_role("link", name="Reload the latest version")
     expect(reload).to_be_visible()
 

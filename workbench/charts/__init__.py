@@ -19,6 +19,7 @@ that can be dropped straight into a template. The rules they share:
 """
 
 from workbench.charts.bars import bar_list
+from workbench.charts.dots import dot_plot
 from workbench.charts.intervals import interval_chart
 from workbench.charts.lines import line_chart
 from workbench.charts.radar import radar_chart
@@ -30,6 +31,7 @@ __all__ = [
     "NO_DATA",
     "PALETTE",
     "bar_list",
+    "dot_plot",
     "interval_chart",
     "line_chart",
     "radar_chart",

@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.selectors import can_edit_team
 from agreements import selectors, services
 from agreements.document import SECTIONS
+from agreements.edits import PART_NOUNS
 from agreements.models import Agreement
 from agreements.shape import SECTIONS as SECTION_SHAPES
 from agreements.wording import LEVER_LABELS, choice_words, value_words
@@ -53,6 +54,9 @@ LEVER_OPTIONS = [
     (name, LEVER_LABELS[name], [(c, choice_words(c)) for c in choices])
     for name, choices in LEVER_CHOICES.items()
 ]
+
+
+MISSING_VERSION = "Reload the page and try again: the version of the draft was missing."
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,10 @@ def builder_context(
         _show_typed(document, failed_edit)
     initial = {"version": agreement.version}
     add_forms: dict[str, forms.Form] = {}
+    has_provider = any(p["role"] == "provider" for p in document["parties"])
     for section, form_class in ADD_FORMS.items():
-        add_forms[section] = form_class(initial=initial, **_form_options(section, document))
+        start = initial if section != "parties" or has_provider else {**initial, "role": "provider"}
+        add_forms[section] = form_class(initial=start, **_form_options(section, document))
     add_forms.update(bound or {})
     settings_form = (bound or {}).get("settings") or f.DraftSettingsForm(
         auto_id="id_settings_%s",
@@ -161,12 +167,17 @@ def _respond(
     *,
     bound: dict[str, forms.Form] | None = None,
     failed_edit: FailedEdit | None = None,
+    keep_scroll: bool = False,
 ) -> HttpResponse:
-    """The builder after a write: partial for htmx, redirect (or page with errors) otherwise."""
+    """The builder after a write: partial for htmx, redirect (or page with errors) otherwise.
+
+    ``keep_scroll``: focus moves nowhere (an undo from far down the page stays there; the
+    messages region announces what happened).
+    """
     agreement.refresh_from_db()
     if outcome is not None and outcome.ok and not request.htmx:
         return redirect(agreement)
-    focus = _focus(outcome, bound, failed_edit) if request.htmx else ""
+    focus = _focus(outcome, bound, failed_edit) if request.htmx and not keep_scroll else ""
     context = builder_context(request, agreement, bound=bound, failed_edit=failed_edit, focus=focus)
     if request.htmx:
         return render(request, "agreements/builder.html#builder", {**context, "oob_score": True})
@@ -291,7 +302,7 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
     section = _section(section)
     form = UPDATE_FORMS[section](request.POST)
     if not form.is_valid():
-        _flash_form_errors(request, form, section, key)
+        _flash_form_errors(request, agreement, form, section, key)
         return _respond(
             request, agreement, WriteOutcome(), failed_edit=_failed(request, form, section, key)
         )
@@ -318,16 +329,17 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
     if outcome.error:
         form.errors.clear()
         f.attach_errors(form, outcome.error)
-        _flash_form_errors(request, form, section, key)
+        _flash_form_errors(request, agreement, form, section, key)
     if outcome.stale:
-        typed = ", ".join(
-            f"{name.replace('_', ' ')} {value_words(value)}"
-            for name, value in changes.items()
-            if value not in (None, "", {})
+        document = selectors.document_for_display(
+            selectors.revision_latest(agreement=agreement).document
         )
+        typed = _typed_words(section, changes, document)
         messages.info(
-            request, f"What you entered for {SECTION_SHAPES[section].singular} {key}: {typed}."
+            request, f"What you entered for {_part_words(agreement, section, key)}: {typed}."
         )
+    if outcome.ok and section == "lines" and request.htmx:
+        return _line_saved(request, agreement, key)
     return _respond(
         request,
         agreement,
@@ -336,20 +348,102 @@ def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> Ht
     )
 
 
+def _line_saved(request: HtmxHttpRequest, agreement: Agreement, key: str) -> HttpResponse:
+    """A saved line edit: only that line (and, out of band, the revision line, the messages
+    and the score panel) is swapped, so scroll and the other forms stay as they were."""
+    agreement.refresh_from_db()
+    context = builder_context(request, agreement)
+    line = next(row for row in context["document"]["lines"] if row["key"] == key)
+    response = render(
+        request,
+        "agreements/builder/line_saved.html",
+        {**context, "line": line, "saved_line": key, "oob": True},
+    )
+    response["HX-Retarget"] = "#builder-messages"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+@require_POST
+@login_required
+def undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Undo the latest change: the revision before it comes back as a new revision."""
+    agreement = draft_for(request, pk, write=True)
+    form = f.VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, MISSING_VERSION)
+        return _respond(request, agreement, WriteOutcome())
+    outcome = attempt(
+        request,
+        lambda: services.agreement_undo(
+            agreement_id=agreement.pk,
+            expected_version=form.cleaned_data["version"],
+            author=request.user,
+        ),
+    )
+    if outcome.ok:
+        revision = outcome.revision
+        messages.success(request, f"{revision.message}, as revision {revision.number}.")
+    if outcome.error:
+        for error in outcome.error.messages:
+            messages.error(request, f"Nothing was undone: {error}")
+    return _respond(request, agreement, outcome, keep_scroll=True)
+
+
+def _part_words(agreement: Agreement, section: str, key: str) -> str:
+    """A part of the draft by what it is: 'benefit “Datasets for Japan”'."""
+    document = selectors.document_for_display(
+        selectors.revision_latest(agreement=agreement).document
+    )
+    row = next((r for r in document.get(section, []) if r["key"] == key), None)
+    noun = PART_NOUNS.get(section, SECTION_SHAPES[section].singular)
+    if row is None:
+        return f"this {noun}"
+    name = {
+        "parties": row.get("display"),
+        "phases": row.get("name"),
+        "lines": f"{row.get('item_name')} for {row.get('recipient_name')}",
+        "conditions": f"{row.get('commitment_name')} by {row.get('recipient_name')}",
+        "mechanisms": row.get("type_name"),
+    }[section]
+    return f"{noun} “{name}”"
+
+
+def _typed_words(section: str, changes: Mapping[str, Any], document: dict[str, Any]) -> str:
+    """What was typed into an Edit form, in words (phases and recipients by name)."""
+    shape = SECTION_SHAPES[section].by_name
+    phases = {p["key"]: p["name"] for p in document.get("phases", [])}
+    parties = document.get("party_names", {})
+    words = []
+    for name, value in changes.items():
+        if value in (None, "", {}):
+            continue
+        if name == "phase":
+            value = phases.get(value, value)
+        elif name == "recipient":
+            value = parties.get(value, value)
+        label = shape[name].label if name in shape else name.replace("_", " ")
+        words.append(f"{label.lower() if not label[1:2].isupper() else label} {value_words(value)}")
+    return ", ".join(words)
+
+
 def _failed(request: HttpRequest, form: forms.Form, section: str, key: str) -> FailedEdit:
     return FailedEdit(
         section, key, request.POST, {k: [str(e) for e in v] for k, v in form.errors.items()}
     )
 
 
-def _flash_form_errors(request: HttpRequest, form: forms.Form, section: str, key: str) -> None:
+def _flash_form_errors(
+    request: HttpRequest, agreement: Agreement, form: forms.Form, section: str, key: str
+) -> None:
+    part = _part_words(agreement, section, key)
     for field, errors in form.errors.items():
         label = (form.fields[field].label or pretty_name(field)) if field in form.fields else ""
         for error in errors:
             prefix = f"{label}: " if label else ""
             messages.error(
                 request,
-                f"{SECTION_SHAPES[section].singular.capitalize()} {key} not saved. {prefix}{error}",
+                f"{part[:1].upper()}{part[1:]} not saved. {prefix}{error}",
             )
 
 

@@ -36,6 +36,9 @@ def compare(request: HttpRequest) -> HttpResponse:
         "choices": draft_list_for_user(user=request.user),
     }
     if len(drafts) < 2:
+        if len(drafts) == 1:  # "Compare with…" from a draft's builder: pick the others
+            context["problem"] = f"Choose one to five drafts to compare with “{drafts[0].title}”."
+            return render(request, "scoring/compare.html", context)
         context["problem"] = "Choose between 2 and 6 drafts to compare."
         return render(request, "scoring/compare.html", context, status=200 if not ids else 400)
     if form.is_bound and not form.is_valid():
@@ -51,6 +54,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     if export in ("json", "csv"):
         return comparison_export(result, export)
     documents = {r.agreement_id: r.document for r in latest_revisions(drafts)}
-    context.update(comparison_context(result, drafts, documents))
+    typed = weights or dict.fromkeys(CompareForm.criteria, 1.0)
+    context.update(comparison_context(result, drafts, documents, typed))
     context["export_query"] = request.GET.urlencode()
     return render(request, "scoring/compare.html", context)

@@ -155,6 +155,14 @@ def template_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(agreement)
 
 
+def _as_imported(document: dict[str, Any]) -> dict[str, Any]:
+    """The imported copy's title says it is one, so it is not mistaken for the original."""
+    title = document.get("title")
+    if isinstance(title, str) and title.strip() and not title.endswith("(imported)"):
+        return {**document, "title": f"{title.strip()[:189]} (imported)"}
+    return document
+
+
 @require_POST
 @login_required
 def draft_import(request: HttpRequest) -> HttpResponse:
@@ -164,7 +172,7 @@ def draft_import(request: HttpRequest) -> HttpResponse:
             agreement = services.agreement_import(
                 team=form.cleaned_data["team"],
                 author=request.user,
-                document=form.cleaned_data["file"],
+                document=_as_imported(form.cleaned_data["file"]),
             )
         except ValidationError as exc:
             attach_errors(form, exc)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agreements import selectors, services
 from agreements.diff import document_diff
 from workbench.forms import VersionedForm
+from workbench.presenters import revision_score_changes
 from workbench.views.common import attempt, draft_for
 
 
@@ -31,6 +32,9 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         "from_number": from_number,
         "to_number": to_number,
     }
+    moves = revision_score_changes(agreement)
+    for revision in revisions:
+        revision.score_moves = moves.get(revision.number)  # type: ignore[attr-defined]
     known = {r.number for r in revisions}
     if from_number in known and to_number in known and from_number != to_number:
         old = selectors.revision_get(agreement=agreement, number=from_number)

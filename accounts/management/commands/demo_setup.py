@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.services import curator_grant, demo_account_ensure
 
 DEMO_PASSWORD = "windfall-demo"  # noqa: S105 - local demo only; refused when DEBUG is off
+DISPLAY_NAMES = {"analyst": ("Amara", "Osei"), "curator": ("Léa", "Martin")}
+"""Names the pages greet the demo accounts by (a person's name, not "Demo")."""
 
 
 class Command(BaseCommand):
@@ -26,6 +28,9 @@ class Command(BaseCommand):
         )
         curator = demo_account_ensure(username="curator", password=DEMO_PASSWORD)
         curator_grant(user=curator)
+        for user, role in ((analyst, "analyst"), (curator, "curator")):
+            user.first_name, user.last_name = DISPLAY_NAMES[role]
+            user.save(update_fields=["first_name", "last_name"])
         self.stdout.write(
             self.style.SUCCESS(
                 "\nDemo accounts (local use only):\n"
