@@ -7,7 +7,7 @@ engines (``--baseline``, git revisions, default the 2026.1 model at commit 15645
 interleaved rounds of separate processes; then, for this engine only, SMAA against a
 plain numpy SMAA-2 reference (called alternately), a 6-draft comparison at 10,000
 samples, coalition enumeration for 16 players and the design assistant's single-edit
-suggestions on a 60-line draft. CPU time (``time.process_time``) is the figure to
+suggestions and package search on a 60-line draft. CPU time (``time.process_time``) is the figure to
 compare: on a shared machine wall time mostly measures the other processes.
 
 BLAS runs on one thread (``OPENBLAS_NUM_THREADS`` and friends default to 1 before numpy
@@ -305,6 +305,7 @@ def main() -> None:
         print(json.dumps(measure_models(k)))
         return
     from scoring.engine.analysis import smaa_core
+    from scoring.engine.packages import search_packages
     from scoring.engine.suggestions import suggest
     from scripts.bench.engine import smaa_reference
 
@@ -342,6 +343,25 @@ def main() -> None:
     n_cand = suggest(big, goal="credibility", catalog_items=catalog).candidates
     t_sug = best(lambda: suggest(big, goal="credibility", catalog_items=catalog), max(1, k // 2))
     print(_row(f"suggest 60 lines, {n_cand} edits", t_sug, None) + "  (goal credibility)")
+    failing = failing_draft(big)
+    found = search_packages(failing, catalog_items=catalog)
+    t_pkg = best(lambda: search_packages(failing, catalog_items=catalog), 1)
+    print(
+        _row(f"package search 60 lines, {found.evaluated} packages", t_pkg, None)
+        + f"  ({len(found.package.edits) if found.package else 0} edits found)"
+    )
+
+
+def failing_draft(draft: Snapshot) -> Snapshot:
+    """``draft`` as a treaty every recipient must sign, with its six least keen recipients
+    0.05 short of signing: the package search's benchmark case."""
+    net = {r.key: r.net_incentive for r in score(draft).recipients}
+    short = sorted(net, key=net.__getitem__)[:6]
+    parties = tuple(
+        dataclasses.replace(p, outside_option=max(0.0, net[p.key] + 0.05)) if p.key in short else p
+        for p in draft.parties
+    )
+    return dataclasses.replace(draft, parties=parties, purpose=Purpose.WELFARE)
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ def test_an_answer_for_an_older_revision_is_refused_and_changes_nothing(
     ("body", "field"),
     [
         ({"kind": "oracle"}, "kind"),
-        ({"kind": "suggestions"}, "goal"),
+        ({"kind": "suggestions", "goal": "win"}, "goal"),
         ({"kind": "suggestions", "goal": "sign"}, "recipient"),
         ({"kind": "suggestions", "goal": "sign", "recipient": "zz"}, "recipient"),
         ({"kind": "package", "max_edits": 5}, "max_edits"),

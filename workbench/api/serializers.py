@@ -324,7 +324,7 @@ class AssistantRequestSerializer(StrictSerializer, SuggestionParamsSerializer):
     goal = serializers.ChoiceField(
         ["sign", "in_force", "credibility", "risk"],
         required=False,
-        help_text="For `suggestions` (required there); see the suggestions endpoint.",
+        help_text="For `suggestions` (default `in_force`); see the suggestions endpoint.",
     )
     max_edits = serializers.IntegerField(min_value=1, max_value=4, default=4)
     revision = serializers.IntegerField(
@@ -332,8 +332,8 @@ class AssistantRequestSerializer(StrictSerializer, SuggestionParamsSerializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["kind"] == "suggestions" and "goal" not in attrs:
-            raise serializers.ValidationError({"goal": ["Required for single edits."]})
+        if attrs["kind"] == "suggestions":
+            attrs.setdefault("goal", "in_force")
         return attrs
 
 
