@@ -86,6 +86,19 @@ def analyst_client(client, analyst):
 
 
 @pytest.fixture
+def restraint(catalog, team, analyst, django_capture_on_commit_callbacks):
+    """The narrow-models-for-restraint template started as a scored draft (China, as
+    shipped, would not sign: the design assistant's standing example)."""
+    from agreements import services
+    from agreements.models import ReferenceTemplate
+
+    services.templates_load()
+    template = ReferenceTemplate.objects.get(slug="narrow-models-for-restraint")
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.agreement_start_from_template(template=template, team=team, author=analyst)
+
+
+@pytest.fixture
 def api_client(analyst) -> APIClient:
     api = APIClient()
     api.force_authenticate(analyst)

@@ -5,19 +5,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from agreements import services
-from agreements.models import ReferenceTemplate
 from scoring import assistant
 from scoring.models import AssistantRun, RunStatus, ScoreRun
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def restraint(catalog, team, analyst, django_capture_on_commit_callbacks):
-    services.templates_load()
-    template = ReferenceTemplate.objects.get(slug="narrow-models-for-restraint")
-    with django_capture_on_commit_callbacks(execute=True):
-        return services.agreement_start_from_template(template=template, team=team, author=analyst)
 
 
 def _ask(client, draft, capture, **body):

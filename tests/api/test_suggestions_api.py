@@ -5,18 +5,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from agreements import services
-from agreements.models import ReferenceTemplate
 from scoring.models import ScoreRun
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def restraint(catalog, team, analyst, django_capture_on_commit_callbacks):
-    services.templates_load()
-    template = ReferenceTemplate.objects.get(slug="narrow-models-for-restraint")
-    with django_capture_on_commit_callbacks(execute=True):
-        return services.agreement_start_from_template(template=template, team=team, author=analyst)
 
 
 def test_edits_that_make_china_sign_and_the_top_one_applied(

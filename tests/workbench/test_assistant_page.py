@@ -3,21 +3,11 @@ plain forms), with form errors for bad bounds and the outdated notice after an e
 
 import pytest
 
-from agreements import services
-from agreements.models import ReferenceTemplate
 from scoring.models import AssistantRun, ScoreRun
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def restraint(catalog, team, analyst, django_capture_on_commit_callbacks):
-    services.templates_load()
-    template = ReferenceTemplate.objects.get(slug="narrow-models-for-restraint")
-    with django_capture_on_commit_callbacks(execute=True):
-        return services.agreement_start_from_template(template=template, team=team, author=analyst)
 
 
 def _ask(client, draft, capture, **data):
