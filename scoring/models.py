@@ -199,29 +199,29 @@ class WeightProfile(TimeStampedModel):
         return self.name
 
 
-class AnalysisJob(TimeStampedModel):
+class AnalysisKind(models.TextChoices):
+    DSA_RANKING = "dsa_ranking", "Ranking along dsa"
+    SCENARIOS = "scenarios", "Scenario comparison"
+
+
+class AnalysisJob(Job):
     """A large sensitivity computation (a ranking along dsa, a scenario comparison) run by
     a worker, with progress, cached by ``key``: the kind, the revision set, the request's
     parameters and the parameter version (the same question is answered once)."""
 
-    KINDS = (("dsa_ranking", "Ranking along dsa"), ("scenarios", "Scenario comparison"))
+    KINDS = AnalysisKind.choices
 
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16, choices=KINDS)
+    kind = models.CharField(max_length=16, choices=AnalysisKind.choices)
     key = models.CharField(max_length=64, unique=True)
     parameter_version = models.CharField(max_length=32)
     request = models.JSONField(help_text="What to compute: agreement ids, revisions, settings.")
-    status = models.CharField(
-        max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True
-    )
     progress = models.FloatField(default=0.0)
-    attempts = models.PositiveSmallIntegerField(default=0)
     result = models.JSONField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} ({self.status})"

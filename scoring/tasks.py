@@ -9,7 +9,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from scoring import assistant, services
+from scoring import analysis_jobs, assistant, services
 
 logger = logging.getLogger(__name__)
 
@@ -79,20 +79,22 @@ def assistant_run_task(run_id: int) -> str:
 # an unacknowledged message when Redis drops exits (kombu 5.7, restore_unacked on close).
 @shared_task(name="scoring.sweep", acks_late=False)
 def score_runs_sweep_task() -> dict[str, int]:
-    """Periodic: re-send lost and abandoned runs and design-assistant answers; re-score
-    drafts scored with old parameters."""
-    return {**services.score_runs_sweep(), "assistant_requeued": assistant.assistant_runs_sweep()}
+    """Periodic: re-send lost and abandoned runs, design-assistant answers and sensitivity
+    jobs; re-score drafts scored with old parameters."""
+    return {
+        **services.score_runs_sweep(),
+        "assistant_requeued": assistant.assistant_runs_sweep(),
+        "analysis_requeued": analysis_jobs.analysis_jobs_sweep(),
+    }
 
 
 @shared_task(name="scoring.analysis_job", **JOB_TASK_OPTIONS)
 def analysis_job_task(job_id: int) -> str:
     """Run one large sensitivity job (a ranking along dsa, a scenario comparison)."""
-    from scoring import sensitivity_services
-
     return _run_job(
         job_id,
-        lambda run_id: sensitivity_services.analysis_job_execute(job_id=run_id),
-        lambda run_id, error: sensitivity_services.analysis_job_fail(job_id=run_id, error=error),
+        lambda run_id: analysis_jobs.analysis_job_execute(job_id=run_id),
+        lambda run_id, error: analysis_jobs.analysis_job_fail(job_id=run_id, error=error),
         what="computation",
         too_long="The computation took too long; try fewer drafts or samples.",
     )

@@ -19,6 +19,7 @@ from agreements import selectors as agreement_selectors
 from agreements.models import Agreement
 from core.api import BAD_REQUEST, THROTTLED, AnalysisThrottle, error_response, validated
 from core.http import whole_number
+from scoring import analysis_jobs, team_inputs
 from scoring import sensitivity_selectors as selectors
 from scoring import sensitivity_services as services
 from scoring.api import sensitivity_serializers as s
@@ -143,7 +144,7 @@ class WeightElicitationView(AnalysisView):
         Nothing is stored (save a profile with `POST /weight-profiles/`)."""
         data = validated(s.ElicitationRequestSerializer, request.data)
         try:
-            answer = services.weights_elicit(
+            answer = team_inputs.weights_elicit(
                 judgements=data["judgements"], criteria=data.get("criteria")
             )
         except DjangoValidationError as exc:
@@ -227,7 +228,7 @@ class ScenarioViewSet(TeamOwnedViewSet):
     )
     def create(self, request: Request) -> Response:
         """A new scenario of `team`; a party that is no catalog actor is refused."""
-        return self._create(request, services.scenario_create)
+        return self._create(request, team_inputs.scenario_create)
 
     @extend_schema(
         request=s.NamedScenarioInputSerializer,
@@ -235,12 +236,12 @@ class ScenarioViewSet(TeamOwnedViewSet):
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         return self._update(
-            request, lambda row, data: services.scenario_update(scenario=row, data=data)
+            request, lambda row, data: team_inputs.scenario_update(scenario=row, data=data)
         )
 
     @extend_schema(responses={204: None, **ROW_ANSWERS})
     def destroy(self, request: Request, pk: str) -> Response:
-        return self._destroy(lambda row: services.scenario_delete(scenario=row))
+        return self._destroy(lambda row: team_inputs.scenario_delete(scenario=row))
 
 
 @extend_schema(tags=TAGS)
@@ -262,7 +263,7 @@ class WeightProfileViewSet(TeamOwnedViewSet):
         responses={201: s.WeightProfileSerializer, **ROW_ANSWERS},
     )
     def create(self, request: Request) -> Response:
-        return self._create(request, services.weight_profile_create)
+        return self._create(request, team_inputs.weight_profile_create)
 
     @extend_schema(
         request=s.WeightProfileInputSerializer,
@@ -270,12 +271,12 @@ class WeightProfileViewSet(TeamOwnedViewSet):
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         return self._update(
-            request, lambda row, data: services.weight_profile_update(profile=row, data=data)
+            request, lambda row, data: team_inputs.weight_profile_update(profile=row, data=data)
         )
 
     @extend_schema(responses={204: None, **ROW_ANSWERS})
     def destroy(self, request: Request, pk: str) -> Response:
-        return self._destroy(lambda row: services.weight_profile_delete(profile=row))
+        return self._destroy(lambda row: team_inputs.weight_profile_delete(profile=row))
 
 
 def _job_response(request: Request, job: AnalysisJob) -> Response:
@@ -320,11 +321,10 @@ class DsaRankingView(AnalysisView):
         data = validated(s.DsaRankingRequestSerializer, request.data)
         agreements = _drafts(request, data.pop("agreements"))
         _weights_of(request, data)
-        size = services.cells(
+        if analysis_jobs.in_background(
             drafts=len(agreements), steps=data["points"], n_samples=data["n_samples"]
-        )
-        if size > services.BACKGROUND_CELLS:
-            job = services.analysis_job_request(
+        ):
+            job = analysis_jobs.analysis_job_request(
                 kind="dsa_ranking", agreements=agreements, options=data, user=request.user
             )
             return _job_response(request, job)
@@ -355,11 +355,10 @@ class ScenarioComparisonView(AnalysisView):
         agreements = _drafts(request, data.pop("agreements"))
         scenarios = selectors.scenarios_get_for_user(user=request.user, ids=data.pop("scenarios"))
         _weights_of(request, data)
-        size = services.cells(
+        if analysis_jobs.in_background(
             drafts=len(agreements), steps=len(scenarios), n_samples=data["n_samples"]
-        )
-        if size > services.BACKGROUND_CELLS:
-            job = services.analysis_job_request(
+        ):
+            job = analysis_jobs.analysis_job_request(
                 kind="scenarios",
                 agreements=agreements,
                 scenarios=scenarios,

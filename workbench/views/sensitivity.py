@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agreements import selectors as agreement_selectors
 from agreements.models import Agreement
 from core.http import HtmxHttpRequest, whole_number
-from scoring import engine
+from scoring import engine, team_inputs
 from scoring import sensitivity_selectors as selectors
 from scoring import sensitivity_services as services
 from scoring.engine.sensitivity import HEADLINE_SCORES
@@ -340,7 +340,7 @@ def compare_ahp(request: HtmxHttpRequest) -> HttpResponse:
     saved = None
     if not problems:
         try:
-            ahp = services.weights_elicit(judgements=judgements)
+            ahp = team_inputs.weights_elicit(judgements=judgements)
         except ValidationError as exc:
             problems = [m for ms in exc.message_dict.values() for m in ms]
     data: dict[str, Any] = dict(request.POST.items())
@@ -360,7 +360,7 @@ def compare_ahp(request: HtmxHttpRequest) -> HttpResponse:
                 problems.append("Choose a team you are an analyst of to save the profile in.")
             else:
                 try:
-                    saved = services.weight_profile_create(
+                    saved = team_inputs.weight_profile_create(
                         team=team,
                         author=request.user,
                         data={
