@@ -29,9 +29,16 @@ from scoring import engine, jobs, queue
 from scoring.models import AnalysisJob, AnalysisKind, RunStatus, Scenario
 from scoring.sensitivity_services import dsa_ranking_run, scenario_comparison_run
 
-BACKGROUND_CELLS = 20_000
-"""Drafts x points (or worlds) x samples above which a worker computes the answer: about
-300 ms of engine time on one core (``docs/performance.md``)."""
+IN_REQUEST_MS = 300
+"""Comparisons estimated to take longer than this are computed by a worker."""
+
+MS_PER_CELL: dict[str, float] = {AnalysisKind.DSA_RANKING: 0.0085, AnalysisKind.SCENARIOS: 0.018}
+"""Engine milliseconds per scored draft-sample on one core, measured on the 50-line draft
+(``scripts/bench_sensitivity.py``; a scenario is a whole comparison, SMAA included)."""
+
+BACKGROUND_CELLS = {kind: int(IN_REQUEST_MS / ms) for kind, ms in MS_PER_CELL.items()}
+"""Drafts x points (or worlds) x samples above which a worker computes the answer:
+35,294 for a ranking along dsa, 16,666 for a scenario comparison."""
 
 PROGRESS_EVERY_SECONDS = 0.25
 
@@ -41,9 +48,10 @@ def cells(*, drafts: int, steps: int, n_samples: int) -> int:
     return drafts * steps * n_samples
 
 
-def in_background(*, drafts: int, steps: int, n_samples: int) -> bool:
-    """Whether a comparison this large is computed by a worker rather than in the request."""
-    return cells(drafts=drafts, steps=steps, n_samples=n_samples) > BACKGROUND_CELLS
+def in_background(kind: str, *, drafts: int, steps: int, n_samples: int) -> bool:
+    """Whether a comparison this large is computed by a worker rather than in the request
+    (estimated above ``IN_REQUEST_MS``)."""
+    return cells(drafts=drafts, steps=steps, n_samples=n_samples) > BACKGROUND_CELLS[kind]
 
 
 def _scenario_content(scenario: Scenario) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Reads of named scenarios and weight profiles, scoped to the user's teams."""
+"""Reads of named scenarios, weight profiles and sensitivity jobs, scoped to the user's teams."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.http import Http404
 
 from accounts.models import Role, Team
 from accounts.selectors import scope_to_teams
-from scoring.models import Scenario, WeightProfile
+from agreements.models import Agreement
+from scoring.models import AnalysisJob, Scenario, WeightProfile
 
 
 def scenario_list_for_user(*, user: Any) -> QuerySet[Scenario]:
@@ -53,3 +54,16 @@ def team_writable_for_user(*, user: Any, slug: str) -> Team | None:
 def can_write(*, user: Any, team_id: int) -> bool:
     teams = scope_to_teams(Team.objects.all(), user=user, team_field="id", roles=[Role.ANALYST])
     return teams.filter(pk=team_id).exists()
+
+
+def analysis_job_get_for_user(*, user: Any, pk: int) -> AnalysisJob:
+    """A sensitivity job of the user's teams whose every draft the user may read (a job
+    names drafts by id; a team member who cannot see one of them gets a 404)."""
+    job = scope_to_teams(AnalysisJob.objects.all(), user=user).filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such computation.")
+    ids = set(job.request.get("agreements", []))
+    visible = scope_to_teams(Agreement.objects.filter(pk__in=ids), user=user).count()
+    if visible != len(ids):
+        raise Http404("No such computation.")
+    return job

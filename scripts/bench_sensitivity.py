@@ -1,13 +1,16 @@
 """Benchmark the sensitivity engine (design section 16); figures go in docs/performance.md.
 
-Best-of-k wall times on the synthetic 50-line draft of ``bench_engine.py``: a dsa sweep
-of 11 points x 2,000 samples, variance attribution next to the plain Monte Carlo run it
-adds to, the dsa ranking of 6 drafts, and 6 drafts x 4 scenarios at 2,000 samples.
+Best-of-k CPU and wall times (each minimum on its own) on the synthetic 50-line draft of
+``bench_engine.py``: a dsa sweep of 11 points x 2,000 samples, variance attribution next
+to the plain Monte Carlo run it adds to, the dsa ranking of 6 drafts, and 6 drafts x 4
+scenarios at 2,000 samples. The load averages before and after are printed: the machine
+may be shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -53,8 +56,17 @@ def main() -> None:
         ),
         ("AHP, 8 x 8 matrix", lambda: ahp_from_matrix(list("abcdefgh"), np.full((8, 8), 1.0))),
     ]
+    print(f"load average before: {_load()}", flush=True)
+    print(f"{'measurement':<48} {'CPU ms':>9} {'wall ms':>9}")
     for name, fn in rows:
-        print(f"{name:<48} {1000 * best(fn, k):9.1f} ms", flush=True)
+        cpu, wall = best(fn, k)
+        print(f"{name:<48} {1000 * cpu:9.1f} {1000 * wall:9.1f}", flush=True)
+    print(f"load average after: {_load()}", flush=True)
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import scope_to_teams
 from agreements import selectors as agreement_selectors
 from agreements.models import Agreement
 from core.api import BAD_REQUEST, THROTTLED, AnalysisThrottle, error_response, validated
@@ -292,9 +291,7 @@ class AnalysisJobView(APIView):
     @extend_schema(responses={200: s.AnalysisJobSerializer, 404: NOT_YOURS})
     def get(self, request: Request, pk: int) -> Response:
         """A large sensitivity computation: its status, progress and (when done) result."""
-        job = scope_to_teams(AnalysisJob.objects.all(), user=request.user).filter(pk=pk).first()
-        if job is None:
-            raise Http404
+        job = selectors.analysis_job_get_for_user(user=request.user, pk=pk)
         return Response(s.AnalysisJobSerializer(job, context={"request": request}).data)
 
 
@@ -317,12 +314,13 @@ class DsaRankingView(AnalysisView):
     def post(self, request: Request) -> Response:
         """The drafts ranked at each dsa from 0 to 1 at your weights, as a comparison
         would rank them there, and where the leader changes. Large ones (drafts x points x
-        samples above 20,000) are computed by a worker: 202 with a job to poll."""
+        samples above 35,000, about 300 ms) are computed by a worker: 202 with a job to
+        poll, answered once per revision set, settings and parameter version."""
         data = validated(s.DsaRankingRequestSerializer, request.data)
         agreements = _drafts(request, data.pop("agreements"))
         _weights_of(request, data)
         if analysis_jobs.in_background(
-            drafts=len(agreements), steps=data["points"], n_samples=data["n_samples"]
+            "dsa_ranking", drafts=len(agreements), steps=data["points"], n_samples=data["n_samples"]
         ):
             job = analysis_jobs.analysis_job_request(
                 kind="dsa_ranking", agreements=agreements, options=data, user=request.user
@@ -350,13 +348,14 @@ class ScenarioComparisonView(AnalysisView):
     def post(self, request: Request) -> Response:
         """Every draft in every scenario with common random numbers: drafts x scenarios,
         the best draft per world and each draft's regret. Large ones (drafts x scenarios x
-        samples above 20,000) are computed by a worker: 202 with a job to poll."""
+        samples above 16,000, about 300 ms) are computed by a worker: 202 with a job to
+        poll, answered once per revision set, scenarios, settings and parameter version."""
         data = validated(s.ScenarioComparisonRequestSerializer, request.data)
         agreements = _drafts(request, data.pop("agreements"))
         scenarios = selectors.scenarios_get_for_user(user=request.user, ids=data.pop("scenarios"))
         _weights_of(request, data)
         if analysis_jobs.in_background(
-            drafts=len(agreements), steps=len(scenarios), n_samples=data["n_samples"]
+            "scenarios", drafts=len(agreements), steps=len(scenarios), n_samples=data["n_samples"]
         ):
             job = analysis_jobs.analysis_job_request(
                 kind="scenarios",

@@ -35,3 +35,26 @@ def test_a_worker_answers_a_large_scenario_comparison(celery_worker, catalog, te
     assert job["progress"] == 1.0
     assert job["result"]["scenarios"] == ["A", "B"]
     assert len(job["result"]["cells"]) == 3
+
+
+def test_the_compare_page_polls_a_workers_ranking_along_dsa(
+    celery_worker, catalog, team, analyst, client
+):
+    client.force_login(analyst)
+    drafts = [make_draft(team=team, author=analyst, lines=n, title=f"D{n}") for n in range(1, 7)]
+    url = "/compare/dsa/?" + "&".join(f"ids={d.pk}" for d in drafts)
+    first = client.get(url, HTTP_HX_REQUEST="true")
+    assert first.status_code == 200
+    job = AnalysisJob.objects.get(kind="dsa_ranking")
+    poll = f"{url}&job={job.pk}"
+    assert poll.replace("&", "&amp;") in first.content.decode()
+    wait_until(
+        lambda: AnalysisJob.objects.get(pk=job.pk).status in (RunStatus.DONE, RunStatus.FAILED),
+        timeout=120,
+        what="the job to finish",
+    )
+    job.refresh_from_db()
+    assert job.status == RunStatus.DONE, job.error
+    assert job.attempts == 1 and job.heartbeat_at is not None
+    html = client.get(poll, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="dsa-summary"' in html and "job=" not in html

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from agreements import services as agreement_services
-from scoring.models import Scenario, WeightProfile
+from scoring import analysis_jobs, jobs, sensitivity_services
+from scoring.models import AnalysisJob, RunStatus, Scenario, WeightProfile
 from tests.factories import make_draft
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +164,108 @@ def test_without_scenarios_the_table_says_how_to_make_them(analyst_client, pair)
     a, b = pair
     html = analyst_client.get(f"/compare/scenarios/?ids={a.pk}&ids={b.pk}", **HTMX).content
     assert b"POST /api/v1/scenarios/" in html
+
+
+# --- Large comparisons: a worker computes them while the section polls its job ----------------
+
+
+@pytest.fixture
+def many(catalog, team, analyst):
+    """Six drafts: 6 x 11 points x 1,000 samples is above what a request computes."""
+    return [make_draft(team=team, author=analyst, lines=1 + n % 3, title=f"D{n}") for n in range(6)]
+
+
+def _ids(drafts) -> str:
+    return "&".join(f"ids={d.pk}" for d in drafts)
+
+
+def _poll_url(html: str) -> str | None:
+    found = re.search(r'hx-get="([^"]*job=[0-9]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_a_large_dsa_ranking_is_a_job_the_section_polls_until_done(
+    analyst_client, many, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        first = analyst_client.get(f"/compare/dsa/?{_ids(many)}", **HTMX)
+    assert first.status_code == 200
+    html = first.content.decode()
+    job = AnalysisJob.objects.get()
+    assert len(sent) == 1 and job.status == RunStatus.QUEUED and job.kind == "dsa_ranking"
+    assert 'id="dsa-progress"' in html and 'id="dsa-summary"' not in html
+    poll = _poll_url(html)
+    assert poll is not None and f"job={job.pk}" in poll and 'hx-trigger="load delay' in html
+
+    assert analysis_jobs.analysis_job_execute(job_id=job.pk) == "done"
+    with django_assert_max_num_queries(6):
+        done = analyst_client.get(poll, **HTMX)
+    html = done.content.decode()
+    assert done.status_code == 200 and 'id="dsa-summary"' in html and "leads" in html
+    assert _poll_url(html) is None, "a finished job stops the polling"
+    assert html.count("<tr>") == 12
+    expected = sensitivity_services.dsa_ranking_run(agreements=many, points=11, n_samples=1000)
+    job.refresh_from_db()
+    assert job.result == json.loads(json.dumps(expected))
+
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        cached = analyst_client.get(f"/compare/dsa/?{_ids(many)}", **HTMX).content.decode()
+    assert not again and AnalysisJob.objects.count() == 1 and 'id="dsa-summary"' in cached
+
+
+def test_in_process_mode_answers_the_polled_job_at_once(
+    analyst_client, many, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the eager worker runs on commit
+        first = analyst_client.get(f"/compare/dsa/?{_ids(many)}", **HTMX).content.decode()
+    assert AnalysisJob.objects.get().status == RunStatus.DONE
+    html = analyst_client.get(_poll_url(first), **HTMX).content.decode()
+    assert 'id="dsa-summary"' in html and _poll_url(html) is None
+
+
+def test_a_small_ranking_stays_in_the_request(analyst_client, pair):
+    a, b = pair
+    html = analyst_client.get(f"/compare/dsa/?ids={a.pk}&ids={b.pk}", **HTMX).content.decode()
+    assert 'id="dsa-summary"' in html and not AnalysisJob.objects.exists()
+
+
+def test_a_large_scenario_comparison_is_a_job_with_progress(
+    analyst_client, many, team, django_capture_on_commit_callbacks
+):
+    worlds = [
+        Scenario.objects.create(team=team, name=n, dsa=d)
+        for n, d in (("Calm", 0.1), ("Drift", 0.5), ("Race", 0.9))
+    ]
+    url = f"/compare/scenarios/?{_ids(many)}&" + "&".join(f"scenarios={w.pk}" for w in worlds)
+    with django_capture_on_commit_callbacks(execute=False):
+        html = analyst_client.get(url, **HTMX).content.decode()
+    job = AnalysisJob.objects.get(kind="scenarios")
+    assert 'id="scenario-progress"' in html and "waiting for one to start" in html
+    assert [s["name"] for s in job.request["scenarios"]] == ["Calm", "Drift", "Race"]
+    assert jobs.claim(job)
+    AnalysisJob.objects.filter(pk=job.pk).update(progress=0.5)
+    running = analyst_client.get(_poll_url(html), **HTMX).content.decode()
+    assert "50% done" in running and _poll_url(running) is not None
+    AnalysisJob.objects.filter(pk=job.pk).update(status=RunStatus.QUEUED)
+    assert analysis_jobs.analysis_job_execute(job_id=job.pk) == "done"
+    done = analyst_client.get(_poll_url(html), **HTMX).content.decode()
+    assert 'id="scenario-matrix"' in done and 'id="robust-draft"' in done
+    assert done.count('<th scope="row">') == 6
+
+
+def test_a_failed_job_says_why_and_stops_polling(analyst_client, many):
+    html = analyst_client.get(f"/compare/dsa/?{_ids(many)}", **HTMX).content.decode()
+    job = AnalysisJob.objects.get()
+    assert jobs.claim(job)
+    analysis_jobs.analysis_job_fail(job_id=job.pk, error="The computation took too long.")
+    failed = analyst_client.get(_poll_url(html), **HTMX).content.decode()
+    assert "took too long" in failed and _poll_url(failed) is None
+
+
+def test_a_job_of_other_drafts_or_another_team_is_not_found(analyst_client, many, client, outsider):
+    html = analyst_client.get(f"/compare/dsa/?{_ids(many)}", **HTMX).content.decode()
+    job = AnalysisJob.objects.get()
+    other = f"/compare/dsa/?{_ids(many[:5])}&job={job.pk}"
+    assert analyst_client.get(other, **HTMX).status_code == 404
+    client.force_login(outsider)
+    assert client.get(_poll_url(html), **HTMX).status_code == 404

@@ -11,18 +11,19 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.selectors import scope_to_teams
 from agreements import selectors as agreement_selectors
 from agreements.models import Agreement
 from core.http import HtmxHttpRequest, whole_number
-from scoring import engine, team_inputs
+from scoring import analysis_jobs, engine, team_inputs
 from scoring import sensitivity_selectors as selectors
 from scoring import sensitivity_services as services
 from scoring.engine.sensitivity import HEADLINE_SCORES
-from scoring.models import RunStatus, ScoreRun
+from scoring.models import RunStatus, Scenario, ScoreRun
 from workbench.charts import line_chart
 from workbench.charts.sweeps import sweep_chart, tornado_chart
 from workbench.presenters import CRITERIA_LABELS
@@ -31,6 +32,8 @@ from workbench.views.common import draft_for, writable_teams
 PAGE_SAMPLES = 1000
 """Monte Carlo samples of the sweeps and live re-rankings shown on pages (the API takes more)."""
 MAX_DRAFTS = 6
+MAX_SCENARIOS = 8
+DSA_POINTS = 11
 SCORE_LABELS = {
     "credibility": ("Credibility", (0.0, 100.0)),
     "viability": ("Viability (share of samples in force)", (0.0, 1.0)),
@@ -136,7 +139,10 @@ def sensitivity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _drafts(request: HttpRequest) -> list[Agreement]:
     given = (pk for pk in map(whole_number, request.GET.getlist("ids")) if pk is not None)
     ids = list(dict.fromkeys(given))[:MAX_DRAFTS]
-    return [agreement_selectors.agreement_get_for_user(user=request.user, pk=pk) for pk in ids]
+    found = scope_to_teams(Agreement.objects.select_related("team"), user=request.user).in_bulk(ids)
+    if len(found) != len(ids):
+        raise Http404("No such draft.")
+    return [found[pk] for pk in ids]
 
 
 def _ids_query(drafts: list[Agreement]) -> str:
@@ -378,23 +384,73 @@ def compare_ahp(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "scoring/compare/weights.html", context, status=status)
 
 
+def _job_context(request: HttpRequest, kind: str, drafts: list[Agreement]) -> dict[str, Any]:
+    """The stored job named by ``?job=`` (polled by the page) for exactly these drafts,
+    or nothing when the request names none; another team's job, or one of other drafts,
+    is a 404."""
+    pk = whole_number(request.GET.get("job"))
+    if pk is None:
+        return {}
+    job = selectors.analysis_job_get_for_user(user=request.user, pk=pk)
+    if job.kind != kind or job.request.get("agreements") != [d.pk for d in drafts]:
+        raise Http404("No such computation for these drafts.")
+    return {"job": job}
+
+
+def _job_answer(
+    request: HttpRequest,
+    kind: str,
+    drafts: list[Agreement],
+    *,
+    steps: int,
+    options: dict[str, Any],
+    scenarios: list[Scenario] | None = None,
+) -> dict[str, Any]:
+    """A large comparison as a worker's job (``job``; its ``answer`` once done), or
+    nothing when it is small enough for the request."""
+    context = _job_context(request, kind, drafts)
+    if not context and not analysis_jobs.in_background(
+        kind, drafts=len(drafts), steps=steps, n_samples=options["n_samples"]
+    ):
+        return {}
+    job = context.get("job") or analysis_jobs.analysis_job_request(
+        kind=kind, agreements=drafts, options=options, scenarios=scenarios or (), user=request.user
+    )
+    context = {"job": job, "percent": round(100 * job.progress)}
+    if job.status == RunStatus.DONE:
+        context["answer"] = job.result
+    elif job.status == RunStatus.FAILED:
+        context["problems"] = [f"The computation failed: {job.error}"]
+    return context
+
+
+def _dsa_chart(answer: dict[str, Any]) -> Any:
+    return line_chart(
+        [{"label": f"{p['x']:g}", "values": p["weighted_scores"]} for p in answer["points"]],
+        [(lbl, lbl) for lbl in answer["labels"]],
+        title="Weighted score of each draft against the chance of a decisive advantage",
+    )
+
+
 @require_GET
 @login_required
 def compare_dsa(request: HtmxHttpRequest) -> HttpResponse:
-    """The drafts ranked along dsa (``#dsa-ranking``)."""
+    """The drafts ranked along dsa (``#dsa-ranking``): in the request when small, else by a
+    worker while the section polls its job (``?job=``)."""
     drafts = _drafts(request)
     context: dict[str, Any] = {"drafts": drafts, "ids_query": _ids_query(drafts)}
     status = 200
     try:
         if len(drafts) < 2:
             raise ValidationError({"agreements": ["Choose between 2 and 6 drafts."]})
-        answer = services.dsa_ranking_run(agreements=drafts, n_samples=PAGE_SAMPLES)
-        context["answer"] = answer
-        context["chart"] = line_chart(
-            [{"label": f"{p['x']:g}", "values": p["weighted_scores"]} for p in answer["points"]],
-            [(lbl, lbl) for lbl in answer["labels"]],
-            title="Weighted score of each draft against the chance of a decisive advantage",
+        options: dict[str, Any] = {"points": DSA_POINTS, "n_samples": PAGE_SAMPLES}
+        context.update(
+            _job_answer(request, "dsa_ranking", drafts, steps=DSA_POINTS, options=options)
         )
+        if "job" not in context:
+            context["answer"] = services.dsa_ranking_run(agreements=drafts, **options)
+        if context.get("answer"):
+            context["chart"] = _dsa_chart(context["answer"])
     except ValidationError as exc:
         context["problems"] = [m for ms in exc.message_dict.values() for m in ms]
         status = 400
@@ -404,32 +460,48 @@ def compare_dsa(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def compare_scenarios(request: HtmxHttpRequest) -> HttpResponse:
-    """Drafts x the team's scenarios (``#scenario-table``): best draft per world, regret."""
+    """Drafts x the team's scenarios (``#scenario-table``): best draft per world, regret;
+    by a worker while the section polls its job when the comparison is large."""
     drafts = _drafts(request)
     available = list(selectors.scenario_list_for_user(user=request.user)[:20])
     chosen_ids = [pk for pk in map(whole_number, request.GET.getlist("scenarios")) if pk]
     chosen = (
-        selectors.scenarios_get_for_user(user=request.user, ids=chosen_ids)
+        selectors.scenarios_get_for_user(user=request.user, ids=chosen_ids[:MAX_SCENARIOS])
         if chosen_ids
         else available[:4]
     )
     context: dict[str, Any] = {
         "drafts": drafts,
         "ids_query": _ids_query(drafts),
+        "scenarios_query": "&".join(f"scenarios={s.pk}" for s in chosen),
         "available": available,
         "chosen": {s.pk for s in chosen},
+        "teams": writable_teams(request.user),
     }
     status = 200
     if chosen and len(drafts) >= 2:
         try:
-            answer = services.scenario_comparison_run(
-                agreements=drafts, scenarios=chosen, n_samples=PAGE_SAMPLES
+            options: dict[str, Any] = {"n_samples": PAGE_SAMPLES}
+            context.update(
+                _job_answer(
+                    request,
+                    "scenarios",
+                    drafts,
+                    steps=len(chosen),
+                    options=options,
+                    scenarios=chosen,
+                )
             )
-            context["answer"] = answer
-            context["rows"] = [
-                {"label": lbl, "cells": row, "max_regret": answer["max_regret"][lbl]}
-                for lbl, row in zip(answer["labels"], answer["cells"], strict=True)
-            ]
+            if "job" not in context:
+                context["answer"] = services.scenario_comparison_run(
+                    agreements=drafts, scenarios=chosen, **options
+                )
+            answer = context.get("answer")
+            if answer:
+                context["rows"] = [
+                    {"label": lbl, "cells": row, "max_regret": answer["max_regret"][lbl]}
+                    for lbl, row in zip(answer["labels"], answer["cells"], strict=True)
+                ]
         except ValidationError as exc:
             context["problems"] = [m for ms in exc.message_dict.values() for m in ms]
             status = 400
