@@ -11,6 +11,7 @@ from workbench.views import (
     exports,
     history,
     negotiation,
+    scenarios,
     scores,
     sensitivity,
 )
@@ -68,4 +69,7 @@ urlpatterns = [
     path("compare/weights/ahp/", sensitivity.compare_ahp, name="compare-ahp"),
     path("compare/dsa/", sensitivity.compare_dsa, name="compare-dsa"),
     path("compare/scenarios/", sensitivity.compare_scenarios, name="compare-scenarios"),
+    path("scenarios/", scenarios.scenario_list, name="scenarios"),
+    path("scenarios/<int:pk>/", scenarios.scenario_edit, name="scenario-edit"),
+    path("scenarios/<int:pk>/delete/", scenarios.scenario_delete, name="scenario-delete"),
 ]

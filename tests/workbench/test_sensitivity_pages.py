@@ -163,7 +163,7 @@ def test_the_scenario_table_shows_drafts_in_each_world(analyst_client, pair, tea
 def test_without_scenarios_the_table_says_how_to_make_them(analyst_client, pair):
     a, b = pair
     html = analyst_client.get(f"/compare/scenarios/?ids={a.pk}&ids={b.pk}", **HTMX).content
-    assert b"POST /api/v1/scenarios/" in html
+    assert b'id="no-scenarios"' in html and b'href="/scenarios/"' in html
 
 
 # --- Large comparisons: a worker computes them while the section polls its job ----------------

@@ -476,7 +476,6 @@ def compare_scenarios(request: HtmxHttpRequest) -> HttpResponse:
         "scenarios_query": "&".join(f"scenarios={s.pk}" for s in chosen),
         "available": available,
         "chosen": {s.pk for s in chosen},
-        "teams": writable_teams(request.user),
     }
     status = 200
     if chosen and len(drafts) >= 2:
