@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,7 +28,13 @@ from scripts.bench_engine import best, synthetic_draft
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="best of K runs (default 3)")
-    k = parser.parse_args().repeat
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="also time the worker's job path (needs DATABASE_URL; creates and deletes rows)",
+    )
+    args = parser.parse_args()
+    k = args.repeat
     draft = synthetic_draft()
     drafts = [synthetic_draft(seed=s, label=f"D{s}") for s in range(6)]
     worlds = [
@@ -61,7 +68,89 @@ def main() -> None:
     for name, fn in rows:
         cpu, wall = best(fn, k)
         print(f"{name:<48} {1000 * cpu:9.1f} {1000 * wall:9.1f}", flush=True)
+    if args.worker:
+        worker_figures(k)
     print(f"load average after: {_load()}", flush=True)
+
+
+def worker_figures(k: int) -> None:
+    """Wall time of ``analysis_job_execute`` (what the Celery task runs: claim, heartbeat,
+    reads, the engine, progress writes, the result row) for 6 shipped templates grown to
+    50 lines each: 4 scenarios at 2,000 samples, and 11 dsa points at 2,000 samples."""
+    import secrets
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "windfall.settings.test")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from accounts.models import Role
+    from accounts.services import membership_set, team_create
+    from agreements.models import ReferenceTemplate
+    from agreements.services import agreement_import, templates_load
+    from catalog.services import catalog_load
+    from scoring import analysis_jobs, queue
+    from scoring.models import AnalysisJob
+    from scoring.models import Scenario as NamedScenario
+    from scripts.bench.fixture import grown
+
+    call_command("migrate", interactive=False, verbosity=0)
+    catalog_load()
+    templates_load()
+    queue.score_run_send_on_commit = lambda run_id: None  # drafts need no score runs here
+    sent: list[int] = []
+    analysis_jobs.queue.analysis_job_send_on_commit = sent.append  # the bench runs them
+    token = secrets.token_hex(4)
+    user = get_user_model().objects.create_user(f"bench-sens-{token}")
+    team = team_create(name=f"Bench sensitivity {token}")
+    membership_set(team=team, user=user, role=Role.ANALYST)
+    try:
+        templates = list(ReferenceTemplate.objects.order_by("slug")[:6])
+        drafts = [
+            agreement_import(
+                team=team, author=user, document=grown(t.document, 50, f"{t.title} (50 lines)")
+            )
+            for t in templates
+        ]
+        worlds = [
+            NamedScenario.objects.create(team=team, name="As drafted"),
+            NamedScenario.objects.create(
+                team=team, name="Race", dsa=0.9, trust_shifts={"cn": -0.3}
+            ),
+            NamedScenario.objects.create(team=team, name="Détente", dsa=0.1, omega=0.5),
+            NamedScenario.objects.create(team=team, name="Capable", capability_shifts={"cn": 0.3}),
+        ]
+        for name, kind, options, scenarios in (
+            (f"job: scenarios, {len(drafts)} drafts x 4 worlds x 2,000", "scenarios", {}, worlds),
+            (
+                f"job: dsa ranking, {len(drafts)} drafts x 11 x 2,000",
+                "dsa_ranking",
+                {"points": 11},
+                [],
+            ),
+        ):
+            walls = []
+            for seed in range(1, k + 1):  # a new seed is a new question: no cached answer
+                job = analysis_jobs.analysis_job_request(
+                    kind=kind,
+                    agreements=drafts,
+                    options={**options, "n_samples": 2000, "seed": seed},
+                    scenarios=scenarios,
+                    user=user,
+                )
+                began = time.perf_counter()
+                outcome = analysis_jobs.analysis_job_execute(job_id=job.pk)
+                walls.append(time.perf_counter() - began)
+                if outcome != "done":
+                    raise SystemExit(
+                        f"{name}: {outcome} {AnalysisJob.objects.get(pk=job.pk).error}"
+                    )
+            print(f"{name:<48} {'':>9} {1000 * min(walls):9.1f}", flush=True)
+    finally:
+        team.delete()
+        user.delete()
 
 
 def _load() -> str:

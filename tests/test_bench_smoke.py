@@ -279,3 +279,19 @@ def test_scale_sizes_parse_and_refuse_too_few():
     assert parse_args(["--scale", "5000,100"]).scale == (100, 5000)
     with pytest.raises(SystemExit):
         parse_args(["--scale", "1000"])
+
+
+@pytest.mark.slow
+def test_the_sensitivity_benchmark_prints_cpu_and_wall_time_of_every_row():
+    done = subprocess.run(
+        [sys.executable, "scripts/bench_sensitivity.py", "--repeat", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.endswith(tuple("0123456789"))]
+    timed = [r for r in rows if not r.startswith("load average")]
+    assert len(timed) == 7 and all(len(r[48:].split()) == 2 for r in timed)
+    assert done.stdout.startswith("load average before:")
