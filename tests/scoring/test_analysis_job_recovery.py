@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import threading
 import time
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -175,3 +177,11 @@ def test_a_worker_beats_while_it_computes_and_stops_when_done(job, settings, mon
     assert job.heartbeat_at > job.started_at + timezone.timedelta(seconds=0.2)
     assert job.heartbeat_at <= job.finished_at
     assert not _heartbeat_threads(job.pk)
+
+
+def test_the_cron_sweep_hands_on_jobs_too(job, sent):
+    assert jobs.claim(job)
+    AnalysisJob.objects.filter(pk=job.pk).update(heartbeat_at=None, updated_at="2000-01-01T00:00Z")
+    out = StringIO()
+    call_command("scores_sweep", stdout=out)
+    assert "and 1 sensitivity jobs" in out.getvalue() and sent == [job.pk, job.pk]
