@@ -140,6 +140,17 @@ def test_contradictory_answers_get_a_message_and_nothing_is_saved(analyst_client
     assert not WeightProfile.objects.exists()
 
 
+def test_an_answer_off_the_scale_is_named_and_nothing_is_saved(analyst_client, pair, team):
+    a, b = pair
+    answers = {**_answers("1"), "q_credibility__leverage": "4", "q_leverage__viability": ""}
+    answers.update({"profile_name": "Odd", "team": str(team.pk)})
+    response = analyst_client.post(f"/compare/weights/ahp/?ids={a.pk}&ids={b.pk}", answers, **HTMX)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Answer how Credibility compares with Leverage." in html
+    assert not WeightProfile.objects.exists()
+
+
 def test_the_dsa_ranking_says_who_leads(analyst_client, pair):
     a, b = pair
     response = analyst_client.get(f"/compare/dsa/?ids={a.pk}&ids={b.pk}", **HTMX)
