@@ -41,7 +41,7 @@ def _client_for(url: str) -> Any:
 
 def announce_on_commit(agreement_id: int) -> None:
     """Publish "a run of ``agreement_id`` ended" once the current transaction commits."""
-    transaction.on_commit(lambda: announce(agreement_id))
+    transaction.on_commit(functools.partial(announce, agreement_id))
 
 
 def announce(agreement_id: int) -> None:
