@@ -27,7 +27,7 @@ from django.utils import timezone
 from agreements.document import scoreable_problem
 from agreements.models import Agreement, Revision
 from catalog.models import Actor, BenefitItem, CatalogEntry, Commitment, MechanismType
-from scoring import engine, jobs, queue
+from scoring import engine, jobs, push, queue
 from scoring.adapters import catalog_values_from_db, snapshot_from_document
 from scoring.engine import attribution as engine_attribution
 from scoring.models import PENDING, RunReason, RunStatus, ScoreRun
@@ -152,6 +152,7 @@ def _finish(
             attribution=attribution,
         )
     jobs.finish(run, started, status=status, error=error, **fields)
+    push.announce_on_commit(run.agreement_id)
 
 
 def score_run_request_latest(

@@ -223,3 +223,22 @@ class CoalitionRequestSerializer(StrictSerializer):
                 {"costs": ["Give one cost (and transfer) per player."]}
             )
         return attrs
+
+
+class ScoreRunWaitSerializer(serializers.Serializer):
+    """The query of a score-run read: how long to wait for a pending run to end."""
+
+    wait = serializers.FloatField(
+        required=False,
+        default=0.0,
+        min_value=0.0,
+        max_value=25.0,
+        help_text="While the run is queued or running, wait up to this many seconds for it "
+        "to end before answering (capped at WINDFALL_SCORE_WAIT_MAX, 5 by default); 0 or "
+        "absent answers at once.",
+    )
+
+    def validate_wait(self, value: float) -> float:
+        if self.initial_data.get("wait") == "":
+            raise serializers.ValidationError("May not be blank; leave it out to answer at once.")
+        return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from agreements import selectors as agreement_selectors
 from core.api import THROTTLED, AnalysisThrottle, error_response, validated
 from core.http import whole_number
-from scoring import engine
+from scoring import engine, push
 from scoring.api import schemas
 from scoring.api import serializers as s
 from scoring.engine import analysis
@@ -42,15 +43,23 @@ class ScoreRunViewSet(viewsets.ViewSet):
     lookup_value_regex = r"[0-9]+"
 
     @extend_schema(
-        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH), s.ScoreRunWaitSerializer],
         responses=s.ScoreRunDetailSerializer,
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        """The run with its result (null until it is done)."""
+        """The run with its result (null until it is done); ``wait`` long-polls."""
         run_id = whole_number(pk)
         if run_id is None:
             raise Http404
+        wait = validated(s.ScoreRunWaitSerializer, request.query_params)["wait"]
         run = score_run_get_for_user(user=request.user, pk=run_id)
+        if run.is_pending:
+            run, _ = push.wait_for(
+                run.agreement_id,
+                lambda: score_run_get_for_user(user=request.user, pk=run_id),
+                lambda r: bool(r.is_pending),
+                min(wait, float(settings.WINDFALL_SCORE_WAIT_MAX)),
+            )
         return Response(s.ScoreRunDetailSerializer(run, context={"request": request}).data)
 
 

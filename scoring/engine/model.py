@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import operator
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,9 +164,18 @@ class Model:
         return np.asarray(self.cond_rec_onehot[self.cond_staged].sum(axis=0) > 0, dtype=np.bool_)
 
 
-def _uncertain(mapping: object, names: tuple[str, ...], default: float) -> tuple[float, ...]:
-    assert hasattr(mapping, "get")
-    return tuple(float(mapping.get(n, default)) for n in names)
+def _uncertain(
+    mapping: Mapping[str, float], names: tuple[str, ...], default: float
+) -> tuple[float, ...]:
+    """Half-widths of ``names``: the row's own where it sets one, else ``default``."""
+    if not mapping:
+        return (float(default),) * len(names)
+    get = mapping.get
+    return tuple([float(get(n, default)) for n in names])
+
+
+_item_values = operator.attrgetter(*ITEM_ATTRIBUTES)
+_party_values = operator.attrgetter(*PARTY_ATTRIBUTES)
 
 
 def phase_orders(snapshot: Snapshot) -> dict[str | None, int]:
@@ -274,7 +285,7 @@ def compile_snapshot(
             lows[q], highs[q] = -1.0, 0.0
         return Entity(
             f"item:{it.slug}",
-            tuple(float(getattr(it, a)) for a in ITEM_ATTRIBUTES),
+            tuple(map(float, _item_values(it))),
             _uncertain(it.uncertainty, ITEM_ATTRIBUTES, u0),
             tuple(lows),
             tuple(highs),
@@ -284,7 +295,7 @@ def compile_snapshot(
         uv = params.default_value_half_width
         return Entity(
             f"party:{p.key}",
-            tuple(float(getattr(p, a)) for a in PARTY_ATTRIBUTES),
+            tuple(map(float, _party_values(p))),
             (
                 *_uncertain(p.uncertainty, PARTY_ATTRIBUTES[:5], u0),
                 float(p.uncertainty.get("outside_option", uv)),

@@ -75,6 +75,21 @@ class Collector:
         else:
             self.add(name, f"must be in {rng}, got {value!r}")
 
+    def numbers(
+        self, prefix: str, row: object, attrs: Iterable[str], *, low: float = 0.0, high: float = 1.0
+    ) -> None:
+        """``number`` for attributes ``attrs`` of ``row``, named ``prefix.attr``.
+
+        A float inside finite bounds passes without a call (NaN fails every comparison
+        and infinity fails the upper bound); field names are built only for a problem.
+        """
+        finite = math.isfinite(high)
+        for attr in attrs:
+            value = getattr(row, attr)
+            if finite and type(value) is float and low <= value <= high:
+                continue
+            self.number(f"{prefix}.{attr}", value, low=low, high=high)
+
     def choice(self, name: str, value: object, enum: type[StrEnum]) -> None:
         if isinstance(value, enum):
             return
@@ -93,6 +108,10 @@ class Collector:
             raise EngineValidationError(self.errors)
 
 
+_Q = ITEM_ATTRIBUTES.index("q")
+"""Position of the deterrence impact ``q``, in [-1, 1]; the other item attributes are in [0, 1]."""
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -107,6 +126,14 @@ def _unique(c: Collector, section: str, keys: Iterable[object], attr: str) -> se
             c.add(f"{section}[{i}].{attr}", f"duplicate {attr} {key!r}")
         seen.add(key)
     return seen
+
+
+def _seen(levers: Levers, passed: set[Levers]) -> bool:
+    """Whether equal levers already passed ``_check_levers`` (unhashable junk has not)."""
+    try:
+        return levers in passed
+    except TypeError:
+        return False
 
 
 def _half_widths(
@@ -191,8 +218,7 @@ def snapshot_errors(
         c.choice(f"parties[{i}].alignment", p.alignment, Alignment)
         if not isinstance(p.name, str) or not p.name:
             c.add(f"parties[{i}].name", f"must be a non-empty string, got {p.name!r}")
-        for attr in ("trust", "capability", "security", "need", "threat"):
-            c.number(f"parties[{i}].{attr}", getattr(p, attr))
+        c.numbers(f"parties[{i}]", p, ("trust", "capability", "security", "need", "threat"))
         c.number(
             f"parties[{i}].outside_option",
             p.outside_option,
@@ -232,13 +258,13 @@ def snapshot_errors(
     item_keys = _unique(c, "items", (it.slug for it in s.items), "slug")
     for i, it in enumerate(s.items):
         c.choice(f"items[{i}].cluster", it.cluster, Cluster)
-        for attr in ITEM_ATTRIBUTES:
-            c.number(f"items[{i}].{attr}", getattr(it, attr), low=-1.0 if attr == "q" else 0.0)
+        c.numbers(f"items[{i}]", it, ITEM_ATTRIBUTES[:_Q])
+        c.numbers(f"items[{i}]", it, ("q",), low=-1.0)
+        c.numbers(f"items[{i}]", it, ITEM_ATTRIBUTES[_Q + 1 :])
         _half_widths(c, f"items[{i}].uncertainty", it.uncertainty, ITEM_ATTRIBUTES)
     commitment_keys = _unique(c, "commitments", (cm.slug for cm in s.commitments), "slug")
     for i, cm in enumerate(s.commitments):
-        for attr in ("burden", "verifiability", "race_framing"):
-            c.number(f"commitments[{i}].{attr}", getattr(cm, attr))
+        c.numbers(f"commitments[{i}]", cm, ("burden", "verifiability", "race_framing"))
         c.number(
             f"commitments[{i}].provider_value", cm.provider_value, high=params.max_provider_value
         )
@@ -249,8 +275,7 @@ def snapshot_errors(
             )
     type_keys = _unique(c, "mechanism_types", (mt.slug for mt in s.mechanism_types), "slug")
     for i, mt in enumerate(s.mechanism_types):
-        c.number(f"mechanism_types[{i}].effectiveness", mt.effectiveness)
-        c.number(f"mechanism_types[{i}].erosion", mt.erosion)
+        c.numbers(f"mechanism_types[{i}]", mt, ("effectiveness", "erosion"))
         c.number(f"mechanism_types[{i}].cost", mt.cost, high=params.max_mechanism_cost)
         _half_widths(
             c,
@@ -274,55 +299,78 @@ def snapshot_errors(
         if ph.duration_months is not None:
             c.number(f"phases[{i}].duration_months", ph.duration_months, high=math.inf)
 
-    def recipient_ref(name: str, key: object) -> None:
+    def recipient_ref(row: str, key: object) -> None:
         if key not in party_keys:
-            c.add(name, f"no party with key {key!r}")
+            c.add(f"{row}.recipient", f"no party with key {key!r}")
         elif roles.get(str(key)) != Role.RECIPIENT:
-            c.add(name, f"party {key!r} is not a recipient (role {roles.get(str(key))})")
+            c.add(
+                f"{row}.recipient", f"party {key!r} is not a recipient (role {roles.get(str(key))})"
+            )
 
-    def phase_ref(name: str, key: object) -> None:
+    def phase_ref(row: str, key: object) -> None:
         if key is not None and key not in phase_keys:
-            c.add(name, f"no phase with key {key!r}")
+            c.add(f"{row}.phase", f"no phase with key {key!r}")
 
+    # Row sections: the common case (every reference resolves, every number in range)
+    # is checked before a field name is formatted.
+    recipients = {k for k, role in roles.items() if role == Role.RECIPIENT}
+    phase_refs = {None, *phase_keys}
     items = {it.slug: it for it in s.items}
+    levers_ok: set[Levers] = set()
     _unique(c, "lines", (ln.key for ln in s.lines), "key")
     for i, ln in enumerate(s.lines):
-        if ln.item not in item_keys:
-            c.add(f"lines[{i}].item", f"no catalog item with slug {ln.item!r}")
-        recipient_ref(f"lines[{i}].recipient", ln.recipient)
-        c.number(f"lines[{i}].magnitude", ln.magnitude, low_open=True)
-        phase_ref(f"lines[{i}].phase", ln.phase)
+        m = ln.magnitude
+        if not (
+            ln.item in item_keys
+            and ln.recipient in recipients
+            and ln.phase in phase_refs
+            and type(m) is float
+            and 0.0 < m <= 1.0
+        ):
+            row = f"lines[{i}]"
+            if ln.item not in item_keys:
+                c.add(f"{row}.item", f"no catalog item with slug {ln.item!r}")
+            recipient_ref(row, ln.recipient)
+            c.number(f"{row}.magnitude", m, low_open=True)
+            phase_ref(row, ln.phase)
         item = items.get(ln.item)
-        if ln.levers is not None and (item is None or item.levers_apply):
-            _check_levers(c, f"lines[{i}].levers", ln.levers, params)
+        levers = ln.levers
+        if (
+            levers is not None
+            and not _seen(levers, levers_ok)
+            and (item is None or item.levers_apply)
+        ):
+            before = len(c.errors)
+            _check_levers(c, f"lines[{i}].levers", levers, params)
+            if len(c.errors) == before:
+                levers_ok.add(levers)
 
     _unique(c, "conditions", (cd.key for cd in s.conditions), "key")
     for i, cd in enumerate(s.conditions):
+        row = f"conditions[{i}]"
         if cd.commitment not in commitment_keys:
-            c.add(f"conditions[{i}].commitment", f"no commitment with slug {cd.commitment!r}")
-        recipient_ref(f"conditions[{i}].recipient", cd.recipient)
-        c.number(f"conditions[{i}].burden", cd.burden)
-        c.number(f"conditions[{i}].verifiability", cd.verifiability)
-        phase_ref(f"conditions[{i}].phase", cd.phase)
-        _half_widths(c, f"conditions[{i}].uncertainty", cd.uncertainty, ("burden", "verifiability"))
+            c.add(f"{row}.commitment", f"no commitment with slug {cd.commitment!r}")
+        recipient_ref(row, cd.recipient)
+        c.numbers(row, cd, ("burden", "verifiability"))
+        phase_ref(row, cd.phase)
+        if cd.uncertainty:
+            _half_widths(c, f"{row}.uncertainty", cd.uncertainty, ("burden", "verifiability"))
 
     _unique(c, "mechanisms", (mc.key for mc in s.mechanisms), "key")
     for i, mc in enumerate(s.mechanisms):
+        row = f"mechanisms[{i}]"
         if mc.mechanism_type == params.phased_slug:
             c.add(
-                f"mechanisms[{i}].mechanism_type",
+                f"{row}.mechanism_type",
                 f"{params.phased_slug} is derived from the phases and cannot be attached by hand",
             )
         elif mc.mechanism_type not in type_keys:
-            c.add(
-                f"mechanisms[{i}].mechanism_type",
-                f"no mechanism type with slug {mc.mechanism_type!r}",
-            )
-        c.number(f"mechanisms[{i}].strength", mc.strength)
-        c.choice(f"mechanisms[{i}].covers", mc.covers, Covers)
-        phase_ref(f"mechanisms[{i}].phase", mc.phase)
+            c.add(f"{row}.mechanism_type", f"no mechanism type with slug {mc.mechanism_type!r}")
+        c.numbers(row, mc, ("strength",))
+        c.choice(f"{row}.covers", mc.covers, Covers)
+        phase_ref(row, mc.phase)
         if mc.uncertainty is not None:
-            c.number(f"mechanisms[{i}].uncertainty", mc.uncertainty)
+            c.number(f"{row}.uncertainty", mc.uncertainty)
     return c.errors
 
 

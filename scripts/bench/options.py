@@ -24,6 +24,7 @@ class Options:
     scale: tuple[int, ...] = ()
     cpu_rounds: int = 5
     cpu_seconds: float = 3.0
+    fresh: int = 40
 
 
 def parser() -> argparse.ArgumentParser:
@@ -69,6 +70,11 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--cpu-seconds", type=float, help="seconds per endpoint and CPU round (default 3)"
     )
+    parser.add_argument(
+        "--fresh",
+        type=int,
+        help="edits per mode of the edit -> fresh score case, one worker (default 40; quick 10)",
+    )
     return parser
 
 
@@ -103,4 +109,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         scale=_sizes(args.scale, quick),
         cpu_rounds=max(1, args.cpu_rounds or (1 if quick else 5)),
         cpu_seconds=args.cpu_seconds or (1.0 if quick else 3.0),
+        fresh=max(1, args.fresh or (10 if quick else 40)),
     )

@@ -15,7 +15,8 @@ from importlib import metadata
 from pathlib import Path
 
 from scripts.bench.common import GUNICORN_WORKERS, LARGE_LINES, ROOT, SMALL_LINES
-from scripts.bench.load import LoadResult
+from scripts.bench.fresh import FreshResult
+from scripts.bench.load import LoadResult, percentile
 from scripts.bench.measure import EndpointResult
 from scripts.bench.options import Options
 from scripts.bench.scale import CpuResult, ScaleTeam, ratio
@@ -210,6 +211,7 @@ class Results:
     scale: dict[str, CpuResult] | None = None
     scale_teams: list[ScaleTeam] = field(default_factory=list)
     scale_note: str = ""
+    fresh: FreshResult | None = None
 
 
 def render_report(
@@ -291,6 +293,19 @@ def render_report(
             "",
             "runs/s: runs / wall time from the first request to the last run finished; "
             "mean/p50/max: ScoreRun.duration_ms; busy: share of worker time inside runs.",
+        ]
+    if r.fresh is not None:
+        p95 = percentile(r.fresh.push, 95)
+        lines += [
+            "",
+            f"## Edit -> fresh score ({SMALL_LINES}-line draft, one worker, one client)",
+            "",
+            f"score push (panel ?wait=25) {r.fresh.summary(r.fresh.push)}",
+            f"polling every 20 ms         {r.fresh.summary(r.fresh.poll)}",
+            "",
+            "from sending the PATCH to holding the panel with the new revision's scores; the "
+            "modes alternate edit by edit. "
+            f"Target p95 <= 200 ms with push: {'met' if p95 <= 200 else 'MISSED'}.",
         ]
     return "\n".join(lines)
 

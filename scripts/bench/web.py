@@ -38,6 +38,7 @@ from scripts.bench.client import sign_in
 from scripts.bench.common import HOST, ROOT, SETTINGS_MODULE, quietly, say
 from scripts.bench.databases import ScratchDatabase, redis_problem, redis_queues_delete
 from scripts.bench.fixture import build_fixture
+from scripts.bench.fresh import FreshResult, measure_fresh
 from scripts.bench.load import LoadGenerator, LoadResult, choose_load_generator
 from scripts.bench.measure import endpoints, measure_reads, measure_writes
 from scripts.bench.options import Options, parse_args
@@ -209,6 +210,7 @@ def run(
 
     batches: list[WorkerBatch] = []
     skipped = None
+    fresh: FreshResult | None = None
     if not database.is_postgres:
         skipped = "the database is SQLite; worker processes need PostgreSQL (--database-url)"
     elif redis_missing is not None:
@@ -219,9 +221,25 @@ def run(
         # The PATCHes left queued runs nobody will take; retire them before timing workers.
         ScoreRun.objects.filter(status=RunStatus.QUEUED).update(status=RunStatus.SUPERSEDED)
         celery_app.conf.task_default_queue = worker_queue
+        say("starting celery worker 1")
+        start_worker(env, options.redis_url, worker_queue, directory, 1, cleanup)
+        started = 1
+        # Edit -> fresh score: a gunicorn whose edits go to the worker's queue.
+        fresh_env = {**env, "CELERY_QUEUE": worker_queue}
+        server = start_gunicorn(
+            {**fresh_env, "DJANGO_SETTINGS_MODULE": "scripts.bench.settings"}, directory, cleanup
+        )
+        say(f"edit -> fresh score, {options.fresh} edits per mode, 1 worker")
+        fresh = measure_fresh(
+            server.port,
+            sign_in(server.port, fixture.username, fixture.password),
+            fixture.token,
+            fixture.small_id,
+            options.fresh,
+        )
+        server.stop(timeout=30)
         drafts = fixture.agreement_ids
         ids = [drafts[n % len(drafts)] for n in range(options.runs)]
-        started = 0
         for count in (1, 2):
             while started < count:
                 started += 1
@@ -247,6 +265,7 @@ def run(
             scale=scale_results,
             scale_teams=teams,
             scale_note=scale_note,
+            fresh=fresh,
         ),
     )
     return 0

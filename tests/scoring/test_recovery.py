@@ -16,7 +16,7 @@ from celery.signals import worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
-from scoring import jobs, queue, services, tasks
+from scoring import jobs, push, queue, services, tasks
 from scoring.engine import attribution as engine_attribution
 from scoring.models import RunStatus, ScoreRun
 from scoring.services import score_run_execute, score_runs_sweep
@@ -51,10 +51,13 @@ def running(run, settings) -> ScoreRun:
 
 
 def _sweep(capture, *, execute: bool = True) -> tuple[dict[str, int], int]:
-    """Run the sweep; with ``execute`` the runs it sends are scored in-process."""
+    """Run the sweep; with ``execute`` the runs it sends are scored in-process. Returns
+    its counts and the tasks it sent (on-commit callbacks other than the announcements
+    of finished runs, ``scoring.push``)."""
     with capture(execute=execute) as callbacks:
         counts = score_runs_sweep()
-    return counts, len(callbacks)
+    sent = [cb for cb in callbacks if getattr(cb, "func", None) is not push.announce]
+    return counts, len(sent)
 
 
 # --- Claims ----------------------------------------------------------------------------

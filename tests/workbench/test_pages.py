@@ -279,7 +279,7 @@ def test_score_panel_polls_while_pending_and_stops_when_done(analyst_client, dra
     )  # queued, not executed
     pending = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX)
     assert pending.status_code == 200
-    assert 'hx-trigger="every 1s"' in pending.content.decode()
+    assert 'hx-trigger="load delay:' in pending.content.decode()
     assert "Scoring revision 2" in pending.content.decode()
     assert 'id="score-analysis"' not in pending.content.decode()  # polls stay light
     from scoring.services import score_run_execute
@@ -390,7 +390,7 @@ def test_a_run_waiting_long_for_a_worker_says_so(analyst_client, draft, analyst)
     page = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX).content.decode()
     assert "Still waiting for a worker after 2 min 5 s" in page
     assert "The scores below are from revision 1." in page
-    assert 'hx-trigger="every 1s"' in page  # it keeps polling; the sweep will resend the task
+    assert 'hx-trigger="load delay:' in page  # it keeps polling; the sweep will resend the task
 
 
 @pytest.mark.parametrize(

@@ -283,6 +283,10 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True  # a bad row imports nothing
 # --- Windfall -------------------------------------------------------------------
 WINDFALL_CURATOR_GROUP = "curators"
 WINDFALL_SCORE_SAMPLES = env_int("WINDFALL_SCORE_SAMPLES", 2000, minimum=100, maximum=100_000)
+# A pending score panel (and GET /api/v1/score-runs/{id}/?wait=S) waits up to this many
+# seconds for the worker's "run finished" message on Redis before answering (long poll).
+# Web workers need threads for it (gunicorn --worker-class gthread), see operations.md.
+WINDFALL_SCORE_WAIT_MAX = env_int("WINDFALL_SCORE_WAIT_MAX", 5, minimum=0, maximum=25)
 WINDFALL_DEMO_USERNAME = "demo"
 
 LOGGING: dict[str, Any] = {

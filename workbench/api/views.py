@@ -100,7 +100,9 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         number = whole_number(pk)
         if number is None:
             raise Http404
-        listed = detail_row(number, user=request.user)
+        # A conditional read may end in a 304: read the document only when it will be sent.
+        conditional = "If-None-Match" in request.headers
+        listed = detail_row(number, user=request.user, document=not conditional)
         tag = detail_etag(listed)
         if not_modified(request.headers, tag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})

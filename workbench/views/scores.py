@@ -1,4 +1,4 @@
-"""The score panel (it polls while a run is pending) and "score again"."""
+"""The score panel (it waits for a pending run to end, see ``scoring.push``) and "score again"."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseStopPolling
 from accounts.selectors import can_edit_team
 from agreements import selectors as agreement_selectors
 from core.http import HtmxHttpRequest
+from scoring import push
 from scoring.services import score_run_request_latest
 from workbench.presenters import analysis_charts, score_panel_context
 
@@ -21,7 +22,16 @@ from workbench.presenters import analysis_charts, score_panel_context
 def score_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The score panel; while a run is pending it polls itself, then stops."""
     agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
-    context = score_panel_context(agreement, user=request.user, analysis=False)
+    wait = push.wait_seconds(request.GET.get("wait"))
+    context, live = push.wait_for(
+        agreement.pk,
+        lambda: score_panel_context(agreement, user=request.user, analysis=False),
+        lambda ctx: bool(ctx["pending"]),
+        wait,
+    )
+    # With a live subscription the next request waits again at once (long poll);
+    # without one the panel asks again every second.
+    context["poll_delay"] = "20ms" if live else "1s"
     # While a run is pending each poll refreshes the panel only; the poll that sees it
     # finish also refreshes the analysis section (out of band) and stops the polling.
     if request.htmx and not context["pending"]:

@@ -1,0 +1,130 @@
+"""Score push: a waiting page or API client learns that a run ended without polling."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from rest_framework.test import APIClient
+
+from scoring import push
+from scoring.models import ScoreRun
+from tests.factories import draft_document, make_draft
+from tests.services import redis_url_or_skip
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class Flag:
+    """A pending state that another thread ends, counting how often it was read."""
+
+    def __init__(self) -> None:
+        self.pending = True
+        self.reads = 0
+
+    def read(self) -> bool:
+        self.reads += 1
+        return self.pending
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [(None, 0.0), ("", 0.0), ("x", 0.0), ("nan", 0.0), ("-3", 0.0), ("2.5", 2.5), ("999", 5.0)],
+)
+def test_wait_seconds_reads_the_query_within_the_configured_cap(raw, seconds, settings):
+    settings.WINDFALL_SCORE_WAIT_MAX = 5
+    assert push.wait_seconds(raw) == seconds
+
+
+def test_without_redis_nothing_waits_and_the_caller_is_told_to_poll(settings):
+    settings.REDIS_URL = None
+    flag = Flag()
+    started = time.monotonic()
+    value, live = push.wait_for(1, flag.read, bool, timeout=5)
+    assert (value, live, flag.reads) == (True, False, 1)
+    assert time.monotonic() - started < 1
+    push.announce(1)  # a no-op, not an error
+
+
+def test_with_redis_down_the_wait_ends_at_once_and_announcing_only_logs(settings, caplog):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    flag = Flag()
+    started = time.monotonic()
+    value, live = push.wait_for(2, flag.read, bool, timeout=5)
+    assert (value, live) == (True, False)
+    assert time.monotonic() - started < 3
+    push.announce(2)
+    assert "could not announce" in caplog.text
+
+
+@pytest.mark.services
+def test_an_announcement_wakes_the_waiter_long_before_its_timeout():
+    redis_url_or_skip()
+    flag = Flag()
+    agreement_id = 987_654  # a channel no other test uses
+
+    def finish_soon() -> None:
+        time.sleep(0.3)
+        flag.pending = False
+        push.announce(agreement_id)
+
+    threading.Thread(target=finish_soon).start()
+    started = time.monotonic()
+    value, live = push.wait_for(agreement_id, flag.read, bool, timeout=5)
+    elapsed = time.monotonic() - started
+    assert (value, live) == (False, True)
+    assert 0.25 < elapsed < 2.0
+    assert flag.reads == 2  # read once before waiting, once when woken
+
+
+@pytest.mark.services
+def test_without_an_announcement_the_wait_lasts_its_timeout():
+    redis_url_or_skip()
+    flag = Flag()
+    started = time.monotonic()
+    value, live = push.wait_for(987_655, flag.read, bool, timeout=0.4)
+    assert (value, live, flag.reads) == (True, True, 1)
+    assert 0.35 < time.monotonic() - started < 2.0
+
+
+@pytest.mark.services
+def test_the_panel_and_the_api_answer_as_soon_as_the_worker_finishes(
+    celery_worker, catalog, team, analyst, client
+):
+    api = APIClient()
+    api.force_authenticate(analyst)
+    created = api.post(
+        "/api/v1/agreements/import/",
+        {"team": team.slug, "document": draft_document(lines=3)},
+        format="json",
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    first = ScoreRun.objects.get(agreement_id=pk, revision_number=1)
+    run = api.get(f"/api/v1/score-runs/{first.pk}/?wait=5").json()
+    assert run["status"] == "done"  # answered when the worker finished, not after 5 s
+
+    edited = api.patch(
+        f"/api/v1/agreements/{pk}/lines/l1/", {"version": 1, "magnitude": 0.4}, format="json"
+    )
+    assert edited.status_code == 200
+    client.force_login(analyst)
+    started = time.monotonic()
+    panel = client.get(f"/drafts/{pk}/score/?wait=5", **HTMX)
+    elapsed = time.monotonic() - started
+    assert panel.status_code == 286  # done: htmx stops asking
+    assert "Scores of revision <strong>2</strong>, the current one." in panel.content.decode()
+    assert elapsed < 4.5
+
+
+def test_the_api_refuses_a_wait_that_is_not_a_number_of_seconds(
+    api_client, team, analyst, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_draft(team=team, author=analyst, lines=1)
+    run = ScoreRun.objects.get(agreement=draft)
+    for bad in ("x", "-1", "26", ""):
+        response = api_client.get(f"/api/v1/score-runs/{run.pk}/?wait={bad}")
+        assert response.status_code == 400, bad
+        assert "wait" in response.json()["errors"]
