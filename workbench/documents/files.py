@@ -1,5 +1,5 @@
 """The memo and treaty text as files: HTML for the browser, PDF (WeasyPrint) and DOCX
-(python-docx) for handing over.
+(python-docx, both documents) for handing over.
 
 The PDF is the same HTML as the page, rendered server-side with the print rules of
 ``templates/documents/document.css``: a cover, page numbers, headings kept with the
@@ -155,31 +155,110 @@ def pdf_from_html(html: str) -> bytes:
     return pdf
 
 
-def treaty_docx(treaty: Treaty, meta: DocumentMeta) -> bytes:
-    """The treaty text as a Word document an analyst can go on editing: a title page,
-    one Heading 1 per article, its paragraphs, and the footer with revision and model."""
+def _docx_start(title: str, kind: str, meta: DocumentMeta, cover: list[tuple[str, str]]) -> Any:
+    """A Word document with the house fonts, its properties, and a title page."""
     document = DocxDocument()
     styles = document.styles
     styles["Normal"].font.name = "Times New Roman"
     styles["Normal"].font.size = Pt(11)
     core = document.core_properties
-    core.title = treaty.title
-    core.subject = "Draft treaty text"
+    core.title = title
+    core.subject = kind
     core.comments = meta.footer
-    document.add_heading(treaty.title, level=0)
-    intro = document.add_paragraph("Draft treaty text")
+    document.add_heading(title, level=0)
+    intro = document.add_paragraph(kind)
     intro.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    for term, value in meta.cover(("Parties", _capfirst(", ".join(treaty.parties)))):
+    for term, value in cover:
         line = document.add_paragraph()
         line.add_run(f"{term}: ").bold = True
         line.add_run(value)
     document.add_page_break()
+    return document
+
+
+def _docx_bytes(document: Any, meta: DocumentMeta) -> bytes:
+    document.sections[0].footer.paragraphs[0].text = meta.footer
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_table(document: Any, header: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+
+
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def memo_docx(memo: Memo, meta: DocumentMeta) -> bytes:
+    """The decision memo as a Word document: the same sections as the page and PDF, one
+    Heading 1 each (lists as bullets, the positions and the annex as tables)."""
+    extra = [("Score run", f"{memo.run.run} (revision {memo.run.revision})")] if memo.run else []
+    document = _docx_start(memo.title, "Decision memo", meta, meta.cover(*extra))
+
+    def bullets(texts: tuple[str, ...]) -> None:
+        for text in texts or ("None.",):
+            document.add_paragraph(text, style="List Bullet")
+
+    document.add_heading("Bottom line", level=1)
+    document.add_paragraph().add_run(memo.bottom_line).bold = True
+    document.add_heading("What the deal asks and gives", level=1)
+    _docx_table(
+        document,
+        ["Party", "It gives", "It gets"],
+        [
+            [
+                f"{p.name} ({p.role}{': ' + p.verdict if p.verdict else ''})",
+                "\n".join(p.gives) or "Nothing yet",
+                "\n".join(p.gets) or "Nothing yet",
+            ]
+            for p in memo.positions
+        ],
+    )
+    document.add_heading("What the scores say", level=1)
+    for sentence in memo.scores:
+        document.add_paragraph(sentence)
+    if memo.options:
+        document.add_heading("Options compared", level=1)
+        for sentence in memo.options:
+            document.add_paragraph(sentence)
+    document.add_heading("Open questions", level=1)
+    bullets(memo.open_questions)
+    document.add_heading("Red lines", level=1)
+    bullets(memo.red_lines)
+    if memo.annex and memo.run:
+        run = memo.run
+        document.add_heading("Annex: the numbers", level=1)
+        document.add_paragraph(
+            f"Score run {run.run} of revision {run.revision}: scoring model "
+            f"{run.parameter_version}, {run.n_samples:,} Monte Carlo samples, seed {run.seed}."
+        )
+        _docx_table(
+            document,
+            ["Score", "Value", "5th pct.", "Median", "95th pct."],
+            [
+                [row.label, *(_figure(v) for v in (row.value, row.p5, row.p50, row.p95))]
+                for row in memo.annex
+            ],
+        )
+    return _docx_bytes(document, meta)
+
+
+def treaty_docx(treaty: Treaty, meta: DocumentMeta) -> bytes:
+    """The treaty text as a Word document an analyst can go on editing: a title page,
+    one Heading 1 per article, its paragraphs, and the footer with revision and model."""
+    cover = meta.cover(("Parties", _capfirst(", ".join(treaty.parties))))
+    document = _docx_start(treaty.title, "Draft treaty text", meta, cover)
     for article in treaty.articles:
         document.add_heading(article.heading, level=1)
         for paragraph in article.paragraphs:
             document.add_paragraph(paragraph)
-    footer = document.sections[0].footer.paragraphs[0]
-    footer.text = meta.footer
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _docx_bytes(document, meta)

@@ -107,3 +107,21 @@ def test_the_treaty_docx_can_be_edited_in_word(templates):
         assert all(paragraph in body for paragraph in article.paragraphs)
     assert document.core_properties.title == treaty.title
     assert "revision 7" in document.sections[0].footer.paragraphs[0].text
+
+
+def test_the_memo_docx_has_the_memos_sections_and_tables(start_scored):
+    memo = memo_for_agreement(agreement=start_scored("marshall-plan"))
+    document = DocxDocument(io.BytesIO(files.memo_docx(memo, META)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == memo.headings()
+    body = [p.text for p in document.paragraphs]
+    assert memo.bottom_line in body
+    assert all(sentence in body for sentence in memo.scores)
+    assert all(text in body for text in memo.red_lines)
+    positions, annex = document.tables
+    assert [row.cells[0].text.split(" (")[0] for row in positions.rows[1:]] == [
+        p.name for p in memo.positions
+    ]
+    assert [row.cells[0].text for row in annex.rows[1:]] == [row.label for row in memo.annex]
+    assert document.core_properties.title == memo.title
+    assert "revision 7" in document.sections[0].footer.paragraphs[0].text
