@@ -82,12 +82,12 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _context(links: dict[str, Any] | None, meta: DocumentMeta) -> dict[str, Any]:
+def _context(links: dict[str, Any] | None, footer_text: str) -> dict[str, Any]:
     """A page links its stylesheet (the site's CSP allows no inline style); a PDF, which
     fetches nothing, has it inline, with the footer of every page but the cover."""
     if links:
         return {"links": links, "inline_css": ""}
-    footer = f"@page {{ @bottom-left {{ content: {css_string(meta.footer)}; }} }}"
+    footer = f"@page {{ @bottom-left {{ content: {css_string(footer_text)}; }} }}"
     cover = "@page cover { @bottom-left { content: none; } }"
     return {"links": None, "inline_css": f"{document_css()}\n{footer}\n{cover}"}
 
@@ -128,7 +128,7 @@ def memo_html(
             "footer": meta.footer,
             "cover": meta.cover(*extra),
             "risk_chart": memo_risk_chart(memo),
-            **_context(links, meta),
+            **_context(links, meta.footer),
         },
     )
 
@@ -141,7 +141,48 @@ def treaty_html(treaty: Treaty, meta: DocumentMeta, *, links: dict[str, Any] | N
             "title": treaty.title,
             "footer": meta.footer,
             "cover": meta.cover(("Parties", _capfirst(", ".join(treaty.parties)))),
-            **_context(links, meta),
+            **_context(links, meta.footer),
+        },
+    )
+
+
+def comparison_footer(result: dict[str, Any]) -> str:
+    """The revision of every draft compared and the model version, for each page's foot."""
+    drafts = ", ".join(
+        f"{_short(a['label'])} rev. {a['revision']}" for a in result.get("agreements") or []
+    )
+    version = result.get("parameter_version") or MODEL_VERSION
+    return f"Comparison of {drafts} · scoring model {version}"
+
+
+def _short(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
+
+
+def comparison_html(context: dict[str, Any], *, teams: str, made_on: date) -> str:
+    """The compare page's briefing as a document for WeasyPrint: a cover, every section
+    of the page (every pair explanation written out), its charts as inline SVG, and the
+    revisions and model version in the footer."""
+    result = context["result"]
+    footer = comparison_footer(result)
+    cover = [
+        (
+            "Drafts",
+            "; ".join(f"{a['label']} (revision {a['revision']})" for a in result["agreements"]),
+        ),
+        ("Team", teams),
+        ("Scoring model", str(result.get("parameter_version") or MODEL_VERSION)),
+        ("Monte Carlo samples", f"{result.get('n_samples', 0):,} (seed {result.get('seed')})"),
+        ("Prepared", made_on.strftime("%-d %B %Y")),
+    ]
+    return render_to_string(
+        "documents/comparison.html",
+        {
+            **context,
+            "title": f"Comparison of {len(result['agreements'])} drafts",
+            "footer": footer,
+            "cover": cover,
+            **_context(None, footer),
         },
     )
 
