@@ -3,6 +3,8 @@ with (from WeasyPrint's layout), the fonts and images a PDF holds (pypdf), its t
 
 from __future__ import annotations
 
+import re
+
 from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
@@ -62,12 +64,12 @@ def images(reader: PdfReader) -> int:
     return count
 
 
-def last_lines(reader: PdfReader, *, ignore: tuple[str, ...] = ()) -> list[str]:
-    """Each page's last line of text, skipping lines that contain any of ``ignore``
-    (page numbers and footers), from the PDF's text layout."""
+def last_lines(reader: PdfReader, *, ignore: re.Pattern[str] | None = None) -> list[str]:
+    """Each page's last line of text, skipping lines ``ignore`` matches (page numbers,
+    footers), from the PDF's text layout."""
     endings = []
     for page in reader.pages:
         lines = [flat(line) for line in page.extract_text(extraction_mode="layout").splitlines()]
-        body = [line for line in lines if line and not any(mark in line for mark in ignore)]
+        body = [line for line in lines if line and not (ignore and ignore.search(line))]
         endings.append(body[-1] if body else "")
     return endings
