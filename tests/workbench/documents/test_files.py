@@ -46,10 +46,11 @@ def test_the_treaty_pdf_of_every_template(templates, slug):
     assert not HEADINGS & set(endings), endings
 
 
-def test_the_memo_pdf_has_its_sections_a_vector_chart_and_the_model_in_the_footer(
-    start_scored,
+@pytest.mark.parametrize("slug", TEMPLATE_SLUGS)
+def test_the_memo_pdf_of_every_template_has_its_sections_a_vector_chart_and_the_model(
+    start_scored, slug
 ):
-    agreement = start_scored("chips-for-peace")
+    agreement = start_scored(slug)
     memo = memo_for_agreement(agreement=agreement)
     html = files.memo_html(memo, META)
     assert "<svg" in html  # the risk chart is inline SVG, drawn as vectors in the PDF
@@ -60,6 +61,7 @@ def test_the_memo_pdf_has_its_sections_a_vector_chart_and_the_model_in_the_foote
     for heading in memo.headings():
         assert heading in text
     assert flat(memo.bottom_line)[:60] in text
+    assert "Page 2 of" in text and "revision 7 · scoring model 2027.1.0" in text
     assert images(reader) == 0
     assert all(embedded for _, embedded in fonts(reader))
     assert not HEADINGS & set(page_endings(html))
