@@ -339,17 +339,34 @@ def analysis_charts(run: ScoreRun) -> dict[str, Any]:
             for name, label in EXPLAINED
             if result["contributions"].get(name)
         ],
-        "trajectory_chart": _trajectory_chart(trajectory) if len(trajectory) > 1 else None,
+        "trajectory_chart": _trajectory_chart(trajectory, _phase_names(run))
+        if len(trajectory) > 1
+        else None,
     }
     cache.set(key, charts_context, timeout=3600)
     return charts_context
 
 
-def _trajectory_chart(trajectory: list[TrajectoryStep]) -> Any:
+def _phase_names(run: ScoreRun) -> dict[str, str]:
+    """The names of the phases of the revision a run scored (one query)."""
+    phases = (
+        Revision.objects.filter(pk=run.revision_id)
+        .values_list("document__phases", flat=True)
+        .first()
+    )
+    return {
+        str(p["key"]): str(p.get("name") or "").strip()
+        for p in (phases if isinstance(phases, list) else [])
+        if isinstance(p, dict) and p.get("key")
+    }
+
+
+def _trajectory_chart(trajectory: list[TrajectoryStep], names: dict[str, str]) -> Any:
+    """The headline scores after each phase, each step named after its phase."""
     return charts.line_chart(
         [
             {
-                "label": f"Phase {step['phase_order']}",
+                "label": names.get(str(step["phase_key"])) or f"Phase {step['phase_order']}",
                 "values": {
                     "credibility": (step["scores"].get("credibility") or 0) / 100,
                     "risk_overall": step["scores"].get("risk_overall"),

@@ -46,6 +46,7 @@ urlpatterns = [
     path("drafts/<int:pk>/briefing/", exports.briefing, name="briefing"),
     path("drafts/<int:pk>/memo/", documents.memo, name="memo"),
     path("drafts/<int:pk>/memo.pdf", documents.memo_pdf, name="memo-pdf"),
+    path("drafts/<int:pk>/memo.docx", documents.memo_docx, name="memo-docx"),
     path("drafts/<int:pk>/treaty/", documents.treaty, name="treaty"),
     path("drafts/<int:pk>/treaty.pdf", documents.treaty_pdf, name="treaty-pdf"),
     path("drafts/<int:pk>/treaty.docx", documents.treaty_docx, name="treaty-docx"),

@@ -8,6 +8,26 @@
     }
   });
 
+  // A printout shows every section: collapsed <details> open for print (the print
+  // dialog fires beforeprint; print emulation only changes the media query) and close
+  // again afterwards. print.css does the same where the browser styles ::details-content.
+  const openedForPrint = new Set();
+  const openForPrint = () => {
+    for (const details of document.querySelectorAll("details:not([open])")) {
+      details.open = true;
+      openedForPrint.add(details);
+    }
+  };
+  const closeAfterPrint = () => {
+    for (const details of openedForPrint) details.open = false;
+    openedForPrint.clear();
+  };
+  window.addEventListener("beforeprint", openForPrint);
+  window.addEventListener("afterprint", closeAfterPrint);
+  window
+    .matchMedia("print")
+    .addEventListener("change", (event) => (event.matches ? openForPrint() : closeAfterPrint()));
+
   // --- Unsaved input ---------------------------------------------------------------
   // A field is unsaved when it differs from what the page was served with; a form the
   // server sent back refused (data-unsaved) holds unsaved input too.

@@ -49,6 +49,8 @@ def test_the_treaty_as_json_has_structured_articles(api_client, draft):
     [
         ("memo", {"format": "pdf"}, "application/pdf"),
         ("memo", {"HTTP_ACCEPT": "application/pdf"}, "application/pdf"),
+        ("memo", {"format": "docx"}, DOCX),
+        ("memo", {"HTTP_ACCEPT": DOCX}, DOCX),
         ("treaty", {"format": "pdf"}, "application/pdf"),
         ("treaty", {"HTTP_ACCEPT": DOCX}, DOCX),
         ("treaty", {"format": "docx"}, DOCX),
@@ -68,7 +70,7 @@ def test_files_by_accept_or_format(api_client, draft, path, how, content_type):
 
 
 def test_bad_requests_get_json_errors(api_client, draft):
-    response = api_client.get(f"/api/v1/agreements/{draft.pk}/memo/", {"format": "docx"})
+    response = api_client.get(f"/api/v1/agreements/{draft.pk}/memo/", {"format": "odt"})
     assert response.status_code == 400 and "format" in response.json()["errors"]
     response = api_client.get(f"/api/v1/agreements/{draft.pk}/memo/", {"compare": "a,b"})
     assert response.status_code == 400 and "compare" in response.json()["errors"]
@@ -85,6 +87,7 @@ def test_another_teams_draft_is_a_404_in_every_format(draft, outsider):
     for path, query in (
         ("memo", {}),
         ("memo", {"format": "pdf"}),
+        ("memo", {"format": "docx"}),
         ("treaty", {"format": "docx"}),
     ):
         response = api.get(f"/api/v1/agreements/{draft.pk}/{path}/", query)
@@ -100,3 +103,11 @@ def test_an_unscored_draft_has_a_memo_without_numbers(api_client, team, analyst)
     body = api_client.get(f"/api/v1/agreements/{agreement.pk}/memo/").json()
     assert body["scored"] is False and body["run"] is None and body["annex"] == []
     assert body["unscored"]
+
+
+def test_an_unscored_drafts_memo_docx_says_so(api_client, team, analyst):
+    agreement = make_draft(team=team, author=analyst)
+    response = api_client.get(f"/api/v1/agreements/{agreement.pk}/memo/", {"format": "docx"})
+    assert response.status_code == 200 and response["Content-Type"] == DOCX
+    text = "\n".join(p.text for p in DocxDocument(io.BytesIO(response.content)).paragraphs)
+    assert "No recommendation yet" in text and "Annex: the numbers" not in text

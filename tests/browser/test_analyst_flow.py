@@ -150,7 +150,7 @@ def test_analyst_designs_forks_compares_and_briefs(
     briefing = page.locator("article.briefing")
     expect(briefing.get_by_role("heading", name=FORK_TITLE, level=1)).to_be_visible()
     expect(briefing).to_contain_text("revision 2")
-    expect(briefing.get_by_role("heading", name="Scores")).to_be_visible()
+    expect(briefing.get_by_role("heading", name="Scores", exact=True)).to_be_visible()
     expect(briefing).to_contain_text("Monte Carlo samples")
     expect(briefing.get_by_role("rowheader", name="Credibility")).to_be_visible()
     expect(briefing.get_by_role("heading", name="Draft agreement text")).to_be_visible()

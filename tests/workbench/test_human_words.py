@@ -68,8 +68,10 @@ def chips(analyst_client, team, django_capture_on_commit_callbacks):
         draft = _start(analyst_client, team, "chips-for-peace")
         document = draft.revisions.get(number=1).document
         phases = [p["key"] for p in document["phases"]]
+        line = next(row for row in document["lines"] if row["key"] == "l10")
+        stated = {k: line[k] for k in ("amount", "unit", "duration_months") if line.get(k)}
         edits = [
-            ("lines/l10/edit/", {"magnitude": 0.35, "phase": phases[-1]}),
+            ("lines/l10/edit/", {"magnitude": 0.35, "phase": phases[-1], **stated}),
             (f"phases/{phases[0]}/edit/", {"name": "Trust first", "reversible": "on"}),
             ("mechanisms/m1/remove/", {}),
         ]

@@ -1,5 +1,5 @@
 """Drafts API: the decision memo and the treaty text of a draft, as JSON (structured
-sections and articles) or as files (PDF; DOCX for the treaty), chosen by the ``Accept``
+sections and articles) or as files (PDF or DOCX), chosen by the ``Accept``
 header or ``?format=``."""
 
 from __future__ import annotations
@@ -190,10 +190,11 @@ def _file_response(description: str) -> OpenApiResponse:
 
 @extend_schema(
     tags=DOCUMENT_TAGS,
-    parameters=[format_parameter(["json", "pdf"]), COMPARE],
+    parameters=[format_parameter(["json", "pdf", "docx"]), COMPARE],
     responses={
         (200, "application/json"): OpenApiResponse(MemoSerializer, description="The memo."),
         (200, files.PDF): _file_response("The memo as a PDF."),
+        (200, files.DOCX): _file_response("The memo as a Word document."),
         (400, "application/json"): BAD_REQUEST,
         (401, "application/json"): UNAUTHENTICATED,
         (404, "application/json"): NOT_FOUND,
@@ -204,7 +205,7 @@ class AgreementMemoView(DocumentView):
     """The decision memo of the draft's current revision, from its newest finished score
     run (an unscored draft's memo says so and quotes no numbers)."""
 
-    renderer_classes = [JSONRenderer, PDFRenderer]
+    renderer_classes = [JSONRenderer, PDFRenderer, DOCXRenderer]
 
     def get(self, request: Request, pk: str) -> Response:
         agreement = self.agreement()
@@ -215,9 +216,13 @@ class AgreementMemoView(DocumentView):
         except CompareError as exc:
             raise ValidationError({"compare": [str(exc).removeprefix("compare: ")]}) from None
         memo = memo_for_agreement(agreement=agreement, compare_with=others)
-        if request.accepted_renderer.format == "pdf":
-            html = files.memo_html(memo, document_meta(agreement=agreement, memo=memo))
+        kind = request.accepted_renderer.format
+        meta = document_meta(agreement=agreement, memo=memo)
+        if kind == "pdf":
+            html = files.memo_html(memo, meta)
             return self.file(files.pdf_from_html(html), filename(agreement, "memo", "pdf"))
+        if kind == "docx":
+            return self.file(files.memo_docx(memo, meta), filename(agreement, "memo", "docx"))
         return Response(MemoSerializer(memo_data(memo)).data)
 
 

@@ -1,7 +1,8 @@
-"""The compare page: 2 to 6 drafts side by side, exported as JSON or CSV."""
+"""The compare page: 2 to 6 drafts side by side, exported as JSON, CSV or a PDF briefing."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from agreements import selectors as agreement_selectors
 from core.http import whole_number
 from scoring import engine
 from scoring.services import comparison_run
+from workbench.documents import files
 from workbench.forms import CompareForm
 from workbench.presenters import comparison_context, comparison_export, latest_revisions
 from workbench.selectors import draft_list_for_user
@@ -56,5 +58,19 @@ def compare(request: HttpRequest) -> HttpResponse:
     documents = {r.agreement_id: r.document for r in latest_revisions(drafts)}
     typed = weights or dict.fromkeys(CompareForm.criteria, 1.0)
     context.update(comparison_context(result, drafts, documents, typed))
-    context["export_query"] = request.GET.urlencode()
+    if export == "pdf":
+        return _briefing_pdf(context, drafts)
+    query = request.GET.copy()
+    query.pop("format", None)
+    context["export_query"] = query.urlencode()
     return render(request, "scoring/compare.html", context)
+
+
+def _briefing_pdf(context: dict[str, Any], drafts: list[Any]) -> HttpResponse:
+    """The comparison's briefing as a PDF (WeasyPrint), named after the drafts compared."""
+    teams = ", ".join(sorted({draft.team.name for draft in drafts}))
+    html = files.comparison_html(context, teams=teams, made_on=date.today())
+    name = "comparison-" + "-".join(f"{d.pk}v{d.version}" for d in drafts) + ".pdf"
+    response = HttpResponse(files.pdf_from_html(html), content_type=files.PDF)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

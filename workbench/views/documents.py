@@ -36,13 +36,16 @@ def _links(agreement: Agreement, kind: str, query: str) -> dict[str, object]:
         )
         downloads.append({"label": "Decision memo", "url": reverse("workbench:memo", args=[pk])})
     else:
+        docx = reverse("workbench:memo-docx", args=[pk])
+        downloads.append({"label": "Download DOCX", "url": docx})
         downloads.append({"label": "Treaty text", "url": reverse("workbench:treaty", args=[pk])})
     if query:
-        downloads[0]["url"] = f"{downloads[0]['url']}?{query}"
+        for link in downloads[:2]:
+            link["url"] = f"{link['url']}?{query}"
     return {"back": agreement.get_absolute_url(), "downloads": downloads}
 
 
-def _memo(request: HttpRequest, pk: int, *, pdf: bool) -> HttpResponse:
+def _memo(request: HttpRequest, pk: int, *, kind: str = "") -> HttpResponse:
     agreement = draft_for(request, pk)
     try:
         others = compare_drafts(
@@ -52,9 +55,12 @@ def _memo(request: HttpRequest, pk: int, *, pdf: bool) -> HttpResponse:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     memo = memo_for_agreement(agreement=agreement, compare_with=others)
     meta = document_meta(agreement=agreement, memo=memo)
-    if pdf:
+    if kind == "pdf":
         html = files.memo_html(memo, meta)
         return download(files.pdf_from_html(html), files.PDF, filename(agreement, "memo", "pdf"))
+    if kind == "docx":
+        content = files.memo_docx(memo, meta)
+        return download(content, files.DOCX, filename(agreement, "memo", "docx"))
     query = f"compare={request.GET['compare']}" if others else ""
     return HttpResponse(files.memo_html(memo, meta, links=_links(agreement, "memo", query)))
 
@@ -63,13 +69,20 @@ def _memo(request: HttpRequest, pk: int, *, pdf: bool) -> HttpResponse:
 @login_required
 def memo(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision memo as a page (``?compare=<id>,<id>`` adds the options compared)."""
-    return _memo(request, pk, pdf=False)
+    return _memo(request, pk)
 
 
 @require_GET
 @login_required
 def memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _memo(request, pk, pdf=True)
+    return _memo(request, pk, kind="pdf")
+
+
+@require_GET
+@login_required
+def memo_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision memo as a Word document, to go on editing."""
+    return _memo(request, pk, kind="docx")
 
 
 @require_GET

@@ -50,7 +50,10 @@ def test_the_memo_names_its_run_and_its_sentences_agree_with_it(start_scored):
     assert memo.bottom_line.startswith("Do not table this draft")
     assert "China would not sign" in memo.bottom_line
     china = next(p for p in memo.positions if p.key == "cn")
-    assert "Halt frontier development" in china.gives
+    # the template states the halt's scope and length: the memo quotes them
+    assert "Halt frontier development (10,000 accelerators per training run, for 24 months)" in (
+        china.gives
+    )
     assert china.verdict.startswith("would not sign")
     annex = {row.key: row for row in memo.annex}
     assert annex["credibility"].value == credibility["value"]

@@ -10,7 +10,7 @@ from django.test import Client
 from catalog.models import ClauseTemplate
 from catalog.services import entry_version
 from tests.workbench.documents.conftest import TEMPLATE_SLUGS, with_quantities
-from workbench.documents.treaty import Treaty, treaty_for_document
+from workbench.documents.treaty import Treaty, duration_words, quantity_words, treaty_for_document
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,28 @@ def test_quantities_units_and_durations_reach_the_obligations(templates):
     assert "12 inspections a year" in text and "36 months" in text
     assert "once 25 Recipient Parties have consented" in text
     assert "shall last 12.5 months" in text
+
+
+@pytest.mark.parametrize("slug", TEMPLATE_SLUGS)
+def test_every_shipped_template_states_its_quantities_in_its_obligations(templates, slug):
+    """The shipped templates carry amounts, units and durations, and each one reaches the
+    article of the party it binds (lines: the provider's; conditions: the recipient's)."""
+    document = templates[slug]
+    treaty = treaty_for_document(document)
+    by_key = {a.key: a.paragraphs for a in treaty.articles}
+    rows = [("provider", line) for line in document["lines"]]
+    rows += [(f"recipient:{c['recipient']}", c) for c in document["conditions"]]
+    stated = [(key, row) for key, row in rows if row.get("amount") is not None]
+    assert stated, "the template states no amount"
+    for key, row in rows:
+        quantity = quantity_words(row.get("amount"), row.get("unit"))
+        duration = duration_words(row.get("duration_months"))
+        if quantity or duration:
+            assert any(quantity in p and duration in p for p in by_key[key]), (row["key"], key)
+    phases = " ".join(by_key["phases"])
+    for phase in document["phases"]:
+        assert phase.get("duration_months"), phase["key"]
+        assert f"shall last {duration_words(phase['duration_months'])}" in phases
 
 
 def test_every_used_commitment_and_benefit_kind_is_defined(templates):
