@@ -213,10 +213,10 @@ def _form(request: HtmxHttpRequest, agreement: Agreement, marker: str) -> HttpRe
     JavaScript the builder with that form open."""
     section, _, key = marker.partition(":")
     if not request.htmx:
-        context = builder_context(request, agreement, opened=marker)
-        if key not in ("", "add") and all(r["key"] != key for r in context["document"][section]):
+        page = builder_context(request, agreement, opened=marker)
+        if key not in ("", "add") and all(r["key"] != key for r in page["document"][section]):
             raise Http404
-        return render(request, "agreements/builder.html", context)
+        return render(request, "agreements/builder.html", page)
     number = whole_number(request.GET.get("version", ""))
     if number is None or not 1 <= number <= agreement.version:
         number = agreement.version
