@@ -247,6 +247,7 @@ def score_panel_context(
         "waiting_long": waited > QUEUED_TOO_LONG,
         "waited": f"{waited // 60} min {waited % 60} s" if waited >= 60 else f"{waited} s",
         "unscoreable": None,
+        "poll_delay": "20ms",  # the score view sets its own (long poll or not)
         "can_edit": user is not None and can_edit_team(user=user, team_id=agreement.team_id),
     }
     if latest_run is None or (not pending and latest_run.revision_number != agreement.version):

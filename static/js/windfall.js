@@ -106,12 +106,25 @@
           checked: el.checked,
           selected: el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value) : null,
         }));
-      if (fields.length) kept.push({ key, fields });
+      // A form that loaded when its <details> opened comes back as a placeholder (a
+      // .form-slot): keep a copy, which holds what was typed, to put in its place.
+      if (fields.length) kept.push({ key, fields, action: form.getAttribute("action"), copy: form.cloneNode(true) });
     }
   });
 
+  // Put a kept form where its placeholder is in the new builder (before version updates).
+  const restoreLoaded = (builder) => {
+    for (const { action, copy } of kept) {
+      const slot = builder.querySelector(`.form-slot[data-form-for="${CSS.escape(action)}"]`);
+      if (!slot) continue;
+      slot.replaceWith(copy);
+      htmx.process(copy);
+    }
+  };
+
   document.addEventListener("htmx:afterSettle", () => {
     const builder = document.getElementById("builder");
+    if (kept && builder) restoreLoaded(builder);
     if (builder) {
       // Forms the swap left alone still name the version they were served with: they
       // now edit the version on screen (the swapped part came with it).

@@ -34,7 +34,7 @@ def watch_score_panel(page: Page) -> list[Response]:
     """Record the panel's statuses (``window.__scoreStatuses``) and its poll responses."""
     page.add_init_script(RECORD_SCORE_STATUSES)
     polls: list[Response] = []
-    score_url = re.compile(r"/drafts/\d+/score/$")
+    score_url = re.compile(r"/drafts/\d+/score/(\?.*)?$")
     page.on("response", lambda r: polls.append(r) if score_url.search(r.url) else None)
     return polls
 

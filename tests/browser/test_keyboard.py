@@ -113,6 +113,9 @@ def test_every_input_on_the_builder_has_an_accessible_label(
     # Also check the search results' add forms, which arrive with htmx.
     page.locator("#catalog-search").fill("access")
     expect(page.locator("#catalog-results form").first).to_be_visible()
+    # The Edit, add and settings forms load when their <details> opens: open them all.
+    page.evaluate("document.querySelectorAll('#builder details').forEach(d => { d.open = true; })")
+    expect(page.locator("#builder .form-slot")).to_have_count(0)
     assert page.locator("select").count() > 20  # the lever, phase and role selects are there
     unlabelled = page.evaluate(UNLABELLED)
     assert unlabelled == [], "controls without an accessible label:\n" + "\n".join(unlabelled)

@@ -114,7 +114,10 @@ def test_edit_forms_take_their_bounds_from_the_declaration(analyst_client, team,
     from tests.factories import make_draft
 
     draft = make_draft(team=team, author=analyst)
-    page = analyst_client.get(f"/drafts/{draft.pk}/").content.decode()
+    # The Edit form loads on its own when opened (htmx asks its address).
+    page = analyst_client.get(
+        f"/drafts/{draft.pk}/lines/l1/edit/", HTTP_HX_REQUEST="true"
+    ).content.decode()
     start = page.index('id="line-l1-magnitude"')
     tag = page[page.rindex("<input", 0, start) : page.index(">", start)]
     attrs = f.widget_attrs(SECTIONS["lines"]["magnitude"])

@@ -18,7 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.forms.utils import pretty_name
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.selectors import can_edit_team
@@ -32,6 +33,7 @@ from catalog.choices import LEVER_CHOICES
 from catalog.selectors import benefit_item_list
 from core.http import HtmxHttpRequest, whole_number
 from workbench import forms as f
+from workbench.builder_rows import EDIT_FIELDS, prepare_rows, url_format
 from workbench.presenters import score_panel_context
 from workbench.views.common import WriteOutcome, attempt, draft_for
 
@@ -48,6 +50,13 @@ UPDATE_FORMS: dict[str, type[f.VersionedForm]] = {
     "lines": f.LineUpdateForm,
     "conditions": f.ConditionUpdateForm,
     "mechanisms": f.MechanismUpdateForm,
+}
+ADD_BUTTONS = {
+    "parties": "Add party",
+    "phases": "Add phase",
+    "lines": "Add benefit",
+    "conditions": "Add condition",
+    "mechanisms": "Add mechanism",
 }
 NEEDS_DOCUMENT = {"lines", "conditions", "mechanisms"}
 LEVER_OPTIONS = [
@@ -115,27 +124,80 @@ def builder_context(
     bound: dict[str, forms.Form] | None = None,
     failed_edit: FailedEdit | None = None,
     focus: str = "",
+    opened: str = "",
 ) -> dict[str, Any]:
     """Everything the builder page shows, in a constant number of queries.
 
     ``focus`` says where an htmx response moves the keyboard focus: ``revision`` (the
     new revision line, after a save) or ``messages`` (a refusal not tied to a field).
+    Forms load when their ``<details>`` opens; on the page are only the ``bound`` ones
+    (refused), the refused Edit form (``failed_edit``) and the one ``opened`` names
+    (``settings``, ``lines:add``, ``lines:l1``: opened without JavaScript).
     """
     revision = selectors.revision_latest(agreement=agreement)
     document = selectors.document_for_display(revision.document)
     if failed_edit is not None:
         _show_typed(document, failed_edit)
-    initial = {"version": agreement.version}
-    add_forms: dict[str, forms.Form] = {}
-    has_provider = any(p["role"] == "provider" for p in document["parties"])
-    for section, form_class in ADD_FORMS.items():
-        start = initial if section != "parties" or has_provider else {**initial, "role": "provider"}
-        add_forms[section] = form_class(initial=start, **_form_options(section, document))
+    prepare_rows(
+        document,
+        pk=agreement.pk,
+        open_forms={failed_edit.marker if failed_edit else "", opened},
+    )
+    add_forms: dict[str, forms.Form | None] = dict.fromkeys(ADD_FORMS)
+    section = opened.removesuffix(":add")
+    if section != opened and section in ADD_FORMS:
+        add_forms[section] = _add_form(section, document, agreement.version)
     add_forms.update(bound or {})
-    settings_form = (bound or {}).get("settings") or f.DraftSettingsForm(
+    settings_form = (bound or {}).get("settings") or (
+        _settings_form(document, agreement.version) if opened == "settings" else None
+    )
+    return {
+        "agreement": agreement,
+        "version": agreement.version,
+        "revision": revision,
+        "document": document,
+        "forms": add_forms,
+        "settings_form": settings_form,
+        "add_buttons": ADD_BUTTONS,
+        **_urls(agreement.pk),
+        "lever_options": LEVER_OPTIONS,
+        "field_attrs": f.FIELD_ATTRS,
+        "lag_options": range(4),
+        "focus": focus,
+        "oob": False,
+        "oob_score": False,
+        "analysis_oob": False,
+        "saved_line": "",
+        "query": "",
+        "items": [],
+        "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
+        **score_panel_context(agreement),  # its can_edit is the next line's
+        "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
+    }
+
+
+def _urls(pk: int) -> dict[str, Any]:
+    """The addresses of the settings form and of each section's add form."""
+    add_url = url_format("workbench:part-add", pk)
+    return {
+        "settings_url": reverse("workbench:settings", args=[pk]),
+        "add_urls": {section: add_url(section) for section in ADD_FORMS},
+    }
+
+
+def _add_form(section: str, document: dict[str, Any], version: int) -> forms.Form:
+    """A section's empty add form (the first party added is the provider)."""
+    start: dict[str, Any] = {"version": version}
+    if section == "parties" and not any(p["role"] == "provider" for p in document["parties"]):
+        start["role"] = "provider"
+    return ADD_FORMS[section](initial=start, **_form_options(section, document))
+
+
+def _settings_form(document: dict[str, Any], version: int) -> forms.Form:
+    return f.DraftSettingsForm(
         auto_id="id_settings_%s",
         initial={
-            **initial,
+            "version": version,
             "title": document["title"],
             "purpose": document["purpose"],
             "status": document["status"],
@@ -143,21 +205,52 @@ def builder_context(
             **document["scenario"],
         },
     )
-    return {
-        "agreement": agreement,
-        "revision": revision,
-        "document": document,
-        "forms": add_forms,
-        "settings_form": settings_form,
-        "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
-        "lever_options": LEVER_OPTIONS,
-        "field_attrs": f.FIELD_ATTRS,
-        "lag_options": range(4),
-        "failed_edit": failed_edit.marker if failed_edit else "",
-        "focus": focus,
-        "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
-        **score_panel_context(agreement, user=request.user),
-    }
+
+
+def _form(request: HtmxHttpRequest, agreement: Agreement, marker: str) -> HttpResponse:
+    """A form's address, read: for htmx the form alone, at the version the page shows
+    (``?version=``), so a save from it is checked against what the analyst saw; without
+    JavaScript the builder with that form open."""
+    section, _, key = marker.partition(":")
+    if not request.htmx:
+        page = builder_context(request, agreement, opened=marker)
+        if key not in ("", "add") and all(r["key"] != key for r in page["document"][section]):
+            raise Http404
+        return render(request, "agreements/builder.html", page)
+    number = whole_number(request.GET.get("version", ""))
+    if number is None or not 1 <= number <= agreement.version:
+        number = agreement.version
+    document = selectors.document_for_display(
+        selectors.revision_get(agreement=agreement, number=number).document
+    )
+    context: dict[str, Any] = {"agreement": agreement, "version": number, "document": document}
+    if marker == "settings":
+        context.update(_urls(agreement.pk), settings_form=_settings_form(document, number))
+        return render(request, "agreements/builder.html#settings-form", context)
+    if key == "add":
+        context.update(
+            url=_urls(agreement.pk)["add_urls"][section],
+            form=_add_form(section, document, number),
+            button=ADD_BUTTONS[section],
+        )
+        return render(request, "agreements/builder/add_form.html#add-form", context)
+    prepare_rows(document, pk=agreement.pk, open_forms={marker})
+    row = next((r for r in document[section] if r["key"] == key), None)
+    if row is None:
+        raise Http404
+    context.update(
+        url=row["edit_url"],
+        values=row["form"],
+        key=key,
+        row=row,
+        fields=EDIT_FIELDS[section],
+        css_class="inline-form" if section == "phases" else "edit-form",
+        unsaved=False,
+        field_attrs=f.FIELD_ATTRS,
+        lever_options=LEVER_OPTIONS,
+        lag_options=range(4),
+    )
+    return render(request, "agreements/builder/edit_form.html", context)
 
 
 def _respond(
@@ -210,10 +303,13 @@ def builder(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "agreements/builder.html", builder_context(request, agreement))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def settings_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Save the draft's settings; GET: the settings form (see ``_form``)."""
     agreement = draft_for(request, pk, write=True)
+    if request.method == "GET":
+        return _form(request, agreement, "settings")
     form = f.DraftSettingsForm(request.POST, auto_id="id_settings_%s")
     if not form.is_valid():
         return _respond(request, agreement, WriteOutcome(), bound={"settings": form})
@@ -264,11 +360,14 @@ def _form_options(section: str, document: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def part_add(request: HtmxHttpRequest, pk: int, section: str) -> HttpResponse:
+    """Add a part; GET: the section's add form (see ``_form``)."""
     agreement = draft_for(request, pk, write=True)
     section = _section(section)
+    if request.method == "GET":
+        return _form(request, agreement, f"{section}:add")
     document = selectors.document_for_display(
         selectors.revision_latest(agreement=agreement).document
     )
@@ -295,11 +394,14 @@ def part_add(request: HtmxHttpRequest, pk: int, section: str) -> HttpResponse:
     return _respond(request, agreement, outcome, bound={section: _refresh(form, agreement)})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def part_update(request: HtmxHttpRequest, pk: int, section: str, key: str) -> HttpResponse:
+    """Save an inline edit; GET: the part's Edit form (see ``_form``)."""
     agreement = draft_for(request, pk, write=True)
     section = _section(section)
+    if request.method == "GET":
+        return _form(request, agreement, f"{section}:{key}")
     form = UPDATE_FORMS[section](request.POST)
     if not form.is_valid():
         _flash_form_errors(request, agreement, form, section, key)
@@ -535,5 +637,6 @@ def catalog_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "query": query,
         "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
         "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
+        **_urls(agreement.pk),
     }
     return render(request, "agreements/builder/lines.html#catalog-results", context)
