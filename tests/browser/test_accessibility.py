@@ -102,6 +102,8 @@ def _import_errors(page: Page, url: str, drafts, analyst) -> None:
     page.locator("select[name=format]").select_option(label="csv")
     page.locator("input[type=submit], button[type=submit]").last.click()
     expect(page.locator("ol.import-errors li").first).to_be_visible()
+    # The rows' table scrolls inside its box: the page itself is no wider than the window.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 # Each page: (who opens it, its path from the drafts, what to do there before axe runs).
