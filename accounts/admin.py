@@ -3,7 +3,7 @@ from django.contrib import admin
 from accounts.models import Membership, Team
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):  # the tabular one has unnamed table headers
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]

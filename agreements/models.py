@@ -65,6 +65,13 @@ class Agreement(TimeStampedModel):
         # (core.pagination), optionally narrowed by the FilterSet's column filters.
         indexes = [
             models.Index(fields=["team", "-updated_at", "-id"], name="agreement_team_recent"),
+            # The dashboard's default list hides archived drafts: a team with thousands of
+            # them still reads its newest live drafts straight from this index.
+            models.Index(
+                fields=["team", "-updated_at", "-id"],
+                condition=~models.Q(status=Status.ARCHIVED),
+                name="agreement_team_live",
+            ),
             models.Index(
                 fields=["team", "status", "-updated_at", "-id"], name="agreement_team_status"
             ),

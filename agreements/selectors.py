@@ -33,6 +33,27 @@ def team_ids_for_user(*, user: Any) -> list[int]:
     return list(memberships.values_list("team_id", flat=True))
 
 
+def team_roles_for_user(*, user: Any) -> dict[int, str]:
+    """The user's role in each of their teams, by team id (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    memberships = Membership.objects.filter(user=user).order_by("team_id")
+    return dict(memberships.values_list("team_id", "role"))
+
+
+def agreement_deletion_summary(*, agreement: Agreement) -> dict[str, int]:
+    """What deleting ``agreement`` removes (its revisions, score runs and design-assistant
+    answers) and how many other drafts were forked from it (they stay, unlinked)."""
+    return {
+        "revisions": agreement.revisions.count(),
+        "score_runs": agreement.score_runs.count(),
+        "assistant_runs": agreement.assistant_runs.count(),
+        "forks": Agreement.objects.filter(forked_from__agreement=agreement)
+        .exclude(pk=agreement.pk)
+        .count(),
+    }
+
+
 def agreement_list_for_user(*, user: Any, team_ids: list[int] | None = None) -> QuerySet[Agreement]:
     """Drafts of the user's teams, newest first (``team_ids``: already read for ``user``)."""
     ids = team_ids_for_user(user=user) if team_ids is None else team_ids

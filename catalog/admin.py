@@ -69,6 +69,7 @@ class CatalogAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Base admin for catalog entries: saving flags the entry as curated."""
 
     form = CatalogEntryForm
+    import_template_name = "admin/catalog/import.html"  # errors as text, tables that scroll
     import_formats = [CSV, JSON]
     export_formats = [CSV, JSON]
     search_fields = ["name", "slug"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from agreements.choices import Purpose, Status
-from agreements.models import Agreement
+from agreements.models import Agreement, Party
 from catalog.choices import PowerLabel
 from core.filters import StrictBooleanFilter, StrictFilterSet
 from scoring.models import RunStatus, ScoreRun
@@ -23,7 +23,11 @@ class AgreementFilterSet(StrictFilterSet):
     """Search and filters of the draft list. Repeating a filter ORs its values; a value
     the filter cannot read is an error (a 400 in the API), never "no filter"."""
 
-    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search: every word in the title, the notes or a party's name",
+        max_length=200,
+    )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     purpose = django_filters.MultipleChoiceFilter(choices=Purpose.choices)
     template = django_filters.CharFilter(
@@ -48,7 +52,11 @@ class AgreementFilterSet(StrictFilterSet):
     ) -> QuerySet[Agreement]:
         condition = Q()
         for word in value.split()[:8]:
-            condition &= Q(title__icontains=word) | Q(notes__icontains=word)
+            named = Party.objects.filter(
+                Q(name__icontains=word) | Q(name="", actor__name__icontains=word),
+                agreement=OuterRef("pk"),
+            )
+            condition &= Q(title__icontains=word) | Q(notes__icontains=word) | Q(Exists(named))
         return queryset.filter(condition)
 
     def filter_label(

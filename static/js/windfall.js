@@ -48,7 +48,9 @@
   };
 
   const submitting = new WeakSet();
+  // GET forms (filters, picking drafts to compare) hold no edits.
   const isUnsaved = (form) =>
+    form.method.toLowerCase() === "post" &&
     !submitting.has(form) &&
     !form.closest("[data-autosave-ignore]") &&
     (form.dataset.unsaved === "true" || fieldsOf(form).some(changed));
@@ -164,6 +166,39 @@
     }
     kept = null;
   });
+
+  // --- Boxes that scroll ----------------------------------------------------------------
+  // A table too wide for the screen scrolls inside its box; the keyboard must reach that
+  // box too. One that scrolls and holds nothing focusable gets a tab stop and a name (its
+  // table's caption); it gives them back when it no longer scrolls.
+  const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  const markScrollers = () => {
+    document.querySelectorAll(".table-wrap").forEach((box) => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex") && !box.querySelector(FOCUSABLE)) {
+        const caption = box.querySelector("caption");
+        box.tabIndex = 0;
+        box.dataset.scrollStop = "true";
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table (scrolls sideways)");
+      } else if (!scrolls && box.dataset.scrollStop) {
+        ["tabindex", "role", "aria-label", "data-scroll-stop"].forEach((a) => box.removeAttribute(a));
+      }
+    });
+  };
+  let markPending = false;
+  const markSoon = () => {
+    if (markPending) return;
+    markPending = true;
+    requestAnimationFrame(() => {
+      markPending = false;
+      markScrollers();
+    });
+  };
+  document.addEventListener("DOMContentLoaded", markScrollers);
+  document.addEventListener("htmx:afterSettle", markSoon);
+  document.addEventListener("toggle", markSoon, true); // <details> opening shows its tables
+  window.addEventListener("resize", markSoon);
 
   // --- A save in flight ----------------------------------------------------------------
   // The submit button says so, and a second click does not post twice.

@@ -40,8 +40,10 @@ def test_no_page_is_wider_than_the_screen(
     sign_in(page)
     paths = [
         "/",
+        "/?archived=any&q=a",  # the filtered list, with its Delete links' hidden titles
         chips.get_absolute_url(),  # builder with its scored panel and analysis
         f"{chips.get_absolute_url()}history/",
+        f"{chips.get_absolute_url()}delete/",
         f"{chips.get_absolute_url()}briefing/",
         f"/compare/?ids={chips.pk}&ids={marshall.pk}",
         "/catalog/",

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from import_export.formats.base_formats import CSV
@@ -66,6 +67,33 @@ def test_admin_import_shows_preview_then_confirms(client, curator):
     page = response.content.decode()
     assert "Preview" in page and rows[0]["slug"] in page
     assert BenefitItem.objects.get(slug=rows[0]["slug"]).v != 0.37
+
+
+def test_admin_import_shows_each_error_as_text_with_its_row_and_column(client, curator):
+    client.force_login(curator)
+    rows = _exported_rows()[:3]
+    rows[1]["d"] = "2.5"
+    rows[2]["v"] = "lots"
+    upload = io.BytesIO(_csv(rows).encode())
+    upload.name = "items.csv"
+    response = client.post(
+        "/admin/catalog/benefititem/import/",
+        {"format": "0", "import_file": upload, "resource": "0"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    listed = re.search(r'<ol class="import-errors"[^>]*>(.*?)</ol>', page, re.S)
+    assert listed, "the errors are listed as text, not in a hover box"
+    items = [
+        " ".join(re.sub(r"<[^>]+>", "", li).split())
+        for li in re.findall(r"<li>(.*?)</li>", listed[1], re.S)
+    ]
+    assert len(items) == 2
+    assert items[0] == "Row 2, column d: Ensure this value is less than or equal to 1.0."
+    assert items[1].startswith("Row 3, column v: ") and len(items[1]) > len("Row 3, column v: ")
+    assert "validation-error-container" not in page  # the package's hover-only box
+    assert 'class="import-scroll"' in page and "css/admin-import.css" in page
+    assert BenefitItem.objects.filter(d=2.5).count() == 0
 
 
 NEW_ACTOR_COLUMNS = {

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from agreements import services
-from agreements.models import Agreement, Revision
+from agreements.models import Agreement, Party, Revision
 from scoring.models import RunStatus, ScoreRun
 from tests.factories import MembershipFactory, TeamFactory, make_draft
 
@@ -174,7 +174,9 @@ def api_pages(user, query: str = "page_size=7") -> list[dict]:
     return rows
 
 
-@pytest.mark.parametrize("query", ["", "?status=draft", "?q=draft", "?label=borderline"])
+@pytest.mark.parametrize(
+    "query", ["", "?status=draft", "?q=draft", "?label=borderline", "?archived=any"]
+)
 def test_dashboard_query_count_does_not_grow_with_the_team(
     analyst_client, team, analyst, django_assert_max_num_queries, query
 ):
@@ -208,9 +210,57 @@ def test_archived_drafts_are_hidden_unless_asked_for(analyst_client, team, analy
     services.agreement_update(
         agreement_id=archived.pk, expected_version=1, author=analyst, changes={"status": "archived"}
     )
-    assert _titles(analyst_client.get("/")) == [kept.title]
+    hidden = analyst_client.get("/")
+    assert _titles(hidden) == [kept.title]
+    page = hidden.content.decode()
+    assert re.search(r'value="any"\s+id="filter-archived"\s*>', page)  # the box, unticked
+    assert 'href="?archived=any">Show them too' in page
     assert _titles(analyst_client.get("/?archived=true")) == ["Old one"]
-    assert set(_titles(analyst_client.get("/?archived=any"))) == {kept.title, "Old one"}
+    shown = analyst_client.get("/?archived=any")
+    assert set(_titles(shown)) == {kept.title, "Old one"}
+    assert re.search(r'id="filter-archived"\s*checked', shown.content.decode())
+    # Asking for the archived status is asking to see archived drafts.
+    assert _titles(analyst_client.get("/?status=archived")) == ["Old one"]
+    assert set(_titles(analyst_client.get("/?status=archived&status=draft"))) == {
+        kept.title,
+        "Old one",
+    }
+
+
+def test_search_finds_drafts_by_a_partys_name(analyst_client, api_client, team, analyst):
+    named = make_draft(team=team, author=analyst, title="Coalition A")
+    make_draft(team=team, author=analyst, title="Coalition B")
+    Party.objects.filter(agreement=named, key="br").update(name="Federative Republic")
+    Party.objects.filter(agreement=named, key="cn").update(actor=None, name="Nippon")
+    other = Agreement.objects.get(title="Coalition B")
+    Party.objects.filter(agreement=other, key="jp").update(name="Someone else")
+    cases = {
+        "q=federative": ["Coalition A"],
+        "q=nippon+coalition": ["Coalition A"],
+        "q=japan": ["Coalition A"],  # the actor's name, where the party has none of its own
+        "q=brazil": ["Coalition B"],  # Coalition A renamed its Brazil party
+        "q=nippon+brazil": [],
+    }
+    for query, expected in cases.items():
+        assert sorted(_titles(analyst_client.get(f"/?{query}"))) == expected, query
+        api = api_client.get(f"/api/v1/agreements/?{query}").json()
+        assert sorted(row["title"] for row in api["results"]) == expected, query
+
+
+def test_the_htmx_filter_form_gets_only_the_list(analyst_client, team, analyst):
+    make_draft(team=team, author=analyst, title="Chips deal")
+    make_draft(team=team, author=analyst, title="Aid package")
+    page = analyst_client.get("/").content.decode()
+    assert 'hx-get="/"' in page and 'hx-target="#draft-list"' in page
+    response = analyst_client.get(
+        "/?q=chips&status=", headers={"HX-Request": "true", "HX-Target": "draft-list"}
+    )
+    body = response.content.decode()
+    assert _titles(response) == ["Chips deal"]
+    assert body.lstrip().startswith('<div id="draft-list">')
+    assert "<html" not in body and "Start a blank draft" not in body
+    plain = analyst_client.get("/?q=chips&status=")  # the same form without JavaScript
+    assert _titles(plain) == ["Chips deal"] and "<html" in plain.content.decode()
 
 
 def test_search_status_purpose_template_and_label(analyst_client, api_client, team, analyst):
