@@ -119,6 +119,10 @@ ANALYST_PAGES: dict[str, tuple[Callable[[dict], str], Step]] = {
     "negotiation": (lambda d: f"{d['chips'].get_absolute_url()}negotiation/", None),
     "assistant": (lambda d: f"{d['chips'].get_absolute_url()}assistant/", None),
     "delete": (lambda d: f"{d['chips'].get_absolute_url()}delete/", None),
+    "briefing": (lambda d: f"{d['chips'].get_absolute_url()}briefing/", None),
+    "memo": (lambda d: f"{d['chips'].get_absolute_url()}memo/", None),
+    "treaty": (lambda d: f"{d['chips'].get_absolute_url()}treaty/", None),
+    "scenarios": (lambda d: "/scenarios/", None),
     "catalog": (lambda d: "/catalog/", None),
     "catalog-item": (
         lambda d: BenefitItem.objects.get(slug="monitored-api-access").get_absolute_url(),
