@@ -198,9 +198,15 @@ def _field(field: str, old: Any, new: Any) -> dict[str, Any]:
         "field": field.replace("_", " "),
         "old": old,
         "new": new,
-        "old_text": value_words(old_shown),
-        "new_text": value_words(new_shown),
+        "old_text": _words(old_shown),
+        "new_text": _words(new_shown),
     }
+
+
+def _words(value: Any) -> str:
+    """A value as the diff shows it: an unset field (e.g. a party left at its actor's
+    profile) says so instead of showing a dash."""
+    return "not set" if value is None or value == "" else value_words(value)
 
 
 def _change(

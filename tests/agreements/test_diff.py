@@ -61,3 +61,12 @@ def test_unrelated_drafts_are_matched_by_what_their_parts_are():
     (change,) = document_diff(old, new, names={}, by_content=True)
     assert change["kind"] == "changed"
     assert [f["field"] for f in change["fields"]] == ["magnitude"]
+
+
+def test_a_field_set_on_one_side_only_says_not_set_on_the_other():
+    old = draft_document()
+    new = copy.deepcopy(old)
+    new["parties"][1]["need"] = 0.6
+    (fields,) = [f for c in document_diff(old, new, names={}) for f in [c["fields"]] if f]
+    shown = {f["field"]: (f["old_text"], f["new_text"]) for f in fields}
+    assert shown["need"] == ("not set", "0.60")
