@@ -181,9 +181,12 @@ def test_the_api_refuses_bad_new_fields_with_field_messages_and_changes_nothing(
 
 
 def test_the_party_form_shows_the_new_fields_with_their_profile_values(analyst_client, draft):
-    page = analyst_client.get(f"/drafts/{draft.pk}/").content.decode()
-    for name in ("need", "threat", "outside_option", "multiplier_frontier_ai"):
+    # The builder loads each edit form from its own address when it is opened.
+    page = analyst_client.get(f"/drafts/{draft.pk}/parties/jp/edit/", **HTMX).content.decode()
+    for name in ("need", "threat", "outside_option"):
         assert f'name="{name}"' in page
+    add = analyst_client.get(f"/drafts/{draft.pk}/parties/add/", **HTMX).content.decode()
+    assert 'name="multiplier_frontier_ai"' in add
     assert 'id="party-jp-need"' in page
     assert "Need (blank: profile)" in page
 

@@ -20,7 +20,9 @@ def test_a_script_tag_in_a_draft_title_renders_as_text(
     other = make_draft(team=team, author=analyst, title="Plain draft")
 
     sign_in(page)  # lands on the dashboard
-    expect(page.locator("#drafts").get_by_role("link", name=PAYLOAD)).to_have_text(PAYLOAD)
+    expect(page.locator("#drafts").get_by_role("link", name=PAYLOAD, exact=True)).to_have_text(
+        PAYLOAD
+    )
     expect(page.get_by_label(f"Compare {PAYLOAD}", exact=True)).to_be_visible()
     _not_run(page)
 

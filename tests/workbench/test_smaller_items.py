@@ -17,9 +17,13 @@ from tests.factories import make_draft
 pytestmark = pytest.mark.django_db
 
 
-def _add_form(page: str, section: str) -> str:
-    """The HTML of the builder's "add" form of ``section``."""
-    match = re.search(rf'<form[^>]*action="[^"]*/{section}/add/"(.*?)</form>', page, re.S)
+def _add_form(client, draft, section: str) -> str:
+    """The HTML of the builder's "add" form of ``section``, as the builder loads it when
+    the analyst opens it."""
+    page = client.get(f"{draft.get_absolute_url()}{section}/add/", HTTP_HX_REQUEST="true")
+    match = re.search(
+        rf'<form[^>]*action="[^"]*/{section}/add/"(.*?)</form>', page.content.decode(), re.S
+    )
     assert match, section
     return match[1]
 
@@ -33,18 +37,16 @@ def _selected_role(form: str) -> str:
 
 def test_a_new_phase_is_not_reversible_unless_ticked(analyst_client, team, catalog):
     draft = services.agreement_create(team=team, author=None, title="Blank", purpose="other")
-    page = analyst_client.get(draft.get_absolute_url()).content.decode()
-    box = re.search(r'<input type="checkbox" name="reversible"[^>]*>', _add_form(page, "phases"))
+    form = _add_form(analyst_client, draft, "phases")
+    box = re.search(r'<input type="checkbox" name="reversible"[^>]*>', form)
     assert box and "checked" not in box[0]
 
 
 def test_a_new_party_is_a_provider_until_there_is_one(analyst_client, team, analyst, catalog):
     blank = services.agreement_create(team=team, author=analyst, title="Blank", purpose="other")
-    page = analyst_client.get(blank.get_absolute_url()).content.decode()
-    assert _selected_role(_add_form(page, "parties")) == "provider"
+    assert _selected_role(_add_form(analyst_client, blank, "parties")) == "provider"
     with_provider = make_draft(team=team, author=analyst)
-    page = analyst_client.get(with_provider.get_absolute_url()).content.decode()
-    assert _selected_role(_add_form(page, "parties")) != "provider"
+    assert _selected_role(_add_form(analyst_client, with_provider, "parties")) != "provider"
 
 
 def test_a_blank_draft_does_not_point_at_a_search_box_it_lacks(analyst_client, team, analyst):
