@@ -318,7 +318,7 @@ def test_exports_csv_and_briefing(analyst_client, draft):
     briefing = analyst_client.get(f"/drafts/{draft.pk}/briefing/").content.decode()
     assert "Draft agreement text" in briefing
     assert "Article 1" in briefing
-    assert "Benefits to Japan" in briefing
+    assert "Undertakings of Japan" in briefing  # the treaty text's articles
 
 
 def test_compare_two_drafts_page(analyst_client, draft, analyst):

@@ -12,11 +12,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from agreements import selectors
-from agreements.diff import catalog_names
 from agreements.models import Agreement
 from core.exports import SafeWriter
 from scoring.stored import stored_result
-from workbench.briefing import agreement_articles
+from workbench.documents.treaty import treaty_for_document
 from workbench.presenters import score_panel_context
 from workbench.views.common import draft_for
 
@@ -110,7 +109,8 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
         "agreement": agreement,
         "revision": revision,
         "document": document,
-        "articles": agreement_articles(revision.document, catalog_names(revision.document)),
+        # The same articles as the treaty text (no model numbers, the draft's quantities).
+        "articles": treaty_for_document(revision.document, revision=revision.number).articles,
         **score_panel_context(agreement),
     }
     return render(request, "agreements/briefing.html", context)
