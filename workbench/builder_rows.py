@@ -9,6 +9,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from agreements.shape import PARTIES
+
 KEY = "part-key"
 """Placeholder reversed in place of a part's key, then replaced by each row's key."""
 
@@ -53,6 +55,26 @@ def form_values(row: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def multiplier_inputs(row: dict[str, Any], values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The valuation-multiplier inputs of a party's Edit form: what was typed after a
+    refused edit, else the party's own multipliers (blank: from need, threat and
+    capability)."""
+    typed = row.get("typed")
+    saved = row.get("multipliers") or {}
+    inputs = []
+    for cluster, label in PARTIES["multipliers"].choices:
+        name = f"multiplier_{cluster}"
+        inputs.append(
+            {
+                "name": name,
+                "label": label,
+                "value": typed.get(name) if typed else saved.get(cluster),
+                "errors": values["errors"][name],
+            }
+        )
+    return inputs
+
+
 def prepare_rows(document: dict[str, Any], *, pk: int, open_forms: Collection[str]) -> None:
     """Give every part of ``document`` (a display copy) what the builder's rows show.
 
@@ -74,6 +96,8 @@ def prepare_rows(document: dict[str, Any], *, pk: int, open_forms: Collection[st
             row["row_id"] = f"{prefix}-{key}"
             row["form_open"] = f"{section}:{key}" in open_forms
             row["form"] = form_values(row) if row["form_open"] else None
+            if row["form"] is not None and section == "parties":
+                row["form"]["multiplier_inputs"] = multiplier_inputs(row, row["form"])
             row.setdefault("note", "")
             if section == "lines":
                 row["item_url"] = item_url(row["item"])

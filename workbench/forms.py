@@ -267,12 +267,7 @@ class PartyForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, (cluster, label) in zip(
-            self.multiplier_group, PARTIES["multipliers"].choices, strict=True
-        ):
-            spec = replace(PARTIES["multipliers"], kind=Kind.NUMBER, name=cluster, step="0.05")
-            self.fields[name] = form_field(spec, label=label, required=False)
-            self.fields[name].help_text = ""
+        self.fields.update(multiplier_fields())
         self.lever_group = self.multiplier_group
 
     def data_for_service(self) -> dict[str, Any]:
@@ -491,6 +486,21 @@ class MechanismUpdateForm(VersionedForm):
         return data
 
 
+def multiplier_fields() -> dict[str, forms.Field]:
+    """One optional number field per benefit cluster (``multiplier_<cluster>``)."""
+    fields = {}
+    for cluster, label in PARTIES["multipliers"].choices:
+        spec = replace(PARTIES["multipliers"], kind=Kind.NUMBER, name=cluster, step="0.05")
+        fields[f"multiplier_{cluster}"] = form_field(spec, label=label, required=False)
+        fields[f"multiplier_{cluster}"].help_text = ""
+    return fields
+
+
+FIELD_ATTRS["parties"]["multiplier"] = widget_attrs(
+    replace(PARTIES["multipliers"], kind=Kind.NUMBER, name="multiplier", step="0.05")
+)  # a valuation multiplier's inputs, written by hand in the party's Edit form
+
+
 class PartyUpdateForm(VersionedForm):
     role = form_field(PARTIES["role"])
     trust = form_field(PARTIES["trust"])
@@ -499,6 +509,19 @@ class PartyUpdateForm(VersionedForm):
     need = form_field(PARTIES["need"])
     threat = form_field(PARTIES["threat"])
     outside_option = form_field(PARTIES["outside_option"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(multiplier_fields())
+
+    def changes(self, *, levers_apply: bool = False) -> dict[str, Any]:
+        """The fields, with the multipliers as one mapping (blank clusters left out)."""
+        data = self.values()
+        multipliers = {
+            cluster: data.pop(f"multiplier_{cluster}") for cluster in PARTIES["multipliers"].values
+        }
+        data["multipliers"] = {k: v for k, v in multipliers.items() if v is not None} or None
+        return data
 
 
 class PhaseUpdateForm(VersionedForm):

@@ -5,6 +5,8 @@ Old documents (without these fields) still load; every new field has bounds that
 refused by name in documents, the API and the builder's forms, and changes nothing.
 """
 
+import re
+
 import pytest
 
 from agreements import services
@@ -252,3 +254,28 @@ def test_the_parties_table_shows_each_partys_need_threat_and_outside_option(
     brazil = page[page.index('id="party-br"') :]
     brazil = brazil[: brazil.index("</tr>")]
     assert "0.60" in brazil  # Brazil's profile need, shown when the draft sets none
+
+
+def test_a_partys_multipliers_are_edited_in_its_edit_form(analyst_client, draft):
+    url = f"/drafts/{draft.pk}/parties/jp/edit/"
+    form = analyst_client.get(url, **HTMX).content.decode()
+    assert 'id="party-jp-multiplier_frontier_ai"' in form
+    fields = {"version": 1, "role": "recipient", "multiplier_frontier_ai": "1.5"}
+    assert analyst_client.post(url, fields, **HTMX).status_code == 200
+    party = Party.objects.get(agreement=draft, key="jp")
+    assert party.multipliers == {"frontier_ai": 1.5}
+    form = analyst_client.get(url, **HTMX).content.decode()
+    assert re.search(r'id="party-jp-multiplier_frontier_ai"\s+value="1.5"', form)
+
+    refused = analyst_client.post(
+        url, {"version": 2, "role": "recipient", "multiplier_other": "9"}, **HTMX
+    ).content.decode()
+    assert "Ensure this value is less than or equal to 2." in refused
+    assert re.search(r'id="party-jp-multiplier_other"\s+value="9"', refused)  # kept as typed
+    party.refresh_from_db()
+    assert party.multipliers == {"frontier_ai": 1.5}  # nothing changed
+
+    cleared = {"version": 2, "role": "recipient", "multiplier_frontier_ai": ""}
+    assert analyst_client.post(url, cleared, **HTMX).status_code == 200
+    party.refresh_from_db()
+    assert party.multipliers in (None, {})

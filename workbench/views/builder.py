@@ -93,7 +93,7 @@ def _show_typed(document: dict[str, Any], edit: FailedEdit) -> None:
     if row is None:
         return
     typed: dict[str, Any] = {**row, "errors": edit.errors}
-    for name, field in UPDATE_FORMS[edit.section].base_fields.items():
+    for name, field in UPDATE_FORMS[edit.section]().fields.items():  # with added fields
         if name == "version":
             continue
         value: Any = edit.typed.get(name, "")
