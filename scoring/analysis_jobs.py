@@ -10,7 +10,6 @@ design-assistant answers.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import time
@@ -20,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -170,10 +169,7 @@ def analysis_job_execute(*, job_id: int) -> str:
         jobs.finish(job, started, status=RunStatus.FAILED, error=" ".join(exc.messages))
         return "failed: invalid"
     except (OperationalError, InterfaceError):
-        with contextlib.suppress(DatabaseError):  # the task retries: hand the row back
-            jobs.owned(AnalysisJob, job.pk, job.attempts).update(
-                status=RunStatus.QUEUED, updated_at=timezone.now()
-            )
+        jobs.hand_back(job)  # the task retries these
         raise
     return "done"
 

@@ -11,7 +11,6 @@ revision; once the draft has moved on it is outdated and cannot be applied.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -22,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -244,10 +243,7 @@ def assistant_run_execute(*, run_id: int) -> str:
         _finish(run, started, status=RunStatus.FAILED, error=" ".join(exc.messages))
         return "failed: invalid question"
     except (OperationalError, InterfaceError):
-        with contextlib.suppress(DatabaseError):  # the task retries: hand the row back
-            jobs.owned(AssistantRun, run.pk, run.attempts).update(
-                status=RunStatus.QUEUED, updated_at=timezone.now()
-            )
+        jobs.hand_back(run)  # the task retries these
         raise
     return "done"
 

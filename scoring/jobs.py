@@ -105,6 +105,16 @@ def _beat(model: type[Job], pk: int, attempt: int, stop: threading.Event) -> Non
             connection.close()
 
 
+def hand_back(job: Job) -> None:
+    """Return ``job`` to the queue after a database error its task retries, so the retry
+    can claim it again (only while this attempt owns it; a second error is ignored: the
+    sweep will find the row)."""
+    with contextlib.suppress(DatabaseError):
+        owned(type(job), job.pk, job.attempts).update(
+            status=RunStatus.QUEUED, updated_at=timezone.now()
+        )
+
+
 MAX_ERROR_LENGTH = 2000
 
 

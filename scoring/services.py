@@ -10,7 +10,6 @@ worker died. Pages read state from the database, never the broker.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 import time
@@ -20,8 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError
-from django.db.models import Max, Q, QuerySet
+from django.db import InterfaceError, OperationalError
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from agreements.document import scoreable_problem
@@ -77,11 +76,6 @@ def score_run_request_for_revision(revision: Revision, author: Any) -> None:
     score_run_request(revision=revision, requested_by=author)
 
 
-def _owned(run_id: int, attempt: int) -> QuerySet[ScoreRun]:
-    """The run's row while attempt ``attempt`` still owns it (running, with that count)."""
-    return jobs.owned(ScoreRun, run_id, attempt)
-
-
 def score_run_execute(*, run_id: int) -> str:
     """Score one run (called by the Celery task). Returns what happened, for logs."""
     run = ScoreRun.objects.select_related("revision").filter(pk=run_id).first()
@@ -107,9 +101,7 @@ def score_run_execute(*, run_id: int) -> str:
         _finish(run, started, status=RunStatus.FAILED, error=f"The draft cannot be scored: {exc}")
         return "failed: invalid draft"
     except (OperationalError, InterfaceError):
-        # The task retries these: hand the run back so the retry can claim it again.
-        with contextlib.suppress(DatabaseError):
-            _owned(run.pk, run.attempts).update(status=RunStatus.QUEUED, updated_at=timezone.now())
+        jobs.hand_back(run)  # the task retries these
         raise
     return "done"
 

@@ -153,7 +153,7 @@ def test_the_previous_owner_can_neither_beat_nor_finish_a_run_handed_over(
     _sweep(django_capture_on_commit_callbacks, execute=False)
     second = ScoreRun.objects.get(pk=run.pk)
     assert jobs.claim(second)  # attempt 2
-    assert not services._owned(run.pk, first.attempts).update(heartbeat_at=timezone.now())
+    assert not jobs.owned(ScoreRun, run.pk, first.attempts).update(heartbeat_at=timezone.now())
     services._finish(first, None, status=RunStatus.FAILED, error="late")
     run.refresh_from_db()
     assert (run.status, run.attempts, run.error) == (RunStatus.RUNNING, 2, "")
