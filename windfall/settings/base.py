@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
+            # floatformat with a fast path for plain numbers (same text as Django's).
+            "builtins": ["core.templatetags.numbers"],
         },
     },
 ]
