@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -10,11 +9,11 @@ from django.http import Http404
 
 from accounts.models import Membership
 from accounts.selectors import scope_to_teams
-from agreements.diff import catalog_names, party_names
+from agreements.diff import party_names
 from agreements.models import Agreement, ReferenceTemplate, Revision
 from agreements.shape import UNSTATED_PARTY_VALUES
 from agreements.wording import levers_summary
-from catalog.models import Actor, BenefitItem, Commitment
+from catalog.models import Actor, BenefitItem, Commitment, MechanismType
 from core.pagination import ORDERING
 
 PROFILE_FIELDS = ("alignment", "trust", "capability", "security", *UNSTATED_PARTY_VALUES)
@@ -110,16 +109,14 @@ def template_get(*, slug: str) -> ReferenceTemplate:
 
 
 def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``document`` with display names and labels, for pages (seven queries).
+    """A copy of ``document`` with display names and labels, for pages (four queries).
 
     Adds ``display`` to every party, ``item_name``/``item_label``/``levers_apply`` to
     lines, ``commitment_name`` and default burden/verifiability to conditions,
-    ``type_name`` to mechanisms, and ``recipient_name``/``phase_name`` where useful.
+    ``type_name`` to mechanisms, and ``recipient_name``/``phase_name`` where useful. One
+    query per kind of catalog entry reads its names with what else the page shows.
     """
-    shown = copy.deepcopy(document)
-    names = catalog_names(document)
-    parties = party_names(document, names)
-    phases = {p["key"]: p["name"] for p in document.get("phases", [])}
+    shown = _json_copy(document)
     items = {
         i.slug: i
         for i in BenefitItem.objects.filter(
@@ -130,7 +127,7 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
         c.slug: c
         for c in Commitment.objects.filter(
             slug__in={c["commitment"] for c in document["conditions"]}
-        ).only("slug", "burden", "verifiability", "restraint")
+        ).only("slug", "name", "burden", "verifiability", "restraint")
     }
     actors = {
         a.slug: a
@@ -138,6 +135,15 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
             slug__in={p["actor"] for p in document["parties"] if p["actor"]}
         )
     }
+    names: dict[str, str] = dict(
+        MechanismType.objects.filter(
+            slug__in={m["type"] for m in document["mechanisms"]}
+        ).values_list("slug", "name")
+    )
+    for entries in (items, commitments, actors):
+        names.update((slug, entry.name) for slug, entry in entries.items())
+    parties = party_names(document, names)
+    phases = {p["key"]: p["name"] for p in document.get("phases", [])}
     for party in shown["parties"]:
         party["display"] = parties[party["key"]]
         party["actor_name"] = names.get(party["actor"] or "", "")
@@ -170,3 +176,13 @@ def document_for_display(document: dict[str, Any]) -> dict[str, Any]:
         mechanism["phase_name"] = phases.get(mechanism.get("phase") or "", "")
     shown["party_names"] = parties
     return shown
+
+
+def _json_copy(value: Any) -> Any:
+    """A copy of a JSON document (dicts, lists and scalars): ``copy.deepcopy`` without its
+    memo, several times faster on a draft of 60 lines."""
+    if isinstance(value, dict):
+        return {key: _json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(item) for item in value]
+    return value

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from django.http import Http404
 
 from accounts.selectors import scope_to_teams
+from core.expressions import JSONWithout
 from scoring.models import AssistantRun, Job, RunStatus, ScoreRun
 
 J = TypeVar("J", bound=Job)
@@ -57,6 +58,26 @@ def score_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
     """The newest finished score of the draft (highest revision), if any."""
     return (
         ScoreRun.objects.filter(agreement=agreement, status=RunStatus.DONE)
+        .order_by("-revision_number", "-finished_at")
+        .first()
+    )
+
+
+SUMMARY_OMITS = ("contributions", "lines")
+"""The parts of a stored result a summary leaves out: the per-line detail, 86% of the
+JSON of a 60-line draft's result."""
+
+
+def score_summary_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
+    """The newest finished score of the draft, read for a summary (the score panel).
+
+    ``run.summary`` holds the result without :data:`SUMMARY_OMITS`; ``run.result`` is
+    deferred and loads (one more query) only when something reads it.
+    """
+    return (
+        ScoreRun.objects.filter(agreement=agreement, status=RunStatus.DONE)
+        .defer("result")
+        .annotate(summary=JSONWithout("result", *SUMMARY_OMITS))
         .order_by("-revision_number", "-finished_at")
         .first()
     )

@@ -217,3 +217,10 @@ def stored_result(run: ScoreRun | None) -> ScoreResult | None:
     if run is None or not run.result:
         return None
     return cast(ScoreResult, run.result)
+
+
+def stored_summary(run: ScoreRun | None) -> ScoreResult | None:
+    """The result of a run read by ``score_summary_latest_for_agreement``, without its
+    per-line detail (``contributions`` and ``lines``); ``None`` without one."""
+    summary = getattr(run, "summary", None)
+    return cast(ScoreResult, summary) if summary else None

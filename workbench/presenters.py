@@ -24,8 +24,8 @@ from catalog.choices import PowerLabel
 from core.exports import SafeWriter
 from scoring import engine
 from scoring.models import RunReason, RunStatus, ScoreRun
-from scoring.selectors import score_latest_for_agreement, score_run_latest_for_agreement
-from scoring.stored import ScoreResult, TrajectoryStep, stored_result
+from scoring.selectors import score_run_latest_for_agreement, score_summary_latest_for_agreement
+from scoring.stored import ScoreResult, TrajectoryStep, stored_result, stored_summary
 from workbench import charts
 
 SCORES: tuple[tuple[str, str, str], ...] = (
@@ -229,7 +229,7 @@ def score_panel_context(
 ) -> dict[str, Any]:
     """What the score panel shows for the draft as it is now (three or four queries)."""
     latest_run = score_run_latest_for_agreement(agreement=agreement)
-    score = score_latest_for_agreement(agreement=agreement)
+    score = score_summary_latest_for_agreement(agreement=agreement)
     pending = latest_run is not None and latest_run.is_pending
     waited = (
         int((timezone.now() - latest_run.created_at).total_seconds())
@@ -254,7 +254,7 @@ def score_panel_context(
         # No run for the current revision: say why, e.g. the provider was removed.
         document = agreement_selectors.revision_latest(agreement=agreement).document
         context["unscoreable"] = scoreable_problem(document)
-    if score is not None and score.result:
+    if score is not None and stored_summary(score) is not None:
         context.update(_result_context(score, analysis=analysis))
         deltas = score_deltas(score, context.get("result", {}).get("scores", {}))
         context["deltas"] = deltas
@@ -275,8 +275,12 @@ def warning_anchor(warning: dict[str, Any]) -> str:
 
 
 def _result_context(run: ScoreRun, *, analysis: bool) -> dict[str, Any]:
-    """The panel's numbers; with ``analysis``, also the charts of the analysis section."""
-    result = stored_result(run)
+    """The panel's numbers; with ``analysis``, also the charts of the analysis section.
+
+    ``run`` comes from ``score_summary_latest_for_agreement``: its ``summary`` is the
+    result without the per-line detail, which only the charts read (and cache).
+    """
+    result = stored_summary(run)
     if result is None:
         return {}
     warnings = [

@@ -4,7 +4,7 @@ from typing import get_type_hints
 
 import pytest
 
-from scoring import stored
+from scoring import selectors, stored
 from tests.factories import make_draft
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +47,25 @@ def test_a_run_without_a_result_reads_as_none(team, analyst):
     run.result = None
     assert stored.stored_result(run) is None
     assert stored.stored_result(None) is None
+
+
+def test_a_summary_read_leaves_out_the_per_line_detail(
+    team, analyst, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_draft(team=team, author=analyst, lines=3)
+    with django_assert_num_queries(1):
+        run = selectors.score_summary_latest_for_agreement(agreement=draft)
+    assert run is not None
+    full = draft.score_runs.get().result
+    assert set(run.summary) == set(full) - set(selectors.SUMMARY_OMITS)
+    assert run.summary["scores"] == full["scores"]
+    with django_assert_num_queries(1):  # the whole result, deferred, loads on access
+        assert run.result == full
+
+
+def test_json_without_refuses_what_it_cannot_write():
+    from core.expressions import JSONWithout
+
+    with pytest.raises(ValueError, match="plain key names"):
+        JSONWithout("result", "a' || 'b")

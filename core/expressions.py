@@ -1,0 +1,46 @@
+"""Database expressions the ORM lacks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import NotSupportedError
+from django.db.models import Func, JSONField
+from django.db.models.expressions import Expression
+
+
+class JSONWithout(Func):
+    """A JSON object column without some of its top-level keys, computed by the database.
+
+    ``ScoreRun.objects.annotate(summary=JSONWithout("result", "lines"))`` reads the
+    result without its per-line detail: less to send and to decode. PostgreSQL removes
+    keys with ``jsonb - text``, SQLite with ``json_remove``.
+    """
+
+    output_field = JSONField()
+
+    def __init__(self, expression: str | Expression, *keys: str) -> None:
+        if not keys or not all(key.isidentifier() for key in keys):
+            raise ValueError("JSONWithout needs plain key names")
+        self.keys = keys
+        super().__init__(expression)
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        raise NotSupportedError(f"JSONWithout is not written for {connection.vendor}")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql}{' - %s' * len(self.keys)})", (*params, *self.keys)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        paths = ", ".join(["%s"] * len(self.keys))
+        return f"json_remove({sql}, {paths})", (*params, *(f"$.{key}" for key in self.keys))
