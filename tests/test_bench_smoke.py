@@ -53,7 +53,7 @@ def test_help_runs_without_django(command):
 
 def test_option_defaults_quick_and_bounds():
     full = parse_args([])
-    assert (full.drafts, full.duration, full.warmup, full.rounds) == (30, 5.0, 2.0, 3)
+    assert (full.drafts, full.duration, full.warmup, full.rounds) == (44, 5.0, 2.0, 3)
     assert (full.writes, full.runs, full.connections) == (200, 60, 8)
     assert full.database_url is None
     assert full.redis_url == "redis://127.0.0.1:6379/0"

@@ -40,7 +40,11 @@ def parser() -> argparse.ArgumentParser:
         "is only used to connect). Default: a temporary SQLite file.",
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--drafts", type=int, help="drafts to create (default 30; quick 10)")
+    parser.add_argument(
+        "--drafts",
+        type=int,
+        help="drafts to create (default 44, the admin changelist of issue 14; quick 10)",
+    )
     parser.add_argument(
         "--duration", type=float, help="seconds per endpoint and round (default 5; quick 2)"
     )
@@ -93,7 +97,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     """Read the command line."""
     args = parser().parse_args(argv)
     quick = bool(args.quick)
-    drafts = max(3, args.drafts or (10 if quick else 30))
+    drafts = max(3, args.drafts or (10 if quick else 44))
     return Options(
         quick=quick,
         database_url=args.database_url,
