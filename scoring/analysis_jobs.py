@@ -14,6 +14,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -110,6 +111,31 @@ def analysis_job_request(
     queue.analysis_job_send_on_commit(job.pk)
     job.refresh_from_db()  # in-process mode has answered by now
     return job
+
+
+@dataclass(frozen=True)
+class RevisionChange:
+    """A draft edited since a job read it: the revision the job computed with, and the
+    draft's revision now."""
+
+    agreement: Agreement
+    used: int
+    current: int
+
+
+def analysis_job_changes(
+    *, job: AnalysisJob, agreements: Sequence[Agreement]
+) -> list[RevisionChange]:
+    """The drafts among ``agreements`` (read now) whose revision is not the one the job
+    named when it was asked for: its answer, done or still coming, is not theirs."""
+    used = dict(
+        zip(job.request.get("agreements", []), job.request.get("revisions", []), strict=True)
+    )
+    return [
+        RevisionChange(agreement, used[agreement.pk], agreement.version)
+        for agreement in agreements
+        if agreement.pk in used and used[agreement.pk] != agreement.version
+    ]
 
 
 def _progress_writer(job: AnalysisJob) -> Callable[[float], None]:

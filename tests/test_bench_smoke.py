@@ -22,7 +22,8 @@ from scripts.bench.fixture import grown
 from scripts.bench.load import LoadResult, parse_wrk, percentile, python_load, wrk_ms
 from scripts.bench.measure import EndpointResult, endpoints
 from scripts.bench.options import parse_args
-from scripts.bench.report import Results, markdown_table, render_report
+from scripts.bench.report import Results, markdown_table, render_report, report_scale
+from scripts.bench.scale import CpuResult, ScaleTeam, scale_endpoints
 from scripts.bench.workers import WorkerBatch
 from tests import servers
 from tests.servers import ROOT, GunicornServer
@@ -270,6 +271,26 @@ def test_peer_pages_are_routed_only_by_the_benchmark_urlconf():
     settings_text = (ROOT / "scripts/bench/settings.py").read_text()
     assert 'ROOT_URLCONF = "scripts.bench.peers"' in settings_text
     assert "from windfall.settings.production import *" in settings_text
+
+
+def test_the_scale_report_holds_the_compare_picker_to_the_target_and_its_search_not(
+    monkeypatch,
+):
+    monkeypatch.setattr("scripts.bench.scale.sign_in", lambda port, user, password: "c")
+    teams = [ScaleTeam(n, f"u{n}", "p", "t", "cursor", 1.0) for n in (1000, 100_000)]
+    found = [e for team in teams for e in scale_endpoints(1, team)]
+    assert {e.path for e in found if e.key.startswith("compare-search")} == {
+        "/compare/?q=990",
+        "/compare/?q=99000",
+    }
+    cpu = {"compare-100000": 30.0, "compare-search-100000": 400.0}
+    scale = {
+        e.key: CpuResult(e, [LoadResult(10, 0, 1.0, 5.0, 9.0, cpu.get(e.key, 20.0))], 8.0)
+        for e in found
+    }
+    lines = report_scale(scale, teams).splitlines()
+    assert "- compare: 100,000 / 1,000 = 1.50 (met: <= 1.5); under 200 ms CPU" in lines
+    assert "- compare-search: 100,000 / 1,000 = 20.00 (no target); NOT under 200 ms CPU" in lines
 
 
 def test_scale_sizes_parse_and_refuse_too_few():

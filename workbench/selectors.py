@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from agreements.models import Agreement
-from agreements.selectors import agreement_list_for_user
 from core.pagination import Cursor, in_key_order, page_keys
 from scoring.models import RunStatus, ScoreRun
 
@@ -26,16 +24,10 @@ def with_latest_runs(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
     )
 
 
-def draft_list_for_user(*, user: Any, team_ids: list[int] | None = None) -> QuerySet[Agreement]:
-    """Drafts of the user's teams, newest first, with their latest score and run status
-    (see :func:`with_latest_runs`). For one draft; lists page with :func:`draft_page`."""
-    return with_latest_runs(agreement_list_for_user(user=user, team_ids=team_ids))
-
-
 @dataclass(frozen=True)
 class DraftPage:
-    """One page of drafts (annotated as :func:`with_latest_runs` says) and the cursor of
-    the next page (``None``: this is the last)."""
+    """One page of drafts (annotated as :func:`with_latest_runs` says, except in a
+    :func:`draft_choice_page`) and the cursor of the next page (``None``: this is the last)."""
 
     drafts: list[Agreement]
     next: Cursor | None
@@ -54,5 +46,20 @@ def draft_page(
         Agreement.objects.filter(pk__in=[key["pk"] for key in keys]).select_related(
             "team", "updated_by"
         )
+    )
+    return DraftPage(in_key_order(list(rows), keys), following)
+
+
+def draft_choice_page(
+    *, queryset: QuerySet[Agreement], team_ids: list[int], size: int
+) -> DraftPage:
+    """The ``size`` drafts of ``queryset`` updated most recently, for a picker: their ids
+    from the index (one query), then those rows' title and version alone (one query, no
+    scores); ``next`` is set when more drafts match."""
+    keys, following = page_keys(queryset, None, size, split=("team_id", team_ids))
+    if not keys:
+        return DraftPage([], None)
+    rows = Agreement.objects.filter(pk__in=[key["pk"] for key in keys]).only(
+        "pk", "title", "version", "team_id", "updated_at"
     )
     return DraftPage(in_key_order(list(rows), keys), following)

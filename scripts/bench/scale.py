@@ -173,6 +173,14 @@ def scale_endpoints(port: int, team: ScaleTeam) -> list[Endpoint]:
             f"/api/v1/agreements/?cursor={deep}",
             api,
         ),
+        Endpoint(f"compare-{team.drafts}", f"compare picker, {n} drafts", "/compare/", page),
+        # Titles are "Scale draft <n>", n = 1 the newest: this word is only the one 99% down.
+        Endpoint(
+            f"compare-search-{team.drafts}",
+            f"compare picker search (99%), {n} drafts",
+            f"/compare/?q={int(team.drafts * 0.99)}",
+            page,
+        ),
     ]
 
 

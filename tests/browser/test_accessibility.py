@@ -93,6 +93,20 @@ def _conflict(page: Page, url: str, drafts: dict[str, Agreement], analyst) -> No
     expect(page.locator("#builder-messages .message-error")).to_contain_text("not saved")
 
 
+def _compare_search(page: Page, url: str, drafts: dict[str, Agreement], analyst) -> None:
+    """The compare page after the picker's search swapped in other choices (htmx), one of
+    them ticked, then a search that finds nothing: the ticked draft stays."""
+    page.goto(url)
+    search = page.get_by_label("Find drafts by title, notes or party")
+    search.fill("marshall")
+    marshall = page.locator("#draft-choices").get_by_label(re.compile("Marshall"))
+    marshall.check()
+    with page.expect_response(re.compile(r"/compare/\?")):
+        search.fill("nothing like it")
+    expect(page.locator("#draft-choices-status")).to_contain_text("No other draft matches")
+    expect(marshall).to_be_checked()
+
+
 def _import_errors(page: Page, url: str, drafts, analyst) -> None:
     page.goto(url)
     page.set_input_files(
@@ -115,6 +129,7 @@ ANALYST_PAGES: dict[str, tuple[Callable[[dict], str], Step]] = {
     "conflict": (lambda d: d["chips"].get_absolute_url(), _conflict),
     "history": (lambda d: f"{d['chips'].get_absolute_url()}history/?a=1&b=2", None),
     "compare": (lambda d: f"/compare/?ids={d['chips'].pk}&ids={d['marshall'].pk}", None),
+    "compare-search": (lambda d: f"/compare/?ids={d['chips'].pk}", _compare_search),
     "sensitivity": (lambda d: f"{d['chips'].get_absolute_url()}sensitivity/", None),
     "negotiation": (lambda d: f"{d['chips'].get_absolute_url()}negotiation/", None),
     "assistant": (lambda d: f"{d['chips'].get_absolute_url()}assistant/", None),

@@ -280,3 +280,69 @@ def test_a_job_of_other_drafts_or_another_team_is_not_found(analyst_client, many
     assert analyst_client.get(other, **HTMX).status_code == 404
     client.force_login(outsider)
     assert client.get(_poll_url(html), **HTMX).status_code == 404
+
+
+def _edit(draft, analyst) -> None:
+    draft.refresh_from_db()
+    agreement_services.agreement_update(
+        agreement_id=draft.pk,
+        expected_version=draft.version,
+        author=analyst,
+        changes={"notes": f"Edited while the worker computed (revision {draft.version + 1})."},
+    )
+
+
+def _notice(html: str) -> str:
+    found = re.search(r'id="(?:dsa|scenario)-outdated">\s*<p>(.*?)</p>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split()) if found else ""
+
+
+def test_an_answer_for_drafts_edited_meanwhile_is_outdated_not_current(
+    analyst_client, many, analyst, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        html = analyst_client.get(f"/compare/dsa/?{_ids(many)}", **HTMX).content.decode()
+    job = AnalysisJob.objects.get()
+    assert job.request["revisions"] == [1] * 6
+    _edit(many[2], analyst)
+    assert analysis_jobs.analysis_job_execute(job_id=job.pk) == "done"  # for revision 1
+    done = analyst_client.get(_poll_url(html), **HTMX).content.decode()
+    assert _notice(done) == (
+        "Outdated: “D2” changed since this comparison was asked for (revision 1 → 2). "
+        "Its answer is not shown: recompute it for the drafts as they are now."
+    )
+    assert 'id="dsa-summary"' not in done and 'id="dsa-ranking-table"' not in done
+    assert _poll_url(done) is None, "an outdated job stops the polling"
+    recompute = re.search(r'href="([^"]+)"\s+hx-get="\1"\s+hx-target="closest section"', done)
+    url = recompute.group(1).replace("&amp;", "&")
+    assert url == f"/compare/dsa/?{_ids(many)}"  # the same question, without the old job
+    with django_capture_on_commit_callbacks(execute=False):
+        again = analyst_client.get(url, **HTMX).content.decode()
+    new = AnalysisJob.objects.exclude(pk=job.pk).get()
+    assert new.request["revisions"] == [1, 1, 2, 1, 1, 1]
+    assert _notice(again) == "" and 'id="dsa-progress"' in again
+    assert f"job={new.pk}" in _poll_url(again)
+
+
+def test_a_pending_job_whose_drafts_changed_says_so_at_once_and_stops_polling(
+    analyst_client, many, team, analyst, django_capture_on_commit_callbacks
+):
+    worlds = [
+        Scenario.objects.create(team=team, name=n, dsa=d)
+        for n, d in (("A", 0.1), ("B", 0.5), ("C", 0.9))
+    ]
+    url = f"/compare/scenarios/?{_ids(many)}&" + "&".join(f"scenarios={w.pk}" for w in worlds)
+    with django_capture_on_commit_callbacks(execute=False):
+        html = analyst_client.get(url, **HTMX).content.decode()
+    job = AnalysisJob.objects.get(kind="scenarios")
+    assert jobs.claim(job)  # running
+    _edit(many[0], analyst)
+    _edit(many[5], analyst)
+    _edit(many[5], analyst)
+    polled = analyst_client.get(_poll_url(html), **HTMX).content.decode()
+    assert _notice(polled).startswith(
+        "Outdated: “D0” changed since this comparison was asked for (revision 1 → 2); "
+        "“D5” changed since this comparison was asked for (revision 1 → 3)."
+    )
+    assert 'id="scenario-progress"' not in polled and _poll_url(polled) is None
+    assert 'id="scenario-matrix"' not in polled

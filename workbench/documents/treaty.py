@@ -23,7 +23,6 @@ from catalog.choices import ClauseCondition, ClauseKind
 from catalog.choices import TreatyArticle as Part
 from catalog.clauses import clause_render
 from catalog.models import Actor, BenefitItem, Commitment, MechanismType
-from workbench.briefing import access_terms
 from workbench.documents.bands import EXTENT, STRENGTH, VERIFICATION
 from workbench.documents.clauses import Clause, clause_templates, shipped_clauses
 
@@ -161,6 +160,61 @@ class TreatyFacts:
 
 
 # -- words ------------------------------------------------------------------------------
+
+ACCESS_MODES = {
+    "weights": "as model weights, which cannot be withdrawn once shared",
+    "compute_inference": "as compute for running existing models, not for training new ones",
+    "compute_training_governed": "as training compute limited by hardware-enabled governance",
+}
+MONITORING = {"periodic_audit": "periodic audits", "realtime": "real-time monitoring"}
+OUTPUT_CONTROLS = {
+    "fine_tuned": ("fine-tuned safeguards",),
+    "filtered": ("filtered outputs",),
+    "both": ("fine-tuned safeguards", "filtered outputs"),
+}
+THROTTLING = {"moderate": "with moderate throttling", "strict": "with strict throttling"}
+DISCLOSURE = {
+    "partial": "partial disclosure of model information",
+    "full": "full disclosure of model information",
+}
+
+
+def access_terms(levers: Any) -> str:
+    """The frontier-AI access levers of a line in plain words ("" when nothing to say):
+    the benefit clauses' ``access_terms``."""
+    if not isinstance(levers, Mapping):
+        return ""
+
+    def setting(name: str) -> str:
+        value = levers.get(name)
+        return value if isinstance(value, str) else ""
+
+    mode = setting("access_mode")
+    monitoring = MONITORING.get(setting("monitoring"))
+    parts = []
+    if mode == "api":
+        parts.append("through a monitored API" if monitoring else "through an API")
+    elif mode in ("compute_inference", "compute_training_governed"):
+        parts.append(ACCESS_MODES[mode])
+    if setting("scope") == "narrow":
+        parts.append("restricted to narrow models for specific uses")
+    controls = [monitoring] if monitoring else []
+    controls += OUTPUT_CONTROLS.get(setting("output_controls"), ())
+    if controls:
+        parts.append(f"with {_join(controls)}")
+    lag = levers.get("generation_lag")
+    if isinstance(lag, int) and not isinstance(lag, bool) and lag > 0:
+        generations = "generation" if lag == 1 else "generations"
+        parts.append(f"{count_words(lag)} {generations} behind the frontier")
+    if setting("throttling") in THROTTLING:
+        parts.append(THROTTLING[setting("throttling")])
+    if mode == "weights":  # last, so its "which ..." clause closes the list
+        parts.append(ACCESS_MODES[mode])
+    terms = ", ".join(parts)
+    disclosure = DISCLOSURE.get(setting("disclosure"))
+    if disclosure:
+        terms = f"{terms}; {disclosure}" if terms else disclosure
+    return terms
 
 
 def count_words(number: int) -> str:

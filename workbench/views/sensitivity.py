@@ -407,7 +407,9 @@ def _job_answer(
     scenarios: list[Scenario] | None = None,
 ) -> dict[str, Any]:
     """A large comparison as a worker's job (``job``; its ``answer`` once done), or
-    nothing when it is small enough for the request."""
+    nothing when it is small enough for the request. A polled job asked for before one of
+    the drafts changed gives ``outdated`` (what changed) and a ``recompute_url`` instead
+    of its answer or its progress."""
     context = _job_context(request, kind, drafts)
     if not context and not analysis_jobs.in_background(
         kind, drafts=len(drafts), steps=steps, n_samples=options["n_samples"]
@@ -417,6 +419,15 @@ def _job_answer(
         kind=kind, agreements=drafts, options=options, scenarios=scenarios or (), user=request.user
     )
     context = {"job": job, "percent": round(100 * job.progress)}
+    changes = analysis_jobs.analysis_job_changes(job=job, agreements=drafts)
+    if changes:  # a draft was edited since the job was asked for: its answer is not theirs
+        query = request.GET.copy()
+        query.pop("job", None)
+        return {
+            **context,
+            "outdated": changes,
+            "recompute_url": f"{request.path}?{query.urlencode()}",
+        }
     if job.status == RunStatus.DONE:
         context["answer"] = job.result
     elif job.status == RunStatus.FAILED:

@@ -10,7 +10,13 @@ from django.test import Client
 from catalog.models import ClauseTemplate
 from catalog.services import entry_version
 from tests.workbench.documents.conftest import TEMPLATE_SLUGS, with_quantities
-from workbench.documents.treaty import Treaty, duration_words, quantity_words, treaty_for_document
+from workbench.documents.treaty import (
+    Treaty,
+    access_terms,
+    duration_words,
+    quantity_words,
+    treaty_for_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +196,65 @@ def test_a_clause_with_conditions_appears_only_when_they_hold(templates):
     if weighted is not None:
         weighted["levers"]["access_mode"] = "weights"
         assert "cannot be recalled" in treaty_for_document(document).text()
+
+
+API_LEVERS = {
+    "scope": "general",
+    "generation_lag": 1,
+    "output_controls": "filtered",
+    "monitoring": "realtime",
+    "access_mode": "api",
+    "throttling": "moderate",
+    "disclosure": "partial",
+}
+
+
+@pytest.mark.parametrize(
+    ("levers", "expected"),
+    [
+        (
+            API_LEVERS,
+            "through a monitored API, with real-time monitoring and filtered outputs, "
+            "one generation behind the frontier, with moderate throttling; "
+            "partial disclosure of model information",
+        ),
+        (
+            {"access_mode": "weights", "generation_lag": 2, "scope": "narrow"},
+            "restricted to narrow models for specific uses, two generations behind the "
+            "frontier, as model weights, which cannot be withdrawn once shared",
+        ),
+        (None, ""),
+        ({}, ""),
+        ("not a mapping", ""),
+        (
+            {"scope": "general", "generation_lag": 0, "monitoring": "none", "access_mode": "api"},
+            "through an API",
+        ),
+        (
+            {"access_mode": "compute_inference", "monitoring": "periodic_audit"},
+            "as compute for running existing models, not for training new ones, "
+            "with periodic audits",
+        ),
+        (
+            {"access_mode": "api", "monitoring": "realtime", "output_controls": "both"},
+            "through a monitored API, with real-time monitoring, fine-tuned safeguards and "
+            "filtered outputs",
+        ),
+        (
+            {"throttling": "strict", "disclosure": "full"},
+            "with strict throttling; full disclosure of model information",
+        ),
+        ({"disclosure": "partial"}, "partial disclosure of model information"),
+        ({"generation_lag": "two", "monitoring": "bogus"}, ""),
+    ],
+)
+def test_access_levers_in_words(levers, expected):
+    assert access_terms(levers) == expected
+
+
+def test_a_frontier_ai_benefit_states_its_access_terms(templates):
+    document = templates["chips-for-peace"]
+    line = next(line for line in document["lines"] if line.get("levers") is not None)
+    line["levers"] = dict(API_LEVERS)
+    text = " ".join(treaty_for_document(document).text().split())
+    assert f"Access shall be provided {access_terms(API_LEVERS)}." in text
