@@ -91,7 +91,9 @@ schema-check: $(VENV)/.dev ## Fail when docs/openapi.yaml differs from the code
 bench-engine: $(VENV)/.dev ## Benchmark the scoring engine
 	$(PY) scripts/bench_engine.py
 
-BENCH_WEB_ARGS ?=
+# PostgreSQL on this machine when it answers (the data-scale case needs it), else SQLite.
+BENCH_WEB_ARGS ?= $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
+  && echo --database-url postgres://postgres@127.0.0.1:5432/postgres)
 
 bench-web: $(VENV)/.dev ## Benchmark gunicorn and Celery workers (BENCH_WEB_ARGS="--database-url postgres://...")
 	$(PY) scripts/bench_web.py $(BENCH_WEB_ARGS)
