@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -87,23 +87,36 @@ def score_run_execute(*, run_id: int) -> str:
             document = run.revision.document
             snapshot = snapshot_from_document(document, catalog_values_from_db([document]))
             _test_delay()
-            scored, attribution = engine_attribution.simulate_with_attribution(
+            scored, attribute = engine_attribution.simulate_then_attribute(
                 snapshot, n_samples=run.n_samples, seed=run.seed
             )
-        _finish(
-            run,
-            started,
-            status=RunStatus.DONE,
-            result=scored.to_dict(),
-            attribution=attribution.to_dict(),
-        )
+        _finish(run, started, status=RunStatus.DONE, result=scored.to_dict())
     except engine.EngineValidationError as exc:
         _finish(run, started, status=RunStatus.FAILED, error=f"The draft cannot be scored: {exc}")
         return "failed: invalid draft"
     except (OperationalError, InterfaceError):
         jobs.hand_back(run)  # the task retries these
         raise
+    # The scores are stored and announced; what drives them (section 16) follows.
+    _store_attribution(run, attribute)
     return "done"
+
+
+def _store_attribution(
+    run: ScoreRun, attribute: Callable[[], engine_attribution.Attribution]
+) -> None:
+    """Compute the variance attribution of a finished run over its own samples and store
+    it, only on this attempt's row and only once. It comes after the scores so the
+    waiting panel does not wait for it; until it is stored (or if this fails, which is
+    only logged: the scores stand) ``attribution_for_run`` recomputes it from the run's
+    revision and seed, which gives the same answer."""
+    try:
+        stored = attribute().to_dict()
+        ScoreRun.objects.filter(
+            pk=run.pk, attempts=run.attempts, status=RunStatus.DONE, attribution__isnull=True
+        ).update(attribution=stored)
+    except Exception:  # a secondary product: never fail (or retry) a finished run for it
+        logger.exception("score run %s: could not store its variance attribution", run.pk)
 
 
 def score_run_fail(*, run_id: int, error: str) -> None:
@@ -126,7 +139,6 @@ def _finish(
     *,
     status: str,
     result: dict[str, Any] | None = None,
-    attribution: dict[str, Any] | None = None,
     error: str = "",
 ) -> None:
     """Record the end of a run (only its owner may), with the headline columns."""
@@ -141,7 +153,6 @@ def _finish(
             power_sharing=scores["power_sharing"]["value"],
             min_net_incentive=scores["min_net_incentive"]["value"],
             warning_count=len(result["warnings"]),
-            attribution=attribution,
         )
     jobs.finish(run, started, status=status, error=error, **fields)
     push.announce_on_commit(run.agreement_id)

@@ -8,12 +8,14 @@ about 1). The top eight inputs per score are named in words.
 
 ``simulate_with_attribution`` is the hook for stored runs: it runs exactly what
 ``simulate`` runs and reads the per-sample inputs and scores the Monte Carlo run kept
-(``core.MonteCarloSamples``), so no sample is drawn twice.
+(``core.MonteCarloSamples``), so no sample is drawn twice. ``simulate_then_attribute``
+returns the scores first and the attribution on demand, over the same samples.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -221,8 +223,24 @@ def simulate_with_attribution(
     params: ParameterSet = DEFAULT_PARAMETERS,
 ) -> tuple[ScoreResult, Attribution]:
     """``simulate`` plus the variance attribution over the same samples."""
+    result, attribute = simulate_then_attribute(
+        snapshot, n_samples=n_samples, seed=seed, params=params
+    )
+    return result, attribute()
+
+
+def simulate_then_attribute(
+    snapshot: Snapshot,
+    *,
+    n_samples: int | None = None,
+    seed: int,
+    params: ParameterSet = DEFAULT_PARAMETERS,
+) -> tuple[ScoreResult, Callable[[], Attribution]]:
+    """``simulate_with_attribution`` in two steps: the result now, and a function that
+    computes the attribution over the same samples when called (it keeps them until
+    then). A worker stores and announces the scores first and attributes after."""
     n = check_run(snapshot, n_samples, seed, params)
     model = compile_snapshot(snapshot, params)
     source = UniformSource(seed, n)
     result, _, mc = simulate_model(model, source)
-    return result, attribute_variance(model, mc.draws, mc, seed=seed)
+    return result, functools.partial(attribute_variance, model, mc.draws, mc, seed=seed)

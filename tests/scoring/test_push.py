@@ -8,8 +8,11 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
-from scoring import push
-from scoring.models import ScoreRun
+from scoring import push, queue
+from scoring.engine import attribution as engine_attribution
+from scoring.models import RunStatus, ScoreRun
+from scoring.sensitivity_services import attribution_for_run
+from scoring.services import score_run_execute
 from tests.factories import draft_document, make_draft
 from tests.services import redis_url_or_skip
 
@@ -128,3 +131,59 @@ def test_the_api_refuses_a_wait_that_is_not_a_number_of_seconds(
         response = api_client.get(f"/api/v1/score-runs/{run.pk}/?wait={bad}")
         assert response.status_code == 400, bad
         assert "wait" in response.json()["errors"]
+
+
+def _queued_run(team, analyst, monkeypatch) -> ScoreRun:
+    """A queued run of a new draft; nothing sends or scores it (the test does)."""
+    monkeypatch.setattr(queue, "score_run_send_on_commit", lambda run_id: None)
+    return ScoreRun.objects.get(agreement=make_draft(team=team, author=analyst, lines=3))
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in a worker: announced at once
+def test_the_scores_are_announced_before_the_attribution_is_computed(
+    team, analyst, catalog, monkeypatch
+):
+    """The waiting panel needs the scores, not what drives them (section 16): the worker
+    stores and announces the scores first, then computes and stores the attribution."""
+    run = _queued_run(team, analyst, monkeypatch)
+    at_announcement: list[dict[str, object]] = []
+
+    def record(agreement_id: int) -> None:
+        row = ScoreRun.objects.get(pk=run.pk)
+        at_announcement.append(
+            {"status": row.status, "scored": row.result is not None, "attribution": row.attribution}
+        )
+
+    monkeypatch.setattr(push, "announce", record)
+    assert score_run_execute(run_id=run.pk) == "done"
+    assert at_announcement == [{"status": RunStatus.DONE, "scored": True, "attribution": None}]
+    run.refresh_from_db()
+    assert run.attribution is not None
+    stored = attribution_for_run(run=run)
+    ScoreRun.objects.filter(pk=run.pk).update(attribution=None)
+    run.refresh_from_db()
+    recomputed = attribution_for_run(run=run)  # what a reader gets before it is stored
+    assert (stored.pop("stored"), recomputed.pop("stored")) == (True, False)
+    assert stored == recomputed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_attribution_leaves_the_run_scored_and_is_recomputed_when_asked(
+    team, analyst, catalog, monkeypatch, caplog
+):
+    run = _queued_run(team, analyst, monkeypatch)
+    real = engine_attribution.simulate_then_attribute
+
+    def broken_attribution(*args, **kwargs):
+        result, _ = real(*args, **kwargs)
+        return result, lambda: 1 / 0
+
+    monkeypatch.setattr(engine_attribution, "simulate_then_attribute", broken_attribution)
+    assert score_run_execute(run_id=run.pk) == "done"
+    run.refresh_from_db()
+    assert (run.status, run.attribution) == (RunStatus.DONE, None)
+    assert run.result["scores"]["credibility"]["value"] == run.credibility
+    assert "could not store its variance attribution" in caplog.text
+    monkeypatch.undo()
+    answer = attribution_for_run(run=run)
+    assert answer["stored"] is False and answer["scores"]

@@ -86,7 +86,7 @@ def test_a_delivery_takes_a_running_run_over_only_once_its_worker_stopped_beatin
 
 
 def test_a_transient_database_error_hands_the_run_back_for_the_retry(run, monkeypatch):
-    real = engine_attribution.simulate_with_attribution
+    real = engine_attribution.simulate_then_attribute
     failures = [OperationalError("server closed the connection unexpectedly")]
 
     def flaky(*args, **kwargs):
@@ -94,7 +94,7 @@ def test_a_transient_database_error_hands_the_run_back_for_the_retry(run, monkey
             raise failures.pop()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine_attribution, "simulate_with_attribution", flaky)
+    monkeypatch.setattr(engine_attribution, "simulate_then_attribute", flaky)
     with pytest.raises(OperationalError):
         score_run_execute(run_id=run.pk)
     run.refresh_from_db()

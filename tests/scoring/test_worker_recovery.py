@@ -5,6 +5,7 @@ quick; docs/operations.md gives the times the defaults give. Each test prints ho
 recovery took (``pytest -s``).
 """
 
+import contextlib
 import time
 
 import pytest
@@ -43,8 +44,12 @@ def _start(*processes):
     return processes
 
 
-def _scored_to_the_end(pool) -> int:
-    """How many deliveries ran the engine to a result (the worker logs' ``'done'`` lines)."""
+def _scored_to_the_end(pool, expected: int) -> int:
+    """How many deliveries ran the engine to a result (the worker logs' ``'done'`` lines),
+    once ``expected`` have logged theirs: a task logs its line after it stored the run's
+    variance attribution, a moment after the run is done."""
+    with contextlib.suppress(AssertionError):
+        wait_until(lambda: pool.logs().count(": 'done'") >= expected, timeout=15)
     return pool.logs().count(": 'done'")
 
 
@@ -79,7 +84,7 @@ def test_a_killed_workers_run_is_finished_once_by_another_worker(
     assert run.attempts == 2
     assert (run.revision_number, run.result["seed"]) == (1, run.seed)
     assert ScoreRun.objects.filter(agreement=draft).count() == 1
-    assert _scored_to_the_end(celery_workers) == 1
+    assert _scored_to_the_end(celery_workers, 1) == 1
 
 
 def test_a_lost_message_is_sent_again_by_the_sweep(
@@ -95,7 +100,7 @@ def test_a_lost_message_is_sent_again_by_the_sweep(
     print(f"\nlost message: run finished {time.monotonic() - requested:.1f} s after the request")
     run.refresh_from_db()
     assert (run.attempts, run.result["seed"]) == (1, run.seed)
-    assert _scored_to_the_end(celery_workers) == 1
+    assert _scored_to_the_end(celery_workers, 1) == 1
 
 
 def test_a_slow_run_whose_worker_beats_is_not_taken_over(
@@ -118,7 +123,7 @@ def test_a_slow_run_whose_worker_beats_is_not_taken_over(
     run.refresh_from_db()
     assert (run.status, run.attempts) == (RunStatus.DONE, 1)
     assert len(beats) >= 3  # about one a second over 5 s
-    assert _scored_to_the_end(celery_workers) == 1
+    assert _scored_to_the_end(celery_workers, 1) == 1
 
 
 def test_runs_requested_while_redis_is_down_finish_once_it_is_back(
@@ -141,4 +146,4 @@ def test_runs_requested_while_redis_is_down_finish_once_it_is_back(
     wait_until(lambda: _done(*runs), timeout=90, what="the runs to finish after the outage")
     print(f"\nRedis outage: runs finished {time.monotonic() - back:.1f} s after Redis returned")
     assert list(ScoreRun.objects.filter(pk__in=runs).values_list("attempts", flat=True)) == [1, 1]
-    assert _scored_to_the_end(private_redis_workers) == 2
+    assert _scored_to_the_end(private_redis_workers, 2) == 2

@@ -175,6 +175,32 @@ def test_labels_and_titles_are_escaped_everywhere() -> None:
         assert PAYLOAD in desc_of(root)
 
 
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(max_size=30), number=st.floats(allow_nan=False, allow_infinity=False))
+def test_elements_escape_exactly_as_format_html(text: str, number: float) -> None:
+    """``_el`` builds strings directly (for speed) but escapes as ``format_html`` would:
+    plain text and attribute values escaped once, safe fragments and lazy text as Django
+    treats them."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.translation import gettext_lazy
+
+    from workbench.charts.svg import _attr, _el
+
+    def reference(tag: str, attrs: dict[str, object], *children: object) -> str:
+        attr_html = format_html_join("", ' {}="{}"', ((k, _attr(v)) for k, v in attrs.items()))
+        if not children:
+            return format_html("<{}{} />", tag, attr_html)
+        inner = format_html_join("", "{}", ((c,) for c in children))
+        return format_html("<{}{}>{}</{}>", tag, attr_html, inner, tag)
+
+    safe = SafeString("<tspan>kept</tspan>")
+    attrs: dict[str, object] = {"x": number, "data-label": text, "class": safe, "n": 3}
+    for children in ((), (text,), (safe, text, gettext_lazy("Risk")), (PAYLOAD,)):
+        built = _el("text", attrs, *children)
+        assert built == reference("text", attrs, *children)
+        assert isinstance(built, SafeString)
+
+
 @settings(max_examples=60, deadline=None)
 @given(label=st.text(max_size=40))
 def test_arbitrary_labels_always_give_well_formed_svg(label: str) -> None:

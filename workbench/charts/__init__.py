@@ -7,7 +7,7 @@ that can be dropped straight into a template. The rules they share:
   and a ``<desc>`` that states the data in words for screen readers (wired up with
   ``aria-labelledby``/``aria-describedby``).
 * Every piece of text that comes from data is escaped: elements are only ever built by
-  ``_el``, which goes through ``format_html``.
+  ``_el``, which escapes as ``format_html`` does (``conditional_escape``).
 * Numbers are written with two decimals; output is deterministic (ids come from a hash of
   the chart's content, so two identical charts on one page share ids, harmlessly).
 * Shapes carry CSS classes for theming *and* inline ``fill``/``stroke`` presentation

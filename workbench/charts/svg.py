@@ -1,7 +1,10 @@
 """SVG primitives shared by the charts: escaping, elements, markers, axes, legends.
 
-Every element is built by ``el``-style helpers that go through ``format_html``, so text
-from data is always escaped (see the package docstring for the rules every chart keeps).
+Every element is built by ``_el``, which escapes attribute values and plain-``str``
+children exactly as ``format_html`` would (Django's ``conditional_escape``), so text from
+data is always escaped (see the package docstring for the rules every chart keeps). It
+builds the string directly: a score panel's analysis section has some 560 elements, and
+``format_html`` per element and attribute cost ~90 ms of the finished panel.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from html import escape as _html_escape
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -57,17 +60,25 @@ def _attr(value: object) -> str:
     return _n(value) if isinstance(value, float) else str(value)
 
 
+def _escape(value: object) -> str:
+    """``conditional_escape``: safe strings (anything with ``__html__``) as they are,
+    everything else HTML-escaped (``& < > " '``), as Django's ``escape`` does."""
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else _html_escape(str(value))
+
+
 def _join(parts: Iterable[str]) -> SafeString:
     """Concatenate fragments, escaping any that are not already safe."""
-    return format_html_join("", "{}", ((p,) for p in parts))
+    return SafeString("".join(map(_escape, parts)))
 
 
 def _el(tag: str, attrs: Mapping[str, object] | None = None, *children: str) -> SafeString:
     """One element; attribute values and plain-``str`` children are escaped."""
-    attr_html = format_html_join("", ' {}="{}"', ((k, _attr(v)) for k, v in (attrs or {}).items()))
+    attr_html = "".join(f' {_escape(k)}="{_escape(_attr(v))}"' for k, v in (attrs or {}).items())
+    name = _escape(tag)
     if not children:
-        return format_html("<{}{} />", tag, attr_html)
-    return format_html("<{}{}>{}</{}>", tag, attr_html, _join(children), tag)
+        return SafeString(f"<{name}{attr_html} />")
+    return SafeString(f"<{name}{attr_html}>{''.join(map(_escape, children))}</{name}>")
 
 
 def _clean(text: object) -> str:
