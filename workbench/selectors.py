@@ -119,32 +119,34 @@ _SCORE_FIELDS = (
     "finished_at",
 )
 
-# The drafts (a) with their team (t), last editor (u), latest finished score run (s: the
+# The drafts (a) with their team's slug, last editor, latest finished score run (s: the
 # run with_latest_runs picks), the status of their newest run, and for a detail their
-# template, fork source (f) and latest revision's document (r). Hand-written: compiling
-# the equivalent queryset cost more CPU than the rest of the request (docs/performance.md,
-# "API reads"). Plain SQL that PostgreSQL and SQLite both run; the tables and columns are
-# the models' (a renamed one fails every API test).
+# template, fork source and latest revision's document. Hand-written: compiling the
+# equivalent queryset cost more CPU than the rest of the request (docs/performance.md,
+# "API reads"). One join, the rest scalar subqueries: PostgreSQL plans each of those on
+# its own, where a join of six tables cost it four times as long to plan as to run.
+# Plain SQL that PostgreSQL and SQLite both run; the tables and columns are the models'
+# (a renamed one fails every API test).
 _DRAFT_SQL = """
 SELECT a.id, a.title, a.purpose, a.status, a.version, a.created_at, a.updated_at,
-    t.slug, u.username,
+    (SELECT t.slug FROM accounts_team t WHERE t.id = a.team_id),
+    (SELECT u.username FROM auth_user u WHERE u.id = a.updated_by_id),
     s.id, s.revision_number, s.stale, s.label, s.credibility, s.risk_overall,
     s.power_sharing, s.min_net_incentive, s.warning_count, s.finished_at,
     (SELECT n.status FROM scoring_scorerun n WHERE n.agreement_id = a.id
      ORDER BY n.id DESC LIMIT 1){detail_columns}
 FROM agreements_agreement a
-INNER JOIN accounts_team t ON t.id = a.team_id
-LEFT OUTER JOIN auth_user u ON u.id = a.updated_by_id
 LEFT OUTER JOIN scoring_scorerun s ON s.id = (
     SELECT d.id FROM scoring_scorerun d WHERE d.agreement_id = a.id AND d.status = 'done'
-    ORDER BY d.revision_number DESC, d.finished_at DESC LIMIT 1){detail_joins}
+    ORDER BY d.revision_number DESC, d.finished_at DESC LIMIT 1)
 WHERE {where}
 """
-_DETAIL_COLUMNS = ", a.template_slug, f.agreement_id, f.number, {document}"
-_DETAIL_JOINS = """
-LEFT OUTER JOIN agreements_revision f ON f.id = a.forked_from_id{document_join}"""
-_DOCUMENT_JOIN = """
-LEFT OUTER JOIN agreements_revision r ON r.agreement_id = a.id AND r.number = a.version"""
+_DETAIL_COLUMNS = """, a.template_slug,
+    (SELECT f.agreement_id FROM agreements_revision f WHERE f.id = a.forked_from_id),
+    (SELECT f.number FROM agreements_revision f WHERE f.id = a.forked_from_id),
+    {document}"""
+_DOCUMENT = """(SELECT r.document FROM agreements_revision r
+     WHERE r.agreement_id = a.id AND r.number = a.version)"""
 _IN_MY_TEAMS = "a.team_id IN (SELECT m.team_id FROM accounts_membership m WHERE m.user_id = %s)"
 
 
@@ -167,13 +169,8 @@ def _draft_fields(detail: bool) -> list[Field[Any, Any]]:
 
 def _draft_sql(*, where: str, detail: bool, document: bool = False) -> str:
     """:data:`_DRAFT_SQL` filtered by ``where`` (fixed text with ``%s`` placeholders)."""
-    columns = _DETAIL_COLUMNS.format(document="r.document" if document else "NULL")
-    joins = _DETAIL_JOINS.format(document_join=_DOCUMENT_JOIN if document else "")
-    return _DRAFT_SQL.format(
-        detail_columns=columns if detail else "",
-        detail_joins=joins if detail else "",
-        where=where,
-    )
+    columns = _DETAIL_COLUMNS.format(document=_DOCUMENT if document else "NULL")
+    return _DRAFT_SQL.format(detail_columns=columns if detail else "", where=where)
 
 
 def _draft_row(values: list[Any], detail: bool) -> DraftRow:
