@@ -5,7 +5,7 @@ settings load)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -21,6 +21,7 @@ from rest_framework import exceptions, pagination, permissions, serializers, sta
 from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse as drf_reverse
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -232,13 +233,43 @@ class AnalysisThrottle(throttling.ScopedRateThrottle):
         return rates.get(self.scope) if self.scope else None
 
 
+URL_SLOTS = ("windfall-slot", "987654321987")
+"""Placeholders a slug and an integer converter accept, unlike anything else in a URL."""
+
+
+def url_template(view_name: str, kwarg: str, request: Any) -> tuple[str, str] | None:
+    """The absolute URL of ``view_name`` split where its ``kwarg`` goes (``None`` when no
+    placeholder fits the pattern): one ``reverse()`` for the URLs of many rows."""
+    for slot in URL_SLOTS:
+        try:
+            url = drf_reverse(view_name, kwargs={kwarg: slot}, request=request)
+        except NoReverseMatch:
+            continue
+        if url.count(slot) == 1:
+            prefix, suffix = url.split(slot)
+            return prefix, suffix
+    return None
+
+
+def filled(template: tuple[str, str], value: Any) -> str:
+    """The URL of :func:`url_template` for the row whose ``kwarg`` is ``value``."""
+    return f"{template[0]}{quote(str(value), safe='')}{template[1]}"
+
+
+def row_urls(view_name: str, request: Any, kwarg: str = "pk") -> Callable[[Any], str]:
+    """A function giving the absolute URL of ``view_name`` for a row's ``kwarg`` value,
+    the same URLs as ``reverse()`` (and ``HyperlinkedIdentityField``) at one ``reverse()``
+    for all rows."""
+    template = url_template(view_name, kwarg, request)
+    if template is None:
+        return lambda value: drf_reverse(view_name, kwargs={kwarg: value}, request=request)
+    return lambda value: filled(template, value)
+
+
 class TemplatedIdentityField(serializers.HyperlinkedIdentityField):
     """A row's URL, reversed once per serializer (with a placeholder) and filled in per
     row: ``reverse()`` resolves the whole URL pattern list, which a 200-row page would
     otherwise do 200 times. Same URLs as ``HyperlinkedIdentityField``."""
-
-    SLOTS = ("windfall-slot", "987654321987")
-    """Placeholders a slug and an integer converter accept, unlike anything else in a URL."""
 
     def get_url(self, obj: Any, view_name: str, request: Any, format: Any) -> Any:
         value = getattr(obj, self.lookup_field, None)
@@ -247,23 +278,11 @@ class TemplatedIdentityField(serializers.HyperlinkedIdentityField):
         templates = cast(dict[str, Any], self.context).setdefault("_url_templates", {})
         key = (view_name, self.lookup_url_kwarg, request.get_host() if request else "")
         if key not in templates:
-            templates[key] = self._template(view_name, request)
+            templates[key] = url_template(view_name, self.lookup_url_kwarg, request)
         template = templates[key]
         if template is None:
             return super().get_url(obj, view_name, request, format)
-        prefix, suffix = template
-        return f"{prefix}{quote(str(value), safe='')}{suffix}"
-
-    def _template(self, view_name: str, request: Any) -> tuple[str, str] | None:
-        for slot in self.SLOTS:
-            try:
-                url = self.reverse(view_name, kwargs={self.lookup_url_kwarg: slot}, request=request)
-            except NoReverseMatch:
-                continue
-            if url.count(slot) == 1:
-                prefix, suffix = url.split(slot)
-                return prefix, suffix
-        return None
+        return filled(template, value)
 
 
 # --- Strict JSON input -----------------------------------------------------------------

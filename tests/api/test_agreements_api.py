@@ -289,8 +289,8 @@ def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
         small = make_draft(team=team, author=analyst, lines=1)
         large = make_draft(team=team, author=analyst, lines=40, title="Large")
     for agreement in (small, large):
-        # The draft with its latest runs and document (one query), its score's summary.
-        with django_assert_max_num_queries(2):
+        # The draft with its team, latest score, newest run and document: one query.
+        with django_assert_max_num_queries(1):
             body = api_client.get(f"/api/v1/agreements/{agreement.pk}/").json()
         assert body["latest_score"]["revision"] == 1
         with django_assert_max_num_queries(2):
@@ -298,8 +298,8 @@ def test_detail_and_list_query_counts_stay_constant_as_lines_grow(
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(5):
             make_draft(team=team, author=analyst, lines=20)
-    # The user's team ids, the page's ids, those rows with their latest runs, their scores.
-    with django_assert_max_num_queries(4):
+    # The user's team ids, the page's ids, those rows with their latest scores and runs.
+    with django_assert_max_num_queries(3):
         body = api_client.get("/api/v1/agreements/").json()
     assert all(a["latest_score"]["current"] for a in body["results"])
 
@@ -399,24 +399,89 @@ def test_detail_read_answers_304_while_nothing_it_shows_changed(
     assert outsider_api.get(url, HTTP_IF_NONE_MATCH="*").status_code == 404
 
 
-def test_list_rows_share_one_score_serializer_and_one_url_template(
-    api_client, team, analyst, django_capture_on_commit_callbacks, monkeypatch
-):
+def _serialized(agreements, *, detail):
+    """What the drafts serializers give for ``agreements`` (the schema's reference)."""
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from agreements.selectors import revision_latest
+    from scoring.selectors import score_runs_by_id
     from workbench.api import serializers as api_serializers
+    from workbench.selectors import with_latest_runs
+
+    request = Request(APIRequestFactory().get("/api/v1/agreements/"))
+    rows = with_latest_runs(
+        Agreement.objects.filter(pk__in=[a.pk for a in agreements]).select_related(
+            "team", "updated_by", "forked_from"
+        )
+    ).order_by("-updated_at", "-pk")
+    context = {"request": request, "scores": score_runs_by_id(r.latest_score_id for r in rows)}
+    if not detail:
+        data = api_serializers.AgreementListSerializer(rows, many=True, context=context).data
+        return JSONRenderer().render(data)
+    bodies = {}
+    for row in rows:
+        context["document"] = revision_latest(agreement=row).document
+        data = api_serializers.AgreementDetailSerializer(row, context=context).data
+        bodies[row.pk] = JSONRenderer().render(data)
+    return bodies
+
+
+def test_list_and_detail_bodies_are_the_serializers_bodies(
+    api_client, team, analyst, catalog, django_capture_on_commit_callbacks
+):
+    """The list and the detail build their bodies from one hand-written query; byte for
+    byte they are what the serializers the schema documents give: scored, re-edited
+    (an older score, a newer queued run), stale, never scored, forked, from a template,
+    edited by a user since deleted, with a non-ASCII title."""
+    from agreements import services
+    from agreements.models import ReferenceTemplate
 
     with django_capture_on_commit_callbacks(execute=True):
-        drafts = [make_draft(team=team, author=analyst, title=f"D{n}") for n in range(4)]
-    built = []
-    original = api_serializers.LatestScoreSerializer.__init__
+        scored = make_draft(team=team, author=analyst, lines=3, title="Scored «déjà» 北京")
+        edited = make_draft(team=team, author=analyst, lines=2, title="Edited")
+        stale = make_draft(team=team, author=analyst, title="Stale")
+        forked = services.agreement_fork(agreement=scored, author=analyst, title="Forked")
+        services.templates_load()
+        template = ReferenceTemplate.objects.order_by("position").first()
+        started = services.agreement_start_from_template(
+            template=template, team=team, author=analyst
+        )
+    services.agreement_update(
+        agreement_id=edited.pk,
+        expected_version=1,
+        author=analyst,
+        changes={"title": "Edited again"},
+        message="",
+    )  # its run is queued, not executed: the latest score is revision 1's
+    ScoreRun.objects.filter(agreement=stale).update(stale=True)
+    unscored = make_draft(team=team, author=analyst, title="Unscored")
+    ScoreRun.objects.filter(agreement=unscored).delete()
+    gone = UserFactory(username="gone")
+    Agreement.objects.filter(pk=unscored.pk).update(updated_by=gone)
+    gone.delete()
+    drafts = [scored, edited, stale, forked, started, unscored]
 
-    def counting(self, *args, **kwargs):
-        built.append(1)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(api_serializers.LatestScoreSerializer, "__init__", counting)
-    body = api_client.get("/api/v1/agreements/").json()
-    assert len(built) == 1
-    assert [row["url"] for row in body["results"]] == [
-        f"http://testserver/api/v1/agreements/{d.pk}/" for d in reversed(drafts)
+    listed = api_client.get("/api/v1/agreements/")
+    assert listed.content == b'{"next":null,"results":' + _serialized(drafts, detail=False) + b"}"
+    body = listed.json()["results"]
+    assert [row["title"] for row in body] == [
+        "Unscored",
+        "Edited again",
+        template.title,
+        "Forked",
+        "Stale",
+        "Scored «déjà» 北京",
     ]
-    assert all(row["latest_score"]["current"] for row in body["results"])
+    assert body[0]["updated_by"] is None and body[0]["latest_run_status"] is None
+    assert body[1]["latest_score"]["current"] is False and body[1]["latest_run_status"] == "queued"
+    assert body[4]["latest_score"]["stale"] is True
+    assert [row["url"] for row in body] == [
+        f"http://testserver/api/v1/agreements/{row['id']}/" for row in body
+    ]
+    for pk, expected in _serialized(drafts, detail=True).items():
+        assert api_client.get(f"/api/v1/agreements/{pk}/").content == expected
+    detail = api_client.get(f"/api/v1/agreements/{forked.pk}/").json()
+    assert detail["forked_from"] == {"agreement": scored.pk, "revision": 1}
+    assert api_client.get(f"/api/v1/agreements/{started.pk}/").json()["template_slug"]

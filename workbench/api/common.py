@@ -11,17 +11,17 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import JSONField, OuterRef, Subquery
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse as drf_reverse
 
 from accounts.models import Role, Team
 from accounts.selectors import WRITE_ROLES, scope_to_teams
 from agreements import selectors, services
-from agreements.models import Agreement, Revision
+from agreements.models import Agreement
 from core.concurrency import (
     StaleVersionError,
     etag_parameter,
@@ -32,11 +32,9 @@ from core.concurrency import (
     etag as etag_for,
 )
 from core.http import whole_number
-from scoring.models import RunStatus, ScoreRun
-from scoring.selectors import score_runs_by_id
 from workbench.api import serializers as s
 from workbench.api.parts import MAX_INT
-from workbench.selectors import with_latest_runs
+from workbench.selectors import DraftRow, draft_detail_row
 
 IF_MATCH = if_match_parameter("the draft", extra="; it overrides `version`")
 IF_NONE_MATCH = OpenApiParameter(
@@ -145,65 +143,42 @@ class AgreementAccess:
         return agreement
 
 
-def detail_row(pk: int, *, user: Any = None, document: bool = False) -> Agreement:
-    """The draft with its latest runs (one query); ``user``: only among the user's
-    drafts (404 otherwise). With ``document``, the same query also reads the latest
-    revision's document (``latest_document``), saving :func:`detail_response` a query."""
-    queryset = Agreement.objects.filter(pk=pk)
-    if user is not None:
-        queryset = scope_to_teams(queryset, user=user)
-    latest_done = ScoreRun.objects.filter(agreement=OuterRef("pk"), status=RunStatus.DONE)
-    latest_done = latest_done.order_by("-revision_number", "-finished_at")
-    queryset = with_latest_runs(
-        queryset.select_related("team", "updated_by", "forked_from__agreement")
-    ).annotate(latest_score_stale=Subquery(latest_done.values("stale")[:1]))
-    if document:
-        latest = Revision.objects.filter(agreement=OuterRef("pk"), number=OuterRef("version"))
-        queryset = queryset.annotate(
-            latest_document=Subquery(latest.values("document")[:1], output_field=JSONField())
-        )
-    row = queryset.first()
+def detail_row(pk: int, *, user: Any = None, document: bool = False) -> DraftRow:
+    """The draft as the detail shows it, in one query (``workbench.selectors``);
+    ``user``: only among the user's drafts (404 otherwise). With ``document``, the same
+    query also reads the latest revision's document."""
+    row = draft_detail_row(pk=pk, user=user, document=document)
     if row is None:
         raise Http404
     return row
 
 
-def detail_etag(listed: Agreement) -> str:
+def detail_etag(row: DraftRow) -> str:
     """The ETag of a draft's detail: its version, and (once it has score runs) its latest
     score and newest run's state, which change without a new version."""
-    status = getattr(listed, "latest_run_status", None)
+    status = row.latest_run_status
     if status is None:
-        return etag_for(listed.version)
-    score = getattr(listed, "latest_score_id", None) or 0
-    stale = "x" if getattr(listed, "latest_score_stale", False) else ""
-    return etag_for(listed.version, f"{score}{status[0]}{stale}")
+        return etag_for(row.version)
+    score = row.latest_score
+    stale = "x" if score is not None and score.stale else ""
+    return etag_for(row.version, f"{score.run if score else 0}{status[0]}{stale}")
 
 
-def detail_response(
-    agreement: Agreement,
-    request: Request,
-    *,
-    status_code: int = 200,
-    listed: Agreement | None = None,
-    tag: str | None = None,
-) -> Response:
+def detail_response(agreement: Agreement, request: Request, *, status_code: int = 200) -> Response:
     """The draft as it is now (after a write too), with its document and latest score:
-    two queries (the caller already found ``agreement`` among the user's), one fewer
-    when the caller read ``listed`` with its document (:func:`detail_row`)."""
-    if listed is None:
-        listed = detail_row(agreement.pk, document=True)
-    document = getattr(listed, "latest_document", None)
-    if document is None:
-        document = selectors.revision_latest(agreement=listed).document
-    context = {
-        "request": request,
-        "document": document,
-        "scores": score_runs_by_id([getattr(listed, "latest_score_id", None)]),
-    }
-    response = Response(
-        s.AgreementDetailSerializer(listed, context=context).data, status=status_code
-    )
-    response["ETag"] = tag or etag_for(listed.version)
+    one query (the caller already found ``agreement`` among the user's)."""
+    return row_response(detail_row(agreement.pk, document=True), request, status_code=status_code)
+
+
+def row_response(
+    row: DraftRow, request: Request, *, status_code: int = 200, tag: str | None = None
+) -> Response:
+    """The detail of a draft read with its document (:func:`detail_row`)."""
+    if row.document is None:  # a draft always has its latest revision; gone meanwhile
+        raise Http404("No such revision.")
+    url = drf_reverse("api:agreement-detail", kwargs={"pk": row.pk}, request=request)
+    response = Response(s.agreement_detail_data(row, url, row.document), status=status_code)
+    response["ETag"] = tag or etag_for(row.version)
     return response
 
 

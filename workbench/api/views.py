@@ -24,16 +24,23 @@ from agreements import selectors, services
 from agreements.diff import document_diff
 from agreements.document import DocumentError, scoreable_problem, validate_document
 from agreements.models import Agreement, Revision
-from core.api import BAD_REQUEST, VERSIONED_WRITE, KeysetPagination, error_response, validated
+from core.api import (
+    BAD_REQUEST,
+    VERSIONED_WRITE,
+    KeysetPagination,
+    error_response,
+    row_urls,
+    validated,
+)
 from core.concurrency import etag as etag_for
 from core.concurrency import not_modified
 from core.http import whole_number
+from core.pagination import page_keys
 from scoring.api.filters import ScoreRunFilterSet
 from scoring.api.schemas import NegotiationSerializer, SuggestionResultSerializer
 from scoring.api.serializers import ScoreRunSerializer
 from scoring.assistant import suggestion_apply, suggestions_for_revision
 from scoring.models import ScoreRun
-from scoring.selectors import score_runs_by_id
 from scoring.services import (
     DEFAULT_TRANSFER_ITEM,
     negotiation_for_revision,
@@ -51,13 +58,14 @@ from workbench.api.common import (
     detail_row,
     etag,
     expected_version,
+    row_response,
     run_write,
     versioned_input,
     writable_team,
 )
 from workbench.api.filters import RevisionFilterSet
 from workbench.filters import AgreementFilterSet
-from workbench.selectors import draft_page
+from workbench.selectors import draft_list_rows
 
 DRAFT_TAGS = ["agreements"]
 
@@ -81,14 +89,13 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
         paginator = cast(KeysetPagination, self.paginator)
         cursor, size = paginator.read(request)
         queryset = self.filter_queryset(self.get_queryset())
-        page = draft_page(queryset=queryset, team_ids=self.team_ids, cursor=cursor, size=size)
-        paginator.next_cursor = page.next
-        context = {
-            **self.get_serializer_context(),
-            "scores": score_runs_by_id([getattr(a, "latest_score_id", None) for a in page.drafts]),
-        }
-        serializer = s.AgreementListSerializer(page.drafts, many=True, context=context)
-        return paginator.get_paginated_response(serializer.data)
+        keys, paginator.next_cursor = page_keys(
+            queryset, cursor, size, split=("team_id", self.team_ids)
+        )
+        rows = draft_list_rows(ids=[key["pk"] for key in keys], team_ids=self.team_ids)
+        url = row_urls("api:agreement-detail", request)
+        data = [s.agreement_list_data(row, url(row.pk)) for row in rows]
+        return paginator.get_paginated_response(data)
 
     @extend_schema(
         responses={200: s.AgreementDetailSerializer, 304: NOT_MODIFIED},
@@ -102,11 +109,14 @@ class AgreementViewSet(AgreementAccess, mixins.ListModelMixin, viewsets.GenericV
             raise Http404
         # A conditional read may end in a 304: read the document only when it will be sent.
         conditional = "If-None-Match" in request.headers
-        listed = detail_row(number, user=request.user, document=not conditional)
-        tag = detail_etag(listed)
+        row = detail_row(number, user=request.user, document=not conditional)
+        tag = detail_etag(row)
         if not_modified(request.headers, tag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-        return detail_response(listed, request, listed=listed, tag=tag)
+        if conditional:  # the copy is out of date: now read the document
+            row = detail_row(number, user=request.user, document=True)
+            tag = detail_etag(row)
+        return row_response(row, request, tag=tag)
 
     @extend_schema(
         request=s.AgreementCreateSerializer,
