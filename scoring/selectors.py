@@ -55,9 +55,11 @@ def score_run_get_for_user(*, user: Any, pk: int) -> ScoreRun:
 
 
 def score_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
-    """The newest finished score of the draft (highest revision), if any."""
+    """The newest finished score of the draft (highest revision), if any; its variance
+    attribution is not loaded (``sensitivity_services.attribution_for_run`` reads it)."""
     return (
         ScoreRun.objects.filter(agreement=agreement, status=RunStatus.DONE)
+        .defer("attribution")
         .order_by("-revision_number", "-finished_at")
         .first()
     )

@@ -7,6 +7,7 @@ import http.server
 import importlib
 import math
 import pkgutil
+import re
 import subprocess
 import sys
 import threading
@@ -230,6 +231,44 @@ def test_report_says_why_workers_were_skipped():
     )
     assert text.splitlines()[-1] == "skipped: the database is SQLite"
     assert "| workers " not in text
+
+
+def test_the_fresh_score_case_reports_its_stages():
+    """Edit -> fresh score: the scores, the analysis section after them, and where the
+    time of a push edit went, from the instants of each edit (seconds on one clock)."""
+    import dataclasses
+
+    from scripts.bench.fresh import FreshResult, received_times
+
+    log = (
+        "2026-12-03 06:52:42,321 INFO celery.worker.strategy: Task scoring.sweep[a] received\n"
+        "2026-12-03 06:52:47,003 INFO celery.worker.strategy: Task scoring.score_run[b] received\n"
+    )
+    (arrival,) = received_times(log)
+    assert arrival == datetime(2026, 12, 3, 6, 52, 47, 3000).timestamp()
+    edit = {"sent": 0.0, "answered": 0.030, "received": 0.020, "claimed": 0.025}
+    edit |= {"written": 0.100, "panel": 0.140, "analysis": 0.170}
+    fresh = FreshResult(
+        push=[140.0, 150.0], poll=[160.0], push_analysis=[170.0, 180.0], instants=[edit]
+    )
+    stages = {label: round(p50) for label, p50, _ in fresh.stages()}
+    assert stages == {
+        "PATCH answered": 30,
+        "PATCH sent -> task received by the worker": 20,
+        "task received -> run claimed": 5,
+        "run claimed -> result written (the engine)": 75,
+        "result written -> panel received": 40,
+        "panel received -> analysis section received": 30,
+    }
+    text = render_report(
+        parse_args(["--quick"]),
+        dataclasses.replace(_results(skipped=None), fresh=fresh),
+        samples=2000,
+        command="x",
+    )
+    assert "push, analysis section too  p50" in text
+    assert re.search(r"\| run claimed -> result written \(the engine\) +\| 75\.0 ", text)
+    assert "Target p95 <= 200 ms with push: met." in text
 
 
 def test_processes_are_started_with_the_test_suites_code(tmp_path: Path):

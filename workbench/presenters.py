@@ -225,9 +225,10 @@ def revision_score_changes(agreement: Any) -> dict[int, list[dict[str, Any]]]:
 
 
 def score_panel_context(
-    agreement: Any, *, user: Any = None, analysis: bool = True
+    agreement: Any, *, user: Any = None, analysis: bool = True, can_edit: bool | None = None
 ) -> dict[str, Any]:
-    """What the score panel shows for the draft as it is now (three or four queries)."""
+    """What the score panel shows for the draft as it is now (three or four queries, one
+    fewer when the caller already knows ``can_edit``, e.g. a panel that reads again)."""
     latest_run = score_run_latest_for_agreement(agreement=agreement)
     score = score_summary_latest_for_agreement(agreement=agreement)
     pending = latest_run is not None and latest_run.is_pending
@@ -248,7 +249,10 @@ def score_panel_context(
         "waited": f"{waited // 60} min {waited % 60} s" if waited >= 60 else f"{waited} s",
         "unscoreable": None,
         "poll_delay": "20ms",  # the score view sets its own (long poll or not)
-        "can_edit": user is not None and can_edit_team(user=user, team_id=agreement.team_id),
+        "analysis_lazy": False,  # the score view's finished panel loads the analysis
+        "can_edit": can_edit
+        if can_edit is not None
+        else user is not None and can_edit_team(user=user, team_id=agreement.team_id),
     }
     if latest_run is None or (not pending and latest_run.revision_number != agreement.version):
         # No run for the current revision: say why, e.g. the provider was removed.
@@ -263,6 +267,17 @@ def score_panel_context(
         context["rescored_on"] = (
             score.finished_at if score.reason == RunReason.CATALOG_CHANGED else None
         )
+    return context
+
+
+def score_analysis_context(agreement: Any) -> dict[str, Any]:
+    """What the analysis section shows: the charts and tables of the draft's newest
+    finished score (one query, plus one for a phased draft's phase names when its charts
+    are not cached)."""
+    score = score_latest_for_agreement(agreement=agreement)
+    context: dict[str, Any] = {"agreement": agreement, "score": score}
+    if score is not None and score.result:
+        context.update(_result_context(score, analysis=True))
     return context
 
 

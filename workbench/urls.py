@@ -53,6 +53,7 @@ urlpatterns = [
     path("drafts/<int:pk>/treaty.pdf", documents.treaty_pdf, name="treaty-pdf"),
     path("drafts/<int:pk>/treaty.docx", documents.treaty_docx, name="treaty-docx"),
     path("drafts/<int:pk>/score/", scores.score_panel, name="score-panel"),
+    path("drafts/<int:pk>/score/analysis/", scores.score_analysis, name="score-analysis"),
     path("drafts/<int:pk>/negotiation/", negotiation.negotiation, name="negotiation"),
     path("drafts/<int:pk>/assistant/", assistant.assistant, name="assistant"),
     path(

@@ -222,7 +222,7 @@ def run(
         ScoreRun.objects.filter(status=RunStatus.QUEUED).update(status=RunStatus.SUPERSEDED)
         celery_app.conf.task_default_queue = worker_queue
         say("starting celery worker 1")
-        start_worker(env, options.redis_url, worker_queue, directory, 1, cleanup)
+        first = start_worker(env, options.redis_url, worker_queue, directory, 1, cleanup)
         started = 1
         # Edit -> fresh score: a gunicorn whose edits go to the worker's queue.
         fresh_env = {**env, "CELERY_QUEUE": worker_queue}
@@ -236,6 +236,7 @@ def run(
             fixture.token,
             fixture.small_id,
             options.fresh,
+            worker_log=first.log_path,
         )
         server.stop(timeout=30)
         drafts = fixture.agreement_ids

@@ -30,6 +30,9 @@ def test_the_panel_shows_each_change_and_fits_the_window(
     line.locator("#line-l10-magnitude").fill("0.9")
     line.get_by_role("button", name="Save").click()
     expect_current_score(page, 2)
+    # The analysis section below follows the new scores (the finished panel loads it).
+    expect(page.locator("#analysis-heading")).to_contain_text("of revision 2")
+    expect(page.locator("#score-analysis figure svg").first).to_be_visible()
 
     panel = page.locator("#score-panel")
     expect(panel.locator("#score-deltas")).to_have_text("Changes are from revision 1.")

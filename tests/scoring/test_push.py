@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -187,3 +188,63 @@ def test_a_failed_attribution_leaves_the_run_scored_and_is_recomputed_when_asked
     monkeypatch.undo()
     answer = attribution_for_run(run=run)
     assert answer["stored"] is False and answer["scores"]
+
+
+def test_a_woken_panel_reads_the_run_again_but_not_the_users_role(
+    client, team, analyst, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The panel reads once, waits, and reads the run again when woken: what it knew
+    before waiting (the draft, whether the user may edit it) it does not ask again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agreements import services as agreement_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_draft(team=team, author=analyst, lines=2)
+    agreement_services.part_update(
+        agreement_id=draft.pk,
+        expected_version=1,
+        author=analyst,
+        section="lines",
+        key="l1",
+        changes={"magnitude": 0.3},
+    )  # revision 2: its run is queued, never sent
+    pending = ScoreRun.objects.get(agreement=draft, revision_number=2)
+
+    class RunEndsWhileWaiting:
+        live = True
+
+        def __init__(self) -> None:
+            self.woken = False
+            self.worker_queries = (0, 0)  # the run's own queries, in the captured list
+
+        def wait(self, timeout: float) -> bool:
+            if self.woken:
+                return False
+            self.woken = True
+            began = len(connection.queries_log)
+            score_run_execute(run_id=pending.pk)  # a worker finishes it meanwhile
+            self.worker_queries = (began, len(connection.queries_log))
+            return True
+
+    listener = RunEndsWhileWaiting()
+
+    @contextlib.contextmanager
+    def listen(agreement_id, *, enabled=True):
+        yield listener
+
+    monkeypatch.setattr(push, "listen", listen)
+    client.force_login(analyst)
+    with CaptureQueriesContext(connection) as queries:
+        panel = client.get(f"/drafts/{draft.pk}/score/?wait=5", **HTMX)
+    assert listener.woken
+    assert panel.status_code == 286
+    assert "Scores of revision <strong>2</strong>, the current one." in panel.content.decode()
+    began, ended = (n - queries.initial_queries for n in listener.worker_queries)
+    captured = queries.captured_queries
+    sql = [q["sql"] for q in captured[:began] + captured[ended:]]
+    assert sum('FROM "scoring_scorerun"' in s for s in sql) >= 4  # read before and after
+    role = 'SELECT "accounts_membership"."role"'  # can_edit_team's question
+    assert sum(s.startswith(role) for s in sql) == 1
+    assert sum('FROM "agreements_agreement"' in s for s in sql) == 1

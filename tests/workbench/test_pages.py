@@ -287,9 +287,50 @@ def test_score_panel_polls_while_pending_and_stops_when_done(analyst_client, dra
     score_run_execute(run_id=ScoreRun.objects.get(revision_number=2).pk)
     done = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX)
     assert done.status_code == 286  # htmx stops polling
-    assert "hx-trigger" not in done.content.decode()
-    assert '<section id="score-analysis"' in done.content.decode()  # refreshed out of band
-    assert "Scores of revision <strong>2</strong>, the current one." in done.content.decode()
+    html = done.content.decode()
+    panel = re.search(r'<section id="score-panel"[^>]*>', html)
+    assert panel and "hx-trigger" not in panel.group(0)
+    assert "Scores of revision <strong>2</strong>, the current one." in html
+    # The new scores come at once; the analysis section follows in a request of its own.
+    assert 'id="score-analysis"' not in html
+    loader = re.search(r'<div hidden\s+id="score-analysis-loader"[^>]*>', html)
+    assert loader, "the finished panel loads the analysis section"
+    assert 'hx-trigger="load"' in loader.group(0)
+    assert 'hx-target="#score-analysis"' in loader.group(0)
+    url = re.search(r'hx-get="([^"]+)"', loader.group(0)).group(1)
+    analysis = analyst_client.get(url, **HTMX).content.decode()
+    assert analysis.lstrip().startswith('<section id="score-analysis"')
+    assert "hx-swap-oob" not in analysis  # it is the request's target, not out of band
+    assert "of revision 2" in analysis and "Risks with 90% intervals" in analysis
+
+
+def test_the_analysis_section_shows_what_the_builder_shows_below_the_panel(
+    analyst_client, draft, django_assert_max_num_queries
+):
+    page = analyst_client.get(f"/drafts/{draft.pk}/").content.decode()
+    inline = re.search(r'<section id="score-analysis".*?</section>', page, re.S).group(0)
+    with django_assert_max_num_queries(5):  # session, user, draft, score, phase names
+        loaded = analyst_client.get(f"/drafts/{draft.pk}/score/analysis/", **HTMX)
+    assert loaded.status_code == 200
+    assert loaded.content.decode().strip() == inline.strip()
+
+
+def test_the_analysis_section_of_a_draft_never_scored_says_so(analyst_client, team, analyst):
+    unscored = make_draft(team=team, author=analyst)  # its run is queued, never run
+    html = analyst_client.get(f"/drafts/{unscored.pk}/score/analysis/", **HTMX).content.decode()
+    assert "No scores yet." in html
+
+
+def test_the_finished_panel_reads_few_queries(analyst_client, draft, django_assert_max_num_queries):
+    # session, user, draft, latest run, latest score, role, previous scores
+    with django_assert_max_num_queries(7):
+        done = analyst_client.get(f"/drafts/{draft.pk}/score/", **HTMX)
+    assert done.status_code == 286
+
+
+def test_another_teams_analysis_section_is_404(client, outsider, draft):
+    client.force_login(outsider)
+    assert client.get(f"/drafts/{draft.pk}/score/analysis/").status_code == 404
 
 
 def test_history_diff_and_restore(analyst_client, draft, analyst):

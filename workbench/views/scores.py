@@ -1,4 +1,5 @@
-"""The score panel (it waits for a pending run to end, see ``scoring.push``) and "score again"."""
+"""The score panel (it waits for a pending run to end, see ``scoring.push``), the analysis
+section it loads once a run ended, and "score again"."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from agreements import selectors as agreement_selectors
 from core.http import HtmxHttpRequest
 from scoring import push
 from scoring.services import score_run_request_latest
-from workbench.presenters import analysis_charts, score_panel_context
+from workbench.presenters import score_analysis_context, score_panel_context
 
 
 @require_GET
@@ -23,26 +24,36 @@ def score_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The score panel; while a run is pending it polls itself, then stops."""
     agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
     wait = push.wait_seconds(request.GET.get("wait"))
+    # Read once: the panel reads the run again each time one ends, the role stays.
+    can_edit = can_edit_team(user=request.user, team_id=agreement.team_id)
     context, live = push.wait_for(
         agreement.pk,
-        lambda: score_panel_context(agreement, user=request.user, analysis=False),
+        lambda: score_panel_context(agreement, analysis=False, can_edit=can_edit),
         lambda ctx: bool(ctx["pending"]),
         wait,
     )
     # With a live subscription the next request waits again at once (long poll);
     # without one the panel asks again every second.
     context["poll_delay"] = "20ms" if live else "1s"
-    # While a run is pending each poll refreshes the panel only; the poll that sees it
-    # finish also refreshes the analysis section (out of band) and stops the polling.
-    if request.htmx and not context["pending"]:
-        context.update(analysis_charts(context["score"]) if context["score"] else {})
-        context["analysis_oob"] = True
+    # While a run is pending each poll refreshes the panel only. The poll that sees it
+    # finish stops the polling and brings the new scores at once; the panel it brings
+    # then loads the analysis section (charts, tables: 8 times the panel's bytes) with a
+    # request of its own (``score_analysis``), so the scores do not wait for the charts.
+    context["analysis_lazy"] = bool(request.htmx and not context["pending"])
     response = render(request, "scoring/score_panel.html", context)
     if request.htmx and not context["pending"]:
         stop = HttpResponseStopPolling(response.content)
         stop["Content-Type"] = response["Content-Type"]
         return stop
     return response
+
+
+@require_GET
+@login_required
+def score_analysis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The analysis section of the draft's newest score (a finished panel loads it)."""
+    agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
+    return render(request, "scoring/score_analysis.html", score_analysis_context(agreement))
 
 
 @require_POST
