@@ -272,11 +272,11 @@ def score_panel_context(
 
 def score_analysis_context(agreement: Any) -> dict[str, Any]:
     """What the analysis section shows: the charts and tables of the draft's newest
-    finished score (one query, plus one for a phased draft's phase names when its charts
-    are not cached)."""
-    score = score_latest_for_agreement(agreement=agreement)
+    finished score (one query; on a charts cache miss one more for the whole result and
+    one for a phased draft's phase names)."""
+    score = score_summary_latest_for_agreement(agreement=agreement)
     context: dict[str, Any] = {"agreement": agreement, "score": score}
-    if score is not None and score.result:
+    if score is not None and stored_summary(score) is not None:
         context.update(_result_context(score, analysis=True))
     return context
 
