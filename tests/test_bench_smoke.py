@@ -53,6 +53,18 @@ def test_help_runs_without_django(command):
     assert "--load-generator {auto,wrk,python}" in done.stdout
 
 
+def test_the_paired_fresh_score_script_explains_itself_without_django():
+    done = subprocess.run(
+        [sys.executable, "scripts/bench_fresh_pair.py", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--edits EDITS" in done.stdout and "--database-url" in done.stdout
+
+
 def test_option_defaults_quick_and_bounds():
     full = parse_args([])
     assert (full.drafts, full.duration, full.warmup, full.rounds) == (44, 5.0, 2.0, 3)

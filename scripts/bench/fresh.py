@@ -85,7 +85,7 @@ def received_times(log: str) -> list[float]:
     ]
 
 
-def _run_instants(agreement_id: int, revision: int) -> dict[str, float]:
+def run_instants(agreement_id: int, revision: int) -> dict[str, float]:
     from scoring.models import ScoreRun
 
     run = (
@@ -169,7 +169,7 @@ def measure_fresh(
             instants = {"sent": sent, "answered": answered, "panel": panel_at}
             if loader is not None:
                 instants["analysis"] = panel_at + (done - held)
-            instants.update(_run_instants(agreement_id, version))
+            instants.update(run_instants(agreement_id, version))
             result.instants.append(instants)
     conn.close()
     connection.close()
