@@ -49,7 +49,7 @@ def pair(draft, analyst):
 def test_the_builder_loads_its_sensitivity_section_lazily(analyst_client, draft):
     page = analyst_client.get(f"/drafts/{draft.pk}/").content.decode()
     assert f'hx-get="/drafts/{draft.pk}/sensitivity/"' in page
-    assert 'hx-trigger="revealed"' in page
+    assert 'hx-trigger="intersect once"' in page
 
 
 def test_the_section_shows_six_sweeps_and_what_drives_them(
