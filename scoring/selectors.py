@@ -13,11 +13,9 @@ from scoring.models import AssistantRun, Job, RunStatus, ScoreRun
 
 J = TypeVar("J", bound=Job)
 
-SUMMARY_FIELDS = (
-    "pk",
-    "agreement_id",
+# The headline columns of a score run: what lists and score badges show.
+HEADLINE_FIELDS = (
     "revision_number",
-    "status",
     "stale",
     "label",
     "credibility",
@@ -27,6 +25,7 @@ SUMMARY_FIELDS = (
     "warning_count",
     "finished_at",
 )
+SUMMARY_FIELDS = ("pk", "agreement_id", "status", *HEADLINE_FIELDS)
 
 
 def score_runs_by_id(ids: Iterable[int | None]) -> dict[int, ScoreRun]:

@@ -15,6 +15,7 @@ from agreements.models import Agreement, Revision
 from core.pagination import Cursor, in_key_order, page_keys
 from core.sql import select_rows
 from scoring.models import RunStatus, ScoreRun
+from scoring.selectors import HEADLINE_FIELDS
 
 
 def with_latest_runs(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
@@ -114,18 +115,8 @@ class DraftRow:
 
 
 _DRAFT_FIELDS = ("id", "title", "purpose", "status", "version", "created_at", "updated_at")
-_SCORE_FIELDS = (
-    "id",
-    "revision_number",
-    "stale",
-    "label",
-    "credibility",
-    "risk_overall",
-    "power_sharing",
-    "min_net_incentive",
-    "warning_count",
-    "finished_at",
-)
+# In the order of ScoreSummary's fields.
+_SCORE_FIELDS = ("id", *HEADLINE_FIELDS)
 
 # The drafts (a) with their team's slug, last editor, latest finished score run (s: the
 # run with_latest_runs picks), the status of their newest run, and for a detail their
@@ -139,8 +130,7 @@ _DRAFT_SQL = """
 SELECT a.id, a.title, a.purpose, a.status, a.version, a.created_at, a.updated_at,
     (SELECT t.slug FROM accounts_team t WHERE t.id = a.team_id),
     (SELECT u.username FROM auth_user u WHERE u.id = a.updated_by_id),
-    s.id, s.revision_number, s.stale, s.label, s.credibility, s.risk_overall,
-    s.power_sharing, s.min_net_incentive, s.warning_count, s.finished_at,
+    {score_columns},
     (SELECT n.status FROM scoring_scorerun n WHERE n.agreement_id = a.id
      ORDER BY n.id DESC LIMIT 1){detail_columns}
 FROM agreements_agreement a
@@ -155,6 +145,7 @@ _DETAIL_COLUMNS = """, a.template_slug,
     {document}"""
 _DOCUMENT = """(SELECT r.document FROM agreements_revision r
      WHERE r.agreement_id = a.id AND r.number = a.version)"""
+_SCORE_COLUMNS = ", ".join(f"s.{name}" for name in _SCORE_FIELDS)
 _IN_MY_TEAMS = "a.team_id IN (SELECT m.team_id FROM accounts_membership m WHERE m.user_id = %s)"
 
 
@@ -178,7 +169,9 @@ def _draft_fields(detail: bool) -> list[Field[Any, Any]]:
 def _draft_sql(*, where: str, detail: bool, document: bool = False) -> str:
     """:data:`_DRAFT_SQL` filtered by ``where`` (fixed text with ``%s`` placeholders)."""
     columns = _DETAIL_COLUMNS.format(document=_DOCUMENT if document else "NULL")
-    return _DRAFT_SQL.format(detail_columns=columns if detail else "", where=where)
+    return _DRAFT_SQL.format(
+        score_columns=_SCORE_COLUMNS, detail_columns=columns if detail else "", where=where
+    )
 
 
 def _draft_row(values: list[Any], detail: bool) -> DraftRow:
