@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import Membership
@@ -74,10 +74,22 @@ def agreement_get_for_user(*, user: Any, pk: int, with_role: bool = False) -> Ag
     if with_role:
         role = Membership.objects.filter(user=user, team_id=OuterRef("team_id")).values("role")
         queryset = queryset.annotate(user_role=Subquery(role[:1]))
-    agreement = queryset.select_related("team", "forked_from__agreement").filter(pk=pk).first()
+    agreement = queryset.select_related("team").filter(pk=pk).first()
     if agreement is None:
         raise Http404("No such draft.")
     return agreement
+
+
+def fork_source(agreement: Agreement) -> dict[str, Any] | None:
+    """The draft and revision a forked draft copies: ``agreement`` (its id), ``title`` and
+    ``number`` (one query; none for a draft that is not a fork)."""
+    if agreement.forked_from_id is None:
+        return None
+    return (
+        Revision.objects.filter(pk=agreement.forked_from_id)
+        .values("agreement", "number", title=F("agreement__title"))
+        .first()
+    )
 
 
 def revision_list(*, agreement: Agreement) -> QuerySet[Revision]:

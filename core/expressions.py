@@ -14,7 +14,7 @@ class JSONWithout(Func):
 
     ``ScoreRun.objects.annotate(summary=JSONWithout("result", "lines"))`` reads the
     result without its per-line detail: less to send and to decode. PostgreSQL removes
-    keys with ``jsonb - text``, SQLite with ``json_remove``.
+    keys with ``jsonb - text[]``, SQLite with ``json_remove``.
     """
 
     output_field = JSONField()
@@ -37,8 +37,10 @@ class JSONWithout(Func):
         raise NotSupportedError(f"JSONWithout is not written for {connection.vendor}")
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # One ``jsonb - text[]``: each ``jsonb - text`` would build a whole new value (a
+        # chain of two cost PostgreSQL three times as much CPU on an 88 KB result).
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql}{' - %s' * len(self.keys)})", (*params, *self.keys)
+        return f"({sql} - %s::text[])", (*params, list(self.keys))
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])

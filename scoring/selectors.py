@@ -72,12 +72,12 @@ JSON of a 60-line draft's result."""
 def score_summary_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
     """The newest finished score of the draft, read for a summary (the score panel).
 
-    ``run.summary`` holds the result without :data:`SUMMARY_OMITS`; ``run.result`` is
-    deferred and loads (one more query) only when something reads it.
+    ``run.summary`` holds the result without :data:`SUMMARY_OMITS`; ``run.result`` and
+    ``run.attribution`` are deferred and load (one more query) only when read.
     """
     return (
         ScoreRun.objects.filter(agreement=agreement, status=RunStatus.DONE)
-        .defer("result")
+        .defer("result", "attribution")
         .annotate(summary=JSONWithout("result", *SUMMARY_OMITS))
         .order_by("-revision_number", "-finished_at")
         .first()
@@ -86,7 +86,12 @@ def score_summary_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
 
 def score_run_latest_for_agreement(*, agreement: Any) -> ScoreRun | None:
     """The most recently requested run of the draft, whatever its state."""
-    return ScoreRun.objects.filter(agreement=agreement).defer("result").order_by("-pk").first()
+    return (
+        ScoreRun.objects.filter(agreement=agreement)
+        .defer("result", "attribution")
+        .order_by("-pk")
+        .first()
+    )
 
 
 def assistant_run_get_for_user(*, user: Any, pk: int) -> AssistantRun:

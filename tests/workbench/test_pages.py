@@ -1,6 +1,7 @@
 """The workbench pages through Django's test client (htmx requests send HX-Request)."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -599,3 +600,23 @@ def test_a_refused_lever_combination_is_explained_inside_the_edit_form(
     assert "<details open>" in form
     assert 'class="form-errors"' in form and "cannot be monitored or throttled" in form
     assert re.search(r'value="realtime"\s+selected', form)
+
+
+def test_a_forked_draft_names_its_source_with_one_query_more(
+    analyst_client,
+    draft,
+    analyst,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):  # scored, as the source is
+        fork = services.agreement_fork(agreement=draft, author=analyst, title="Variant")
+    with django_assert_max_num_queries(13) as plain:
+        analyst_client.get(f"/drafts/{draft.pk}/")
+    with django_assert_max_num_queries(len(plain.captured_queries) + 1):
+        page = analyst_client.get(f"/drafts/{fork.pk}/").content.decode()
+    assert (
+        f'· forked from <a href="/drafts/{draft.pk}/">{html.escape(draft.title)}</a> revision 1'
+        in page
+    )
+    assert "forked from" not in analyst_client.get(f"/drafts/{draft.pk}/").content.decode()

@@ -8,6 +8,7 @@ from typing import Any, cast
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agreements import selectors as agreement_selectors
 from agreements import shape
 from agreements.choices import Purpose
 from agreements.models import Agreement, ReferenceTemplate, Revision
@@ -120,10 +121,10 @@ class AgreementDetailSerializer(AgreementListSerializer):
 
     @extend_schema_field(ForkedFromSerializer(allow_null=True))
     def get_forked_from(self, agreement: Agreement) -> dict[str, Any] | None:
-        source = agreement.forked_from
+        source = agreement_selectors.fork_source(agreement)
         if source is None:
             return None
-        return {"agreement": source.agreement_id, "revision": source.number}
+        return {"agreement": source["agreement"], "revision": source["number"]}
 
 
 def title_field(**kwargs: Any) -> TextField:

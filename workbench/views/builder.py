@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.selectors import can_edit_team
 from agreements import selectors, services
 from agreements.document import SECTIONS
 from agreements.edits import PART_NOUNS
@@ -35,7 +34,7 @@ from core.http import HtmxHttpRequest, whole_number
 from workbench import forms as f
 from workbench.builder_rows import EDIT_FIELDS, prepare_rows, url_format
 from workbench.presenters import score_panel_context
-from workbench.views.common import WriteOutcome, attempt, draft_for
+from workbench.views.common import WriteOutcome, attempt, draft_for, user_can_edit
 
 ADD_FORMS: dict[str, type[f.VersionedForm]] = {
     "parties": f.PartyForm,
@@ -153,6 +152,7 @@ def builder_context(
     )
     return {
         "agreement": agreement,
+        "fork_source": selectors.fork_source(agreement),
         "version": agreement.version,
         "revision": revision,
         "document": document,
@@ -172,7 +172,7 @@ def builder_context(
         "items": [],
         "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
         **score_panel_context(agreement),  # its can_edit is the next line's
-        "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
+        "can_edit": user_can_edit(agreement),
     }
 
 
@@ -636,7 +636,7 @@ def catalog_search(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "items": items,
         "query": query,
         "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
-        "can_edit": can_edit_team(user=request.user, team_id=agreement.team_id),
+        "can_edit": user_can_edit(agreement),
         **_urls(agreement.pk),
     }
     return render(request, "agreements/builder/lines.html#catalog-results", context)

@@ -10,22 +10,22 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from accounts.selectors import can_edit_team
 from agreements import selectors as agreement_selectors
 from core.http import HtmxHttpRequest
 from scoring import push
 from scoring.services import score_run_request_latest
 from workbench.presenters import score_analysis_context, score_panel_context
+from workbench.views.common import draft_for, user_can_edit
 
 
 @require_GET
 @login_required
 def score_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The score panel; while a run is pending it polls itself, then stops."""
-    agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
+    agreement = draft_for(request, pk)
     wait = push.wait_seconds(request.GET.get("wait"))
     # Read once: the panel reads the run again each time one ends, the role stays.
-    can_edit = can_edit_team(user=request.user, team_id=agreement.team_id)
+    can_edit = user_can_edit(agreement)
     context, live = push.wait_for(
         agreement.pk,
         lambda: score_panel_context(agreement, analysis=False, can_edit=can_edit),
@@ -60,12 +60,12 @@ def score_analysis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def score_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Score the latest revision again (e.g. after a failure) with a new seed."""
-    agreement = agreement_selectors.agreement_get_for_user(user=request.user, pk=pk)
-    if not can_edit_team(user=request.user, team_id=agreement.team_id):
+    agreement = draft_for(request, pk)
+    if not user_can_edit(agreement):
         raise PermissionDenied("Viewers cannot request scores.")
     score_run_request_latest(agreement=agreement, requested_by=request.user)
     context = {
-        **score_panel_context(agreement, user=request.user),
+        **score_panel_context(agreement, can_edit=True),
         "analysis_oob": bool(request.htmx),
     }
     return render(request, "scoring/score_panel.html", context)
