@@ -85,11 +85,12 @@ def fork_source(agreement: Agreement) -> dict[str, Any] | None:
     ``number`` (one query; none for a draft that is not a fork)."""
     if agreement.forked_from_id is None:
         return None
-    return (
+    source = (
         Revision.objects.filter(pk=agreement.forked_from_id)
         .values("agreement", "number", title=F("agreement__title"))
         .first()
     )
+    return None if source is None else dict(source)
 
 
 def revision_list(*, agreement: Agreement) -> QuerySet[Revision]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import NotSupportedError
@@ -37,12 +38,21 @@ class JSONWithout(Func):
         raise NotSupportedError(f"JSONWithout is not written for {connection.vendor}")
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        without, keys = json_without_sql(sql, self.keys, connection.vendor)
+        return without, (*params, *keys)
+
+    as_sqlite = as_postgresql
+
+
+def json_without_sql(sql: str, keys: Sequence[str], vendor: str) -> tuple[str, list[Any]]:
+    """SQL for the JSON object ``sql`` without its top-level ``keys``, and its parameters
+    (what :class:`JSONWithout` compiles to, for hand-written SQL)."""
+    if vendor == "postgresql":
         # One ``jsonb - text[]``: each ``jsonb - text`` would build a whole new value (a
         # chain of two cost PostgreSQL three times as much CPU on an 88 KB result).
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} - %s::text[])", (*params, list(self.keys))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.source_expressions[0])
-        paths = ", ".join(["%s"] * len(self.keys))
-        return f"json_remove({sql}, {paths})", (*params, *(f"$.{key}" for key in self.keys))
+        return f"({sql} - %s::text[])", [list(keys)]
+    if vendor == "sqlite":
+        paths = ", ".join(["%s"] * len(keys))
+        return f"json_remove({sql}, {paths})", [f"$.{key}" for key in keys]
+    raise NotSupportedError(f"JSONWithout is not written for {vendor}")

@@ -24,7 +24,7 @@ from catalog.choices import PowerLabel
 from core.exports import SafeWriter
 from scoring import engine
 from scoring.models import RunReason, RunStatus, ScoreRun
-from scoring.selectors import score_run_latest_for_agreement, score_summary_latest_for_agreement
+from scoring.selectors import score_panel_runs, score_summary_latest_for_agreement
 from scoring.stored import ScoreResult, TrajectoryStep, stored_result, stored_summary
 from workbench import charts
 
@@ -163,34 +163,18 @@ def score_delta(key: str, before: float | None, after: float | None) -> dict[str
     }
 
 
-def _previous_scores(score: ScoreRun) -> tuple[int, dict[str, Any]] | None:
-    """The headline scores of the newest earlier revision that was scored (one query)."""
-    row = (
-        ScoreRun.objects.filter(
-            agreement_id=score.agreement_id,
-            status=RunStatus.DONE,
-            revision_number__lt=score.revision_number,
-        )
-        .order_by("-revision_number", "-finished_at")
-        .values_list("revision_number", "result__scores")
-        .first()
-    )
-    if row is None or not isinstance(row[1], dict):
+def score_deltas(previous: ScoreRun | None, scores: dict[str, Any]) -> dict[str, Any] | None:
+    """Each headline score's change from ``previous``, the newest finished run of an
+    earlier revision (``PanelRuns.previous``), to ``scores``."""
+    summary = stored_summary(previous)
+    before: dict[str, Any] = dict(summary.get("scores") or {}) if summary else {}
+    if previous is None or not before:
         return None
-    return row[0], row[1]
-
-
-def score_deltas(score: ScoreRun, scores: dict[str, Any]) -> dict[str, Any] | None:
-    """Each headline score's change from the previous scored revision."""
-    previous = _previous_scores(score)
-    if previous is None:
-        return None
-    number, before = previous
     changes = {
         key: score_delta(key, _shown(key, before.get(key)), _shown(key, scores.get(key)))
         for key, _, _ in SCORES
     }
-    return {"revision": number, "changes": changes}
+    return {"revision": previous.revision_number, "changes": changes}
 
 
 HISTORY_SCORES = ("credibility", "risk_overall", "power_sharing", "min_net_incentive")
@@ -227,10 +211,10 @@ def revision_score_changes(agreement: Any) -> dict[int, list[dict[str, Any]]]:
 def score_panel_context(
     agreement: Any, *, user: Any = None, analysis: bool = True, can_edit: bool | None = None
 ) -> dict[str, Any]:
-    """What the score panel shows for the draft as it is now (three or four queries, one
-    fewer when the caller already knows ``can_edit``, e.g. a panel that reads again)."""
-    latest_run = score_run_latest_for_agreement(agreement=agreement)
-    score = score_summary_latest_for_agreement(agreement=agreement)
+    """What the score panel shows for the draft as it is now (one query for the runs, one
+    more unless the caller knows ``can_edit``, e.g. a panel that reads again)."""
+    runs = score_panel_runs(agreement=agreement)
+    latest_run, score = runs.latest, runs.score
     pending = latest_run is not None and latest_run.is_pending
     waited = (
         int((timezone.now() - latest_run.created_at).total_seconds())
@@ -260,7 +244,7 @@ def score_panel_context(
         context["unscoreable"] = scoreable_problem(document)
     if score is not None and stored_summary(score) is not None:
         context.update(_result_context(score, analysis=analysis))
-        deltas = score_deltas(score, context.get("result", {}).get("scores", {}))
+        deltas = score_deltas(runs.previous, context.get("result", {}).get("scores", {}))
         context["deltas"] = deltas
         for card in context.get("cards", []):
             card["delta"] = (deltas or {}).get("changes", {}).get(card["key"])
