@@ -144,6 +144,8 @@ def score_panel_runs(*, agreement: Any) -> PanelRuns:
         latest_done_revision=_LATEST_DONE.format(column="revision_number"),
     )
     pk, done = agreement.pk, RunStatus.DONE
+    # In the order of the placeholders: the CASE, the latest run, the latest finished
+    # run, the earlier revision's run and, inside it, the latest finished revision.
     params = [done, *summary_params, pk, pk, done, pk, done, pk, done]
     names = [f.attname for f in fields]
     runs = []

@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from accounts.selectors import can_edit_team
 from agreements import selectors as agreement_selectors
 from agreements.diff import document_diff
 from agreements.document import scoreable_problem
@@ -209,10 +208,10 @@ def revision_score_changes(agreement: Any) -> dict[int, list[dict[str, Any]]]:
 
 
 def score_panel_context(
-    agreement: Any, *, user: Any = None, analysis: bool = True, can_edit: bool | None = None
+    agreement: Any, *, analysis: bool = True, can_edit: bool = False
 ) -> dict[str, Any]:
-    """What the score panel shows for the draft as it is now (one query for the runs, one
-    more unless the caller knows ``can_edit``, e.g. a panel that reads again)."""
+    """What the score panel shows for the draft as it is now (one query for the runs);
+    ``can_edit``: whether the user may change the draft (``user_can_edit``)."""
     runs = score_panel_runs(agreement=agreement)
     latest_run, score = runs.latest, runs.score
     pending = latest_run is not None and latest_run.is_pending
@@ -234,9 +233,7 @@ def score_panel_context(
         "unscoreable": None,
         "poll_delay": "20ms",  # the score view sets its own (long poll or not)
         "analysis_lazy": False,  # the score view's finished panel loads the analysis
-        "can_edit": can_edit
-        if can_edit is not None
-        else user is not None and can_edit_team(user=user, team_id=agreement.team_id),
+        "can_edit": can_edit,
     }
     if latest_run is None or (not pending and latest_run.revision_number != agreement.version):
         # No run for the current revision: say why, e.g. the provider was removed.

@@ -171,8 +171,7 @@ def builder_context(
         "query": "",
         "items": [],
         "recipients": [p for p in document["parties"] if p["role"] == "recipient"],
-        **score_panel_context(agreement),  # its can_edit is the next line's
-        "can_edit": user_can_edit(agreement),
+        **score_panel_context(agreement, can_edit=user_can_edit(agreement)),
     }
 
 
